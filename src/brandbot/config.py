@@ -1,0 +1,94 @@
+"""Every setting brandbot reads, in one typed object built once from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LOCAL_MODEL_NAME = "HuggingFaceTB/SmolLM2-135M-Instruct"
+"""The name `brandbot llm serve` gives the small local model; production sets Llama 4."""
+
+PRODUCTION_MODEL_NAME = "meta-llama/Llama-4-Scout-17B-16E-Instruct"
+
+
+def _xdg_dir(variable: str, fallback: str) -> Path:
+    return Path(os.environ.get(variable) or Path.home() / fallback)
+
+
+def _default_data_dir() -> Path:
+    return _xdg_dir("XDG_DATA_HOME", ".local/share") / "brandbot"
+
+
+def _default_llm_home() -> Path:
+    return _xdg_dir("XDG_CACHE_HOME", ".cache") / "brandbot" / "llm"
+
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Defaults are the embedded set-up: files under the data directory and a local vLLM."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BRANDBOT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    database_url: str | None = None
+    checkpoint_path: Path | None = None
+    chroma_path: Path | None = None
+    chroma_collection: str = "guidelines"
+
+    llm_base_url: str = "http://127.0.0.1:8000/v1"
+    llm_model: str = LOCAL_MODEL_NAME
+    llm_api_key: SecretStr = SecretStr("EMPTY")
+    llm_timeout_s: float = Field(default=120.0, gt=0)
+    llm_connect_timeout_s: float = Field(default=5.0, gt=0)
+    llm_max_retries: int = Field(default=3, ge=0, le=10)
+    llm_retry_backoff_s: float = Field(default=0.5, ge=0)
+    llm_temperature: float = Field(default=0.3, ge=0, le=2)
+    llm_home: Path = Field(default_factory=_default_llm_home)
+    llm_port: int = Field(default=8000, ge=1, le=65535)
+
+    embedding_model: str = "all-MiniLM-L6-v2"
+    chunk_max_tokens: int = Field(default=200, ge=32, le=254)
+    retrieval_top_k: int = Field(default=5, ge=1, le=50)
+
+    approvers: CommaList = Field(default_factory=list)
+    admins: CommaList = Field(default_factory=list)
+
+    max_upload_mb: float = Field(default=20.0, gt=0)
+    max_request_chars: int = Field(default=4000, ge=1)
+    max_change_rounds: int = Field(default=3, ge=0)
+    review_ttl_hours: float = Field(default=72.0, gt=0)
+
+    @field_validator("approvers", "admins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'brandbot.db'}"
+
+    @property
+    def resolved_checkpoint_path(self) -> Path:
+        return self.checkpoint_path or self.data_dir / "checkpoints.sqlite"
+
+    @property
+    def resolved_chroma_path(self) -> Path:
+        return self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    def ensure_dirs(self) -> None:
+        """Create the data directory tree; called by the edges that write, not at import."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)

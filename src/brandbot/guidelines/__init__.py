@@ -1,0 +1,1 @@
+"""The guideline knowledge base: loaders, chunker, hybrid index and retrieval."""

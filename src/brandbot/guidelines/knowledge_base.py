@@ -1,0 +1,231 @@
+"""Adding, replacing, removing and searching guideline documents.
+
+A new version becomes visible in one database transaction (the registry's `publish`), after
+all its chunks are in Chroma; until then searches see the old version, and a process killed
+half way leaves only unreferenced chunks that the next write sweeps away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from brandbot.config import Settings
+from brandbot.guidelines.chunker import chunk_document
+from brandbot.guidelines.document import LoaderError
+from brandbot.guidelines.embeddings import token_counter
+from brandbot.guidelines.keyword_index import KeywordIndex
+from brandbot.guidelines.loaders import is_supported, parse_document
+from brandbot.guidelines.retrieval import Passage, fuse
+from brandbot.guidelines.vector_index import StoredChunk, VectorIndex, chunk_id, version_key
+from brandbot.store.db import Database
+from brandbot.store.documents import DocumentRegistry
+from brandbot.store.models import Document
+
+log = logging.getLogger(__name__)
+
+UPSERT_BATCH = 256
+CANDIDATES_PER_RETRIEVER = 30
+
+Outcome = Literal["added", "updated", "unchanged", "failed"]
+Progress = Callable[[int, int], None]
+"""Called with (chunks indexed so far, chunks to index in this call)."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source: str
+    outcome: Outcome
+    doc_id: str | None = None
+    title: str | None = None
+    version: str | None = None
+    chunks: int = 0
+    reason: str | None = None
+
+    @property
+    def message(self) -> str:
+        if self.outcome == "failed":
+            return f"{self.source}: {self.reason}"
+        if self.outcome == "unchanged":
+            return f"{self.source}: unchanged (version {self.version}), nothing to do"
+        return f"{self.source}: {self.outcome} as {self.doc_id}, version {self.version}, {self.chunks} chunks"
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    document: Document
+    chunks: list[StoredChunk]
+    result: IngestResult
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to ingest: the name it was added under and a way to read its bytes."""
+
+    name: str
+    size: int
+    read: Callable[[], bytes]
+
+    @classmethod
+    def from_path(cls, path: Path, name: str) -> SourceFile:
+        return cls(name=name, size=path.stat().st_size, read=path.read_bytes)
+
+
+def doc_id_for(name: str) -> str:
+    """Identity is the file name as added: uploading `brand.pdf` again replaces `brand.pdf`."""
+    return re.sub(r"[^a-z0-9._/]+", "-", name.lower()).strip("-._/") or "document"
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[SourceFile | IngestResult]:
+    """Files as given; folders walked for supported files, named by their path inside the
+    folder (so two LICENSE.md files stay two documents); missing paths become failures."""
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p.name)):
+                relative = found.relative_to(path)
+                if not any(part.startswith(".") for part in relative.parts):
+                    yield SourceFile.from_path(found, relative.as_posix())
+        elif path.is_file():
+            yield SourceFile.from_path(path, path.name)
+        else:
+            yield IngestResult(str(path), "failed", reason="no such file or folder")
+
+
+class KnowledgeBase:
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self._settings = settings
+        self.registry = DocumentRegistry(db)
+        self.index = VectorIndex(settings.resolved_chroma_path, settings.chroma_collection, settings.embedding_model)
+        self._count_tokens = token_counter(settings.embedding_model)
+        self._keyword: tuple[int, KeywordIndex] | None = None
+        self._keyword_lock = threading.Lock()
+
+    def add(self, files: Iterable[SourceFile], actor: str, progress: Progress | None = None) -> list[IngestResult]:
+        """Chunks of all files are embedded in shared batches; each document goes live as
+        soon as its last chunk is stored."""
+        self.sweep()
+        results: list[IngestResult] = []
+        prepared: list[_Prepared] = []
+        for source in files:
+            try:
+                outcome = self._prepare(source)
+            except LoaderError as error:
+                outcome = IngestResult(source.name, "failed", reason=str(error))
+            except OSError as error:
+                outcome = IngestResult(source.name, "failed", reason=f"cannot read the file ({error.strerror or error})")
+            if not isinstance(outcome, IngestResult) and any(
+                item.document.doc_id == outcome.document.doc_id for item in prepared
+            ):
+                outcome = IngestResult(source.name, "failed", reason="another file in this call has the same name")
+            if isinstance(outcome, IngestResult):
+                results.append(outcome)
+            else:
+                prepared.append(outcome)
+                results.append(outcome.result)
+
+        queue = [chunk for item in prepared for chunk in item.chunks]
+        ends = list(itertools.accumulate(len(item.chunks) for item in prepared))
+        published = 0
+        for start in range(0, len(queue), UPSERT_BATCH):
+            self.index.upsert(queue[start : start + UPSERT_BATCH])
+            done = min(start + UPSERT_BATCH, len(queue))
+            log.info("indexed %d/%d chunks", done, len(queue))
+            if progress:
+                progress(done, len(queue))
+            while published < len(prepared) and ends[published] <= done:
+                self.registry.publish(prepared[published].document, actor)
+                published += 1
+        for item in prepared[published:]:
+            self.registry.publish(item.document, actor)
+        for result in results:
+            log.info("%s", result.message)
+        return results
+
+    def _prepare(self, source: SourceFile) -> _Prepared | IngestResult:
+        limit = self._settings.max_upload_bytes
+        if source.size > limit:
+            raise LoaderError(f"file is {source.size / 1_048_576:.1f} MB, over the {limit / 1_048_576:.0f} MB limit")
+        data = source.read()
+        doc_id = doc_id_for(source.name)
+        version = hashlib.sha256(data).hexdigest()[:16]
+        current = self.registry.get(doc_id)
+        if current is not None and current.version == version:
+            return IngestResult(source.name, "unchanged", doc_id, current.title, version, current.chunk_count)
+
+        document = parse_document(source.name, data, max_bytes=limit)
+        pieces = chunk_document(document, self._count_tokens, self._settings.chunk_max_tokens)
+        chunks = [
+            StoredChunk(
+                id=chunk_id(doc_id, version, position),
+                text=piece.text,
+                doc_id=doc_id,
+                version=version,
+                title=document.title,
+                source=source.name,
+                section=" > ".join(piece.section),
+                page=piece.page,
+                position=position,
+            )
+            for position, piece in enumerate(pieces)
+        ]
+        record = Document(
+            doc_id=doc_id,
+            title=document.title,
+            source=source.name,
+            version=version,
+            chunk_count=len(chunks),
+            size_bytes=len(data),
+        )
+        outcome: Outcome = "added" if current is None else "updated"
+        return _Prepared(record, chunks, IngestResult(source.name, outcome, doc_id, document.title, version, len(chunks)))
+
+    def remove(self, doc_id: str, actor: str) -> Document | None:
+        removed = self.registry.withdraw(doc_id, actor)
+        self.sweep()
+        return removed
+
+    def sweep(self) -> int:
+        """Deletes chunks no live version refers to: leftovers of replaced or interrupted ingests."""
+        dropped = self.index.delete_all_but(self._live_keys())
+        if dropped:
+            log.info("swept %d stale chunks", dropped)
+        return dropped
+
+    def documents(self) -> list[Document]:
+        return self.registry.all()
+
+    def chunks_of(self, doc_id: str) -> list[StoredChunk]:
+        document = self.registry.get(doc_id)
+        if document is None:
+            return []
+        return self.index.chunks([version_key(doc_id, document.version)])
+
+    def search(self, query: str, top_k: int | None = None) -> list[Passage]:
+        top_k = top_k or self._settings.retrieval_top_k
+        candidates = max(CANDIDATES_PER_RETRIEVER, top_k)
+        generation, versions = self.registry.snapshot()
+        live = _keys(versions)
+        dense = [chunk for chunk, _ in self.index.query(query, live, candidates)]
+        keyword = [chunk for chunk, _ in self._keyword_index(generation, live).query(query, candidates)]
+        return fuse([dense, keyword], top_k)
+
+    def _live_keys(self) -> set[str]:
+        return _keys(self.registry.snapshot()[1])
+
+    def _keyword_index(self, generation: int, live: set[str]) -> KeywordIndex:
+        """Rebuilt from Chroma when the registry's generation moves, so every process agrees."""
+        with self._keyword_lock:
+            if self._keyword is None or self._keyword[0] != generation:
+                self._keyword = (generation, KeywordIndex(self.index.chunks(live)))
+            return self._keyword[1]
+
+
+def _keys(versions: dict[str, str]) -> set[str]:
+    return {version_key(doc_id, version) for doc_id, version in versions.items()}

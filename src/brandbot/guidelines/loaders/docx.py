@@ -1,0 +1,40 @@
+"""DOCX: Title and Heading N paragraph styles give the structure; tables are read as text."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+
+from brandbot.guidelines.document import LoadedDocument, LoaderError, SectionBuilder
+
+_HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+
+
+def parse_docx(data: bytes, fallback_title: str) -> LoadedDocument:
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise LoaderError(f"not a readable DOCX file ({error})") from error
+
+    builder = SectionBuilder()
+    core_title = document.core_properties.title
+    if core_title and core_title.strip():
+        builder.title = core_title.strip()
+    for block in document.iter_inner_content():
+        if isinstance(block, docx.table.Table):
+            for row in block.rows:
+                cells = [cell.text.strip() for cell in row.cells if cell.text.strip()]
+                builder.paragraph(" | ".join(dict.fromkeys(cells)))
+            continue
+        style = (block.style.name if block.style is not None else "") or ""
+        if style == "Title":
+            builder.heading(1, block.text)
+        elif match := _HEADING_STYLE.match(style):
+            builder.heading(int(match.group(1)) + 1, block.text)
+        else:
+            builder.paragraph(block.text)
+    return builder.build(fallback_title)

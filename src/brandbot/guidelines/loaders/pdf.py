@@ -1,0 +1,93 @@
+"""PDF: text per page; lines set in a larger font than the body are read as headings."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from brandbot.guidelines.document import LoadedDocument, LoaderError, SectionBuilder
+
+_HEADING_RATIO = 1.15
+_MAX_HEADING_CHARS = 120
+
+
+@dataclass
+class _Line:
+    y: float
+    size: float = 0.0
+    parts: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.parts).split())
+
+
+def _page_lines(page: object) -> list[_Line]:
+    lines: list[_Line] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, font_size: float) -> None:
+        size = abs(font_size * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1]))
+        y = tm[5] * cm[3] + cm[5]
+        if not lines or abs(lines[-1].y - y) > 1.0:
+            lines.append(_Line(y=y))
+        for index, piece in enumerate(text.split("\n")):
+            if index > 0:
+                lines.append(_Line(y=y))
+            lines[-1].parts.append(piece)
+            if piece.strip():
+                lines[-1].size = max(lines[-1].size, size)
+
+    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    return [line for line in lines if line.text]
+
+
+def parse_pdf(data: bytes, fallback_title: str) -> LoadedDocument:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise LoaderError("the PDF is encrypted")
+        pages = [_page_lines(page) for page in reader.pages]
+        metadata_title = (reader.metadata or {}).get("/Title")
+    except LoaderError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise LoaderError(f"not a readable PDF ({error})") from error
+
+    weights: Counter[float] = Counter()
+    for line in (line for page in pages for line in page):
+        weights[round(line.size, 1)] += len(line.text)
+    if not weights:
+        raise LoaderError("the PDF has no extractable text (is it a scan?)")
+    body_size = weights.most_common(1)[0][0]
+    heading_sizes = sorted(
+        {round(line.size, 1) for page in pages for line in page if line.size >= body_size * _HEADING_RATIO},
+        reverse=True,
+    )
+    levels = {size: rank + 1 for rank, size in enumerate(heading_sizes)}
+
+    builder = SectionBuilder()
+    if isinstance(metadata_title, str) and metadata_title.strip():
+        builder.title = metadata_title.strip()
+    for number, lines in enumerate(pages, start=1):
+        builder.page(number)
+        paragraph: list[str] = []
+        previous: _Line | None = None
+        for line in lines:
+            level = levels.get(round(line.size, 1))
+            if level and len(line.text) <= _MAX_HEADING_CHARS:
+                builder.paragraph(" ".join(paragraph))
+                paragraph = []
+                builder.heading(level, line.text)
+            else:
+                if previous and abs(previous.y - line.y) > line.size * 1.9:
+                    builder.paragraph(" ".join(paragraph))
+                    paragraph = []
+                paragraph.append(line.text)
+            previous = line
+        builder.paragraph(" ".join(paragraph))
+    return builder.build(fallback_title)

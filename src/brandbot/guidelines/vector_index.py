@@ -1,0 +1,134 @@
+"""The Chroma collection of guideline chunks: cosine space, explicit embedding function.
+
+Chunks of every version are stored under ids that name the version; which versions a search
+sees is decided by the document registry, never by what happens to be in the collection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from brandbot.guidelines.embeddings import embedding_function
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    doc_id: str
+    version: str
+    title: str
+    source: str
+    section: str
+    page: int | None
+    position: int
+
+    @property
+    def version_key(self) -> str:
+        return version_key(self.doc_id, self.version)
+
+    def metadata(self) -> dict[str, str | int]:
+        metadata: dict[str, str | int] = {
+            "doc_id": self.doc_id,
+            "version": self.version,
+            "version_key": self.version_key,
+            "title": self.title,
+            "source": self.source,
+            "section": self.section,
+            "position": self.position,
+        }
+        if self.page is not None:
+            metadata["page"] = self.page
+        return metadata
+
+    @classmethod
+    def from_record(cls, chunk_id: str, text: str, metadata: dict[str, Any]) -> StoredChunk:
+        return cls(
+            id=chunk_id,
+            text=text,
+            doc_id=str(metadata["doc_id"]),
+            version=str(metadata["version"]),
+            title=str(metadata["title"]),
+            source=str(metadata["source"]),
+            section=str(metadata["section"]),
+            page=int(metadata["page"]) if "page" in metadata else None,
+            position=int(metadata["position"]),
+        )
+
+
+def version_key(doc_id: str, version: str) -> str:
+    return f"{doc_id}@{version}"
+
+
+def chunk_id(doc_id: str, version: str, position: int) -> str:
+    return f"{version_key(doc_id, version)}#{position:05d}"
+
+
+class VectorIndex:
+    def __init__(self, path: Path, collection: str, embedding_model: str) -> None:
+        self._embed = embedding_function(embedding_model)
+        self._client = chromadb.PersistentClient(
+            path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
+        )
+        self._collection = self._client.get_or_create_collection(
+            collection,
+            embedding_function=self._embed,  # type: ignore[arg-type]
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def upsert(self, chunks: Sequence[StoredChunk]) -> None:
+        """Upsert, so re-running an ingest that was killed half way just fills in the rest."""
+        self._collection.upsert(
+            ids=[chunk.id for chunk in chunks],
+            documents=[chunk.text for chunk in chunks],
+            metadatas=[chunk.metadata() for chunk in chunks],  # type: ignore[misc]
+        )
+
+    def query(self, text: str, live_keys: Iterable[str], n: int) -> list[tuple[StoredChunk, float]]:
+        """Nearest chunks among the live versions, with cosine similarity."""
+        keys = sorted(live_keys)
+        if not keys:
+            return []
+        result = self._collection.query(
+            query_texts=[text],
+            n_results=n,
+            where={"version_key": {"$in": keys}},
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(
+            result["ids"][0],
+            result["documents"][0],  # type: ignore[index]
+            result["metadatas"][0],  # type: ignore[index]
+            result["distances"][0],  # type: ignore[index]
+            strict=True,
+        )
+        return [(StoredChunk.from_record(i, d, dict(m)), 1.0 - float(dist)) for i, d, m, dist in rows]
+
+    def chunks(self, live_keys: Iterable[str]) -> list[StoredChunk]:
+        keys = sorted(live_keys)
+        if not keys:
+            return []
+        result = self._collection.get(where={"version_key": {"$in": keys}}, include=["documents", "metadatas"])
+        chunks = [
+            StoredChunk.from_record(i, d, dict(m))
+            for i, d, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)  # type: ignore[arg-type]
+        ]
+        return sorted(chunks, key=lambda chunk: chunk.id)
+
+    def delete_all_but(self, live_keys: Iterable[str]) -> int:
+        """Drops chunks of superseded, removed or half-ingested versions."""
+        keys = sorted(live_keys)
+        where = {"version_key": {"$nin": keys}} if keys else None
+        stale = self._collection.get(where=where, include=[])["ids"]  # type: ignore[arg-type]
+        if stale:
+            self._collection.delete(ids=stale)
+        return len(stale)
+
+    def count(self) -> int:
+        return self._collection.count()

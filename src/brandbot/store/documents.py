@@ -1,0 +1,70 @@
+"""The registry of live guideline versions: the switch that makes a new version visible."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from brandbot.store import audit
+from brandbot.store.db import Database
+from brandbot.store.models import Document, KnowledgeBaseState, utcnow
+
+
+class DocumentRegistry:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def snapshot(self) -> tuple[int, dict[str, str]]:
+        """The generation and the live version of each document, read in one transaction."""
+        with self._db.session() as session:
+            state = session.get(KnowledgeBaseState, 1)
+            versions = {doc_id: version for doc_id, version in session.execute(select(Document.doc_id, Document.version))}
+            return (state.generation if state else 0), versions
+
+    def get(self, doc_id: str) -> Document | None:
+        with self._db.session() as session:
+            return session.get(Document, doc_id)
+
+    def all(self) -> list[Document]:
+        with self._db.session() as session:
+            return list(session.scalars(select(Document).order_by(Document.title)))
+
+    def publish(self, document: Document, actor: str) -> None:
+        """Make `document.version` the one searches see, in one transaction."""
+        with self._db.session() as session:
+            existing = session.get(Document, document.doc_id)
+            if existing is None:
+                document.added_by = actor
+                session.add(document)
+            else:
+                for field in ("title", "source", "version", "chunk_count", "size_bytes"):
+                    setattr(existing, field, getattr(document, field))
+                existing.updated_at = utcnow()
+            _bump(session)
+            audit.record(
+                session,
+                actor,
+                "guideline.published",
+                doc_id=document.doc_id,
+                version=document.version,
+                source=document.source,
+                chunks=document.chunk_count,
+            )
+
+    def withdraw(self, doc_id: str, actor: str) -> Document | None:
+        with self._db.session() as session:
+            document = session.get(Document, doc_id)
+            if document is None:
+                return None
+            session.delete(document)
+            _bump(session)
+            audit.record(session, actor, "guideline.removed", doc_id=doc_id, version=document.version)
+            return document
+
+
+def _bump(session: Session) -> None:
+    state = session.get(KnowledgeBaseState, 1)
+    if state is None:
+        session.add(KnowledgeBaseState(id=1, generation=1))
+    else:
+        state.generation += 1
