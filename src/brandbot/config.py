@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     llm_home: Path = Field(default_factory=_default_llm_home)
     llm_port: int = Field(default=8000, ge=1, le=65535)
 
+    brand_name: str = "Tidewell"
     embedding_model: str = "all-MiniLM-L6-v2"
     chunk_max_tokens: int = Field(default=200, ge=32, le=254)
     retrieval_top_k: int = Field(default=5, ge=1, le=50)

@@ -41,55 +41,46 @@ def chunk_document(document: LoadedDocument, count_tokens: TokenCounter, max_tok
     return chunks
 
 
-def _pieces(text: str, count_tokens: TokenCounter, budget: int) -> list[str]:
-    """Paragraphs, with any paragraph over budget split into sentences, then word runs."""
-    pieces: list[str] = []
-    paragraphs = [p.strip() for p in text.split(_PARAGRAPH_SEP) if p.strip()]
-    for paragraph, size in zip(paragraphs, count_tokens(paragraphs), strict=True):
-        if size <= budget:
-            pieces.append(paragraph)
-            continue
-        sentences = [s for s in _SENTENCE_END.split(paragraph) if s]
-        for sentence, sentence_size in zip(sentences, count_tokens(sentences), strict=True):
-            if sentence_size <= budget:
-                pieces.append(sentence)
-            else:
-                pieces.extend(_word_runs(sentence, count_tokens, budget))
+_SPLITTERS: list[tuple[str, Callable[[str], list[str]]]] = [
+    (_PARAGRAPH_SEP, lambda text: text.split(_PARAGRAPH_SEP)),
+    ("\n", str.splitlines),
+    (" ", _SENTENCE_END.split),
+    (" ", str.split),
+]
+"""Coarsest first: a piece over budget is cut at the next finer boundary, down to words."""
+
+
+def _pieces(text: str, count_tokens: TokenCounter, budget: int, level: int = 0) -> list[tuple[str, str]]:
+    """(piece, separator that joins it to the piece before) pairs, each within budget."""
+    separator, split = _SPLITTERS[level]
+    parts = [part.strip() for part in split(text) if part.strip()]
+    pieces: list[tuple[str, str]] = []
+    for part, size in zip(parts, count_tokens(parts), strict=True):
+        if size <= budget or level == len(_SPLITTERS) - 1:
+            pieces.append((part, separator))
+        else:
+            finer = _pieces(part, count_tokens, budget, level + 1)
+            pieces.extend([(finer[0][0], separator), *finer[1:]])
     return pieces
 
 
-def _pack(pieces: list[str], count_tokens: TokenCounter, budget: int) -> list[str]:
+def _pack(pieces: list[tuple[str, str]], count_tokens: TokenCounter, budget: int) -> list[str]:
     """Greedy packing: consecutive pieces share a chunk while they fit."""
     if not pieces:
         return []
-    sizes = count_tokens(pieces)
+    sizes = count_tokens([piece for piece, _ in pieces])
     bodies: list[str] = []
-    current: list[str] = []
+    current = ""
     used = 0
-    for piece, size in zip(pieces, sizes, strict=True):
-        joined = used + size + (1 if current else 0)
+    for (piece, separator), size in zip(pieces, sizes, strict=True):
+        joined = used + size + 1
         if current and joined > budget:
-            bodies.append(_PARAGRAPH_SEP.join(current))
-            current, used = [], 0
-            joined = size
-        current.append(piece)
-        used = joined
-    bodies.append(_PARAGRAPH_SEP.join(current))
+            bodies.append(current)
+            current, used = "", 0
+        current = f"{current}{separator}{piece}" if current else piece
+        used = used + size + 1 if used else size
+    bodies.append(current)
     return bodies
-
-
-def _word_runs(text: str, count_tokens: TokenCounter, budget: int) -> list[str]:
-    words = text.split()
-    sizes = count_tokens(words)
-    runs: list[str] = []
-    start, used = 0, 0
-    for index, size in enumerate(sizes):
-        if index > start and used + size > budget:
-            runs.append(" ".join(words[start:index]))
-            start, used = index, 0
-        used += size
-    runs.append(" ".join(words[start:]))
-    return runs
 
 
 def _fit_words(text: str, count_tokens: TokenCounter, limit: int) -> str:

@@ -7,6 +7,9 @@ from functools import lru_cache
 
 from chromadb.utils.embedding_functions import SentenceTransformerEmbeddingFunction
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
+from transformers.utils import logging as transformers_logging
+
+transformers_logging.disable_progress_bar()
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
 

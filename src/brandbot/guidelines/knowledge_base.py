@@ -13,7 +13,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -48,6 +48,9 @@ class IngestResult:
     version: str | None = None
     chunks: int = 0
     reason: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {**asdict(self), "message": self.message}
 
     @property
     def message(self) -> str:

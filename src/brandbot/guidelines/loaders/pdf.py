@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -46,6 +47,24 @@ def _page_lines(page: object) -> list[_Line]:
     return [line for line in lines if line.text]
 
 
+def _without_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
+    """Drops headers and footers: first or last lines that recur, digits aside, on most pages."""
+    if len(pages) < 3:
+        return pages
+
+    def shape(line: _Line) -> str:
+        return re.sub(r"\d+", "#", line.text.lower())
+
+    edges: Counter[str] = Counter()
+    for lines in pages:
+        edges.update({shape(line) for line in lines[:2] + lines[-2:]})
+    running = {text for text, count in edges.items() if count >= max(2, len(pages) // 2)}
+    return [
+        [line for index, line in enumerate(lines) if not (shape(line) in running and (index < 2 or index >= len(lines) - 2))]
+        for lines in pages
+    ]
+
+
 def parse_pdf(data: bytes, fallback_title: str) -> LoadedDocument:
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -58,6 +77,7 @@ def parse_pdf(data: bytes, fallback_title: str) -> LoadedDocument:
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise LoaderError(f"not a readable PDF ({error})") from error
 
+    pages = _without_running_lines(pages)
     weights: Counter[float] = Counter()
     for line in (line for page in pages for line in page):
         weights[round(line.size, 1)] += len(line.text)

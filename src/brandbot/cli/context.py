@@ -1,0 +1,32 @@
+"""Builds the settings and services for one command, turning bad settings into one clear line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pydantic import ValidationError
+
+from brandbot.cli.output import fail
+from brandbot.config import Settings
+from brandbot.services import Services
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"BRANDBOT_{'_'.join(str(part) for part in issue['loc']).upper()}: {issue['msg']}"
+            for issue in error.errors()
+        )
+        fail(f"invalid settings: {problems}")
+
+
+@contextmanager
+def services() -> Iterator[Services]:
+    built = Services(load_settings())
+    try:
+        yield built
+    finally:
+        built.close()

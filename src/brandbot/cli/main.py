@@ -1,0 +1,112 @@
+"""`brandbot`: ask for drafts, review them, manage guidelines and the local LLM."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+
+import typer
+
+from brandbot.cli import guidelines, llm, review
+from brandbot.cli.context import services
+from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
+from brandbot.cli.render import show_draft, show_next_steps
+from brandbot.store.audit import entries
+from brandbot.store.requests import RequestStore
+from brandbot.workflow.engine import RequestInvalid, RunOutcome
+from brandbot.workflow.status import draft_status
+
+app = typer.Typer(
+    help="brandbot: on-brand drafts from your guidelines, signed off by a person.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(guidelines.app, name="guidelines")
+app.add_typer(review.app, name="review")
+app.add_typer(llm.app, name="llm")
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr.")) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@app.command()
+def ask(
+    request: str = typer.Argument(..., help='What you need, e.g. "a LinkedIn post announcing ...".'),
+    requester: str = typer.Option(getpass.getuser(), "--as", help="Who is asking."),
+    output: Output = OutputOption,
+) -> None:
+    """Draft something on brand; it waits for an approver's decision."""
+    with services() as built:
+        try:
+            run = built.engine.ask(requester, request)
+        except RequestInvalid as error:
+            fail(str(error))
+        _report(built.requests, run, output)
+
+
+@app.command()
+def retry(request_id: str, output: Output = OutputOption) -> None:
+    """Pick up a request that failed (LLM down, process stopped) where it stopped."""
+    with services() as built:
+        try:
+            run = built.engine.retry(request_id)
+        except RequestInvalid as error:
+            fail(str(error))
+        _report(built.requests, run, output)
+
+
+@app.command()
+def audit(
+    request_id: str | None = typer.Argument(None, help="Only this request's entries."),
+    output: Output = OutputOption,
+) -> None:
+    """The audit log: who did what, when, to which draft version."""
+    with services() as built:
+        rows = entries(built.db, request_id=request_id)
+    if output is Output.json:
+        print_json(
+            [
+                {
+                    "at": row.at.isoformat(),
+                    "actor": row.actor,
+                    "action": row.action,
+                    "request_id": row.request_id,
+                    "draft_id": row.draft_id,
+                    "revision": row.revision,
+                    "detail": row.detail,
+                }
+                for row in rows
+            ]
+        )
+        return
+    grid = table("When", "Who", "What", "Request", "Draft", "Rev")
+    for row in rows:
+        grid.add_row(
+            row.at.strftime("%Y-%m-%d %H:%M:%S"),
+            row.actor,
+            row.action,
+            row.request_id or "",
+            row.draft_id or "",
+            str(row.revision or ""),
+        )
+    console.print(grid)
+
+
+def _report(requests: RequestStore, run: RunOutcome, output: Output) -> None:
+    view = draft_status(requests, run.request, run.draft)
+    if output is Output.json:
+        print_json(view)
+    else:
+        show_draft(view)
+        show_next_steps(view)
+    if run.error:
+        if output is Output.text:
+            fail(f"{run.error} Your request is saved as {run.request.id}: run `brandbot retry {run.request.id}` to try again.")
+        raise typer.Exit(1)

@@ -1,0 +1,157 @@
+"""`brandbot review ...`: the approver's side: list, show and decide drafts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from brandbot.cli.context import services
+from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
+from brandbot.cli.render import show_draft, show_next_steps, status_text
+from brandbot.services import Services
+from brandbot.workflow.approvals import DecisionRefused, decide, expire_due
+from brandbot.workflow.status import draft_status
+
+app = typer.Typer(help="Review drafts: approve, request changes, edit or reject.", no_args_is_help=True)
+
+ActorOption = typer.Option(..., "--as", help="The approver deciding (must be in BRANDBOT_APPROVERS).")
+
+
+@app.command("list")
+def list_drafts(
+    all_: bool = typer.Option(False, "--all", help="Every recent request, not only drafts awaiting review."),
+    output: Output = OutputOption,
+) -> None:
+    """Drafts awaiting a decision (overdue ones are expired first)."""
+    with services() as built:
+        expire_due(built.engine)
+        if all_:
+            rows = [
+                draft_status(built.requests, request, built.requests.latest_draft(request.id))
+                for request in built.requests.list_requests()
+            ]
+        else:
+            rows = [
+                draft_status(built.requests, built.requests.get_request(draft.request_id), draft)  # type: ignore[arg-type]
+                for draft in built.requests.pending_drafts()
+            ]
+    if output is Output.json:
+        print_json(rows)
+        return
+    if not rows:
+        console.print("Nothing awaits review." if not all_ else "No requests yet.")
+        return
+    grid = table("Draft", "Request", "Status", "Rev", "Requester", "Asked", "Created")
+    for row in rows:
+        grid.add_row(
+            row["draft_id"] or "-",
+            row["request_id"],
+            status_text(row["status"]),
+            str(row["revision"] or ""),
+            row["requester"],
+            row["request"][:48],
+            row["created_at"][:16].replace("T", " "),
+        )
+    console.print(grid)
+
+
+@app.command()
+def show(draft_id: str, output: Output = OutputOption) -> None:
+    """A draft with its sources, checks and decision. Accepts a request id too."""
+    with services() as built:
+        view = _view(built, draft_id)
+    if output is Output.json:
+        print_json(view)
+    else:
+        show_draft(view)
+        show_next_steps(view)
+
+
+@app.command()
+def approve(draft_id: str, actor: str = ActorOption, output: Output = OutputOption) -> None:
+    """Approve the draft as it is."""
+    _decide(draft_id, actor, "approve", None, output)
+
+
+@app.command()
+def edit(
+    draft_id: str,
+    actor: str = ActorOption,
+    text: str | None = typer.Option(None, "--text", help="The edited draft."),
+    file: Path | None = typer.Option(None, "--file", help="Read the edited draft from a file."),
+    output: Output = OutputOption,
+) -> None:
+    """Approve an edited version: what you save is what gets approved."""
+    if file is not None:
+        text = file.read_text()
+    _decide(draft_id, actor, "edit", text, output)
+
+
+@app.command()
+def changes(
+    draft_id: str,
+    feedback: str = typer.Option(..., "--feedback", "-f", help="What should change."),
+    actor: str = ActorOption,
+    output: Output = OutputOption,
+) -> None:
+    """Send the draft back to be written again with your feedback."""
+    _decide(draft_id, actor, "changes", feedback, output)
+
+
+@app.command()
+def reject(
+    draft_id: str,
+    reason: str = typer.Option(..., "--reason", "-r", help="Why, for the requester."),
+    actor: str = ActorOption,
+    output: Output = OutputOption,
+) -> None:
+    """Reject the request; it is closed."""
+    _decide(draft_id, actor, "reject", reason, output)
+
+
+@app.command()
+def expire(output: Output = OutputOption) -> None:
+    """Close drafts whose review window (BRANDBOT_REVIEW_TTL_HOURS) has passed."""
+    with services() as built:
+        expired = expire_due(built.engine)
+    if output is Output.json:
+        print_json([result.draft_id for result in expired])
+    else:
+        console.print(f"Expired {len(expired)} draft(s).")
+
+
+def _decide(draft_id: str, actor: str, action: str, text: str | None, output: Output) -> None:
+    with services() as built:
+        try:
+            result = decide(built.engine, draft_id, actor, action, text)
+        except DecisionRefused as refusal:
+            fail(str(refusal))
+        run = result.run
+        latest = draft_status(built.requests, run.request, run.draft)
+    if output is Output.json:
+        print_json({"decided": result.draft_id, "action": action, "actor": actor, **latest})
+        return
+    console.print(f"[bold]{action.capitalize()}[/] recorded on {result.draft_id} by {actor}.", highlight=False)
+    if run.error:
+        fail(f"{run.error} The decision is saved; run `brandbot retry {run.request.id}` once the LLM is back.")
+    if run.request.status == "approved":
+        console.print("[green]Approved.[/] Final text for the requester:\n")
+        console.print(run.request.final_text or "", highlight=False)
+    elif latest["status"] == "pending":
+        show_draft(latest)
+        show_next_steps(latest)
+    else:
+        console.print(f"Request {run.request.id} is now {run.request.status}.")
+
+
+def _view(built: Services, some_id: str) -> dict[str, object]:
+    draft = built.requests.get_draft(some_id)
+    if draft is not None:
+        request = built.requests.get_request(draft.request_id)
+    else:
+        request = built.requests.get_request(some_id)
+        draft = built.requests.latest_draft(some_id) if request else None
+    if request is None:
+        fail(f"no draft or request '{some_id}' (see `brandbot review list --all`)")
+    return draft_status(built.requests, request, draft)

@@ -1,0 +1,43 @@
+"""One process's parts, built from the settings on first use (the embedding model takes
+seconds to load; `brandbot review list` should not wait for it)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from brandbot.config import Settings
+from brandbot.guidelines.knowledge_base import KnowledgeBase
+from brandbot.llm import LLMClient
+from brandbot.store.db import Database
+from brandbot.store.requests import RequestStore
+from brandbot.workflow.checkpointer import sqlite_checkpointer
+from brandbot.workflow.engine import Engine
+from brandbot.workflow.state import WorkflowContext
+
+
+class Services:
+    def __init__(self, settings: Settings, *, llm: LLMClient | None = None) -> None:
+        self.settings = settings
+        settings.ensure_dirs()
+        self.db = Database(settings.resolved_database_url)
+        self.db.create_schema()
+        self.requests = RequestStore(self.db)
+        self._llm = llm
+
+    @cached_property
+    def llm(self) -> LLMClient:
+        return self._llm or LLMClient(self.settings)
+
+    @cached_property
+    def knowledge_base(self) -> KnowledgeBase:
+        return KnowledgeBase(self.settings, self.db)
+
+    @cached_property
+    def engine(self) -> Engine:
+        context = WorkflowContext(self.settings, self.knowledge_base, self.llm, self.requests)
+        return Engine(context, sqlite_checkpointer(self.settings.resolved_checkpoint_path))
+
+    def close(self) -> None:
+        if "llm" in self.__dict__:
+            self.llm.close()
+        self.db.dispose()

@@ -1,0 +1,1 @@
+"""The drafting workflow: a LangGraph StateGraph that pauses for a human decision."""

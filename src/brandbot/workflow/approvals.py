@@ -1,0 +1,124 @@
+"""Deciding a draft: who may, on what, and exactly once.
+
+LangGraph treats a resume of a stale interrupt as a silent no-op and runs two concurrent
+resumes both, so the guard lives in the app's database: one conditional UPDATE from
+'pending' decides the winner, and only the winner resumes the workflow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from brandbot.store.models import Draft, utcnow
+from brandbot.workflow.engine import Engine, RunOutcome
+
+ACTIONS = ("approve", "edit", "changes", "reject")
+SYSTEM_ACTOR = "brandbot"
+
+
+class DecisionRefused(Exception):
+    """The decision was not made; the message tells the person why, in one sentence."""
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    draft_id: str
+    action: str
+    actor: str
+    decided_at: datetime
+    run: RunOutcome
+
+
+def decide(engine: Engine, draft_id: str, actor: str, action: str, text: str | None = None) -> DecisionResult:
+    settings = engine.context.settings
+    requests = engine.context.requests
+    if action not in ACTIONS:
+        raise DecisionRefused(f"Unknown action '{action}': use one of {', '.join(ACTIONS)}.")
+    draft = requests.get_draft(draft_id)
+    if draft is None:
+        raise DecisionRefused(f"There is no draft {draft_id}.")
+    request = requests.get_request(draft.request_id)
+    assert request is not None
+    if actor not in settings.approvers:
+        raise DecisionRefused(f"{actor} can't approve drafts: only approvers listed in BRANDBOT_APPROVERS can.")
+    if actor == request.requester:
+        raise DecisionRefused(f"{actor} asked for this draft, so someone else has to decide on it.")
+    if draft.status == "pending" and draft.expires_at <= utcnow():
+        _expire(engine, draft)
+        draft = requests.get_draft(draft_id) or draft
+    if draft.status != "pending":
+        raise DecisionRefused(describe_closed(engine, draft))
+    text = (text or "").strip() or None
+    if action == "changes" and not text:
+        raise DecisionRefused("Say what should change: the feedback is what the next draft is written from.")
+    if action == "reject" and not text:
+        raise DecisionRefused("Give a reason for the rejection, so the requester knows what to do next.")
+    if action == "edit" and not text:
+        raise DecisionRefused("An edit needs the edited text.")
+    if action == "changes" and draft.revision > settings.max_change_rounds:
+        raise DecisionRefused(
+            f"This request has had {settings.max_change_rounds} rounds of changes already; approve, edit or reject it."
+        )
+    return _commit(engine, draft, actor, action, text)
+
+
+def expire_due(engine: Engine, now: datetime | None = None) -> list[DecisionResult]:
+    """Closes every pending draft whose review window has passed."""
+    due = engine.context.requests.due_for_expiry(now or utcnow())
+    results = []
+    for draft in due:
+        result = _expire(engine, draft)
+        if result is not None:
+            results.append(result)
+    return results
+
+
+def describe_closed(engine: Engine, draft: Draft) -> str:
+    """What happened to a draft that is no longer pending: by whom and when."""
+    decision = engine.context.requests.decision_for(draft.id)
+    when = f" at {_format_time(decision.decided_at)}" if decision else ""
+    who = f" by {decision.actor}" if decision and decision.actor != SYSTEM_ACTOR else ""
+    if draft.status == "approved":
+        return f"Draft {draft.id} was already approved{who}{when}."
+    if draft.status == "rejected":
+        return f"Draft {draft.id} was already rejected{who}{when}."
+    if draft.status == "expired":
+        return f"Draft {draft.id} expired{when} without a decision."
+    if draft.status == "changes_requested":
+        latest = engine.context.requests.latest_draft(draft.request_id)
+        newer = f"; the current version is revision {latest.revision} ({latest.id})" if latest else ""
+        return f"Changes were already requested on draft {draft.id}{who}{when}{newer}."
+    return f"Draft {draft.id} is {draft.status}."
+
+
+def _expire(engine: Engine, draft: Draft) -> DecisionResult | None:
+    try:
+        return _commit(engine, draft, SYSTEM_ACTOR, "expire", None)
+    except DecisionRefused:
+        return None
+
+
+def _commit(engine: Engine, draft: Draft, actor: str, action: str, text: str | None) -> DecisionResult:
+    pending = engine.pending_review(draft.request_id)
+    if pending is None or pending["draft_id"] != draft.id:
+        raise DecisionRefused(
+            f"Draft {draft.id} is not the one awaiting review for request {draft.request_id}; "
+            f"run `brandbot retry {draft.request_id}` if the request failed."
+        )
+    decision = engine.context.requests.claim_decision(
+        draft,
+        actor,
+        action,
+        note=text if action in ("changes", "reject") else None,
+        final_text=text if action == "edit" else (draft.text if action == "approve" else None),
+    )
+    if decision is None:
+        closed = engine.context.requests.get_draft(draft.id) or draft
+        raise DecisionRefused(describe_closed(engine, closed))
+    run = engine.resume(draft.request_id, {"action": action, "text": text})
+    return DecisionResult(draft.id, action, actor, decision.decided_at, run)
+
+
+def _format_time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")

@@ -1,0 +1,137 @@
+"""intake -> retrieve -> draft -> check -> review (paused for a human) -> deliver | draft | close.
+
+Read top to bottom as the flow. Nodes re-run from their start when resumed, so each one's
+writes to the app records are idempotent.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Literal
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+
+from brandbot.store.requests import DraftRecord
+from brandbot.workflow import prompts
+from brandbot.workflow.brief import classify
+from brandbot.workflow.checks import check_draft
+from brandbot.workflow.formats import format_for
+from brandbot.workflow.state import DraftState, WorkflowContext
+
+Graph = CompiledStateGraph[DraftState, WorkflowContext, DraftState, DraftState]
+
+
+def intake(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
+    brief = classify(runtime.context.llm, state["request"])
+    runtime.context.requests.update_request(state["request_id"], status="drafting", brief=brief.to_dict())
+    return {"brief": brief.to_dict(), "revision": 0, "feedback": []}
+
+
+def retrieve(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
+    fmt = format_for(state["brief"]["format"])
+    query = f"{state['request']}\n{fmt.label} for {state['brief']['audience']}"
+    passages = runtime.context.knowledge_base.search(query)
+    return {"passages": [passage.to_dict() for passage in passages]}
+
+
+def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
+    context = runtime.context
+    fmt = format_for(state["brief"]["format"])
+    revision = state.get("revision", 0) + 1
+    messages = prompts.draft_messages(
+        brand=context.settings.brand_name,
+        request=state["request"],
+        requester=state["requester"],
+        fmt=fmt,
+        audience=state["brief"]["audience"],
+        passages=state["passages"],
+        feedback=state.get("feedback", []),
+        previous_draft=state.get("draft") if revision > 1 else None,
+    )
+    context.requests.update_request(state["request_id"], status="drafting")
+    completion = context.llm.complete(messages, max_tokens=fmt.max_tokens)
+    return {"draft": completion.text.strip(), "revision": revision, "model": completion.model}
+
+
+def check(state: DraftState) -> dict[str, Any]:
+    results = check_draft(state["draft"], format_for(state["brief"]["format"]))
+    return {"checks": [result.to_dict() for result in results]}
+
+
+def review(
+    state: DraftState, runtime: Runtime[WorkflowContext]
+) -> Command[Literal["deliver", "draft", "close"]]:
+    context = runtime.context
+    recorded = context.requests.record_draft(
+        DraftRecord(
+            request_id=state["request_id"],
+            revision=state["revision"],
+            text=state["draft"],
+            sources=[_citation(passage) for passage in state["passages"]],
+            checks=state["checks"],
+            model=state["model"],
+        ),
+        ttl=timedelta(hours=context.settings.review_ttl_hours),
+    )
+    decision = interrupt(
+        {
+            "draft_id": recorded.id,
+            "request_id": state["request_id"],
+            "requester": state["requester"],
+            "request": state["request"],
+            "brief": state["brief"],
+            "revision": state["revision"],
+            "draft": state["draft"],
+            "sources": recorded.sources,
+            "checks": state["checks"],
+            "expires_at": recorded.expires_at.isoformat(),
+        }
+    )
+    update: dict[str, Any] = {"draft_id": recorded.id}
+    action = decision["action"]
+    if action in ("approve", "edit"):
+        update["final_text"] = decision.get("text") or state["draft"]
+        return Command(goto="deliver", update=update)
+    if action == "changes":
+        update["feedback"] = [*state.get("feedback", []), decision["text"]]
+        return Command(goto="draft", update=update)
+    update["outcome"] = "rejected" if action == "reject" else "expired"
+    return Command(goto="close", update=update)
+
+
+def deliver(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
+    runtime.context.requests.update_request(state["request_id"], status="approved", final_text=state["final_text"])
+    return {"outcome": "approved"}
+
+
+def close(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
+    runtime.context.requests.update_request(state["request_id"], status=state["outcome"])
+    return {}
+
+
+def _citation(passage: dict[str, Any]) -> dict[str, Any]:
+    keys = ("doc_id", "title", "source", "section", "version", "page", "score", "chunk_id")
+    return {key: passage.get(key) for key in keys}
+
+
+def build_graph(checkpointer: BaseCheckpointSaver[Any]) -> Graph:
+    builder = StateGraph(DraftState, context_schema=WorkflowContext)
+    builder.add_node("intake", intake)
+    builder.add_node("retrieve", retrieve)
+    builder.add_node("draft", draft)
+    builder.add_node("check", check)
+    builder.add_node("review", review, destinations=("deliver", "draft", "close"))
+    builder.add_node("deliver", deliver)
+    builder.add_node("close", close)
+    builder.add_edge(START, "intake")
+    builder.add_edge("intake", "retrieve")
+    builder.add_edge("retrieve", "draft")
+    builder.add_edge("draft", "check")
+    builder.add_edge("check", "review")
+    builder.add_edge("deliver", END)
+    builder.add_edge("close", END)
+    return builder.compile(checkpointer=checkpointer)

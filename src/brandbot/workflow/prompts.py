@@ -1,0 +1,63 @@
+"""Prompt text. The stable part comes first so vLLM's prefix cache serves every request:
+preamble and format table, then the retrieved passages, then the request itself."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from brandbot.llm import Message
+from brandbot.workflow.formats import FORMATS, Format
+
+BRIEF_SYSTEM = (
+    "You sort requests for marketing and communications drafts. Read the request and answer "
+    "with JSON only: the format of the text to write, its audience, its length and its topic "
+    "in a few words. Formats: "
+    + ", ".join(f"{f.name} ({f.label})" for f in FORMATS.values())
+    + "."
+)
+
+FORMAT_TABLE = "\n".join(
+    f"- {f.label}: at most {f.max_chars} characters, aim for {f.target_words}" for f in FORMATS.values()
+)
+
+DRAFT_SYSTEM = """You are brandbot, the writing assistant of {brand}'s communications team.
+You write drafts that a human approver will review before anything is published.
+
+How to write:
+- Follow the brand guideline passages you are given: voice, tone, product names, words to avoid, required disclaimers.
+- Write only the text of the draft itself: no preamble, no notes to the reviewer, no placeholder brackets.
+- Never invent facts, prices, dates, customers or statistics that the request or the passages do not give.
+- Keep to the length of the format:
+{formats}"""
+
+
+def brief_messages(request: str) -> list[Message]:
+    return [{"role": "system", "content": BRIEF_SYSTEM}, {"role": "user", "content": request}]
+
+
+def draft_messages(
+    *,
+    brand: str,
+    request: str,
+    requester: str,
+    fmt: Format,
+    audience: str,
+    passages: Sequence[dict[str, Any]],
+    feedback: Sequence[str] = (),
+    previous_draft: str | None = None,
+) -> list[Message]:
+    """The passages close the system message and the request is the user's turn: small
+    models copy passages they find in the user turn instead of following them."""
+    sources = "\n\n".join(passage["text"] for passage in passages) or "(none found)"
+    system = DRAFT_SYSTEM.format(brand=brand, formats=FORMAT_TABLE) + f"\n\nBrand guideline passages:\n\n{sources}"
+    parts = [
+        f"{request}",
+        f"(Requested by {requester}.) Write a {fmt.label} for {audience}: at most {fmt.max_chars} characters, "
+        f"aim for {fmt.target_words}. Reply with the {fmt.label} only.",
+    ]
+    if previous_draft is not None and feedback:
+        parts.append(f"Your previous draft:\n\n{previous_draft}")
+        parts.append("The approver asked for these changes:\n" + "\n".join(f"- {note}" for note in feedback))
+        parts.append("Write the whole draft again with the changes made.")
+    return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]

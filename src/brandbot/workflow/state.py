@@ -1,0 +1,37 @@
+"""What the workflow carries from step to step; everything in it is JSON, so checkpoints are portable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from brandbot.config import Settings
+from brandbot.guidelines.knowledge_base import KnowledgeBase
+from brandbot.llm import LLMClient
+from brandbot.store.requests import RequestStore
+
+
+class DraftState(TypedDict, total=False):
+    request_id: str
+    requester: str
+    request: str
+    brief: dict[str, str]
+    passages: list[dict[str, Any]]
+    revision: int
+    draft: str
+    model: str
+    checks: list[dict[str, Any]]
+    feedback: list[str]
+    draft_id: str
+    outcome: str
+    final_text: str
+
+
+@dataclass(frozen=True)
+class WorkflowContext:
+    """Run-time dependencies handed to every node; never checkpointed."""
+
+    settings: Settings
+    knowledge_base: KnowledgeBase
+    llm: LLMClient
+    requests: RequestStore

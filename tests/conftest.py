@@ -1,0 +1,71 @@
+"""Shared fixtures: isolated settings per test, and the real local vLLM for integration tests."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from brandbot.config import Settings
+from brandbot.llm_server import LocalLLM
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+GUIDELINES = REPO / "guidelines"
+APPROVERS = ["bob", "carol"]
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "approvers": APPROVERS,
+        "llm_max_retries": 1,
+        "llm_retry_backoff_s": 0.05,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The same settings as environment variables, for `brandbot` run as a subprocess."""
+    return {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "BRANDBOT_DATA_DIR": str(settings.data_dir),
+        "BRANDBOT_APPROVERS": ",".join(settings.approvers),
+        "BRANDBOT_LLM_BASE_URL": settings.llm_base_url,
+        "BRANDBOT_LLM_MODEL": settings.llm_model,
+        "BRANDBOT_LLM_MAX_RETRIES": str(settings.llm_max_retries),
+        "BRANDBOT_LLM_RETRY_BACKOFF_S": str(settings.llm_retry_backoff_s),
+        "BRANDBOT_REVIEW_TTL_HOURS": str(settings.review_ttl_hours),
+        "COLUMNS": "200",
+    }
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "data", llm_base_url="http://127.0.0.1:9/v1")
+
+
+@pytest.fixture(scope="session")
+def local_llm() -> Iterator[tuple[str, str]]:
+    """(base URL, model name) of the real local vLLM: reused if it runs, else started and
+    stopped again at the end of the session."""
+    server = LocalLLM.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    started = server.start(lambda message: print(f"[local LLM] {message}", flush=True))
+    try:
+        models = httpx.get(f"{server.base_url}/v1/models", timeout=10).json()["data"]
+        yield f"{server.base_url}/v1", models[0]["id"]
+    finally:
+        if started:
+            server.stop()
+
+
+@pytest.fixture
+def llm_settings(tmp_path: Path, local_llm: tuple[str, str]) -> Settings:
+    base_url, model = local_llm
+    return make_settings(tmp_path / "data", llm_base_url=base_url, llm_model=model)
