@@ -102,6 +102,9 @@ def _expire(engine: Engine, draft: Draft) -> DecisionResult | None:
 def _commit(engine: Engine, draft: Draft, actor: str, action: str, text: str | None) -> DecisionResult:
     pending = engine.pending_review(draft.request_id)
     if pending is None or pending["draft_id"] != draft.id:
+        current = engine.context.requests.get_draft(draft.id) or draft
+        if current.status != "pending":
+            raise DecisionRefused(describe_closed(engine, current))
         raise DecisionRefused(
             f"Draft {draft.id} is not the one awaiting review for request {draft.request_id}; "
             f"run `brandbot retry {draft.request_id}` if the request failed."
