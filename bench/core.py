@@ -21,10 +21,12 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from brandbot.config import Settings  # noqa: E402
-from brandbot.guidelines.embeddings import embedding_function  # noqa: E402
-from brandbot.guidelines.knowledge_base import KnowledgeBase, SourceFile, expand_paths  # noqa: E402
-from brandbot.services import Services  # noqa: E402
+from sentence_transformers import SentenceTransformer
+
+from brandbot.config import Settings
+from brandbot.guidelines.embeddings import embedding_function, resolve_model
+from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
+from brandbot.services import Services
 
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -54,15 +56,16 @@ def files_of(*paths: Path) -> list[SourceFile]:
 def ingest_ratio(label: str, files: list[SourceFile]) -> None:
     services = Services(fresh_settings("ingest"))
     knowledge_base = services.knowledge_base
-    encoder = embedding_function(services.settings.embedding_model)
-    encoder(["warm up the model"])
+    encoder = SentenceTransformer(resolve_model(services.settings.embedding_model), device="cpu")
+    encoder.encode(["warm up the model"])
+    embedding_function(services.settings.embedding_model)(["warm up the model"])
     started = time.perf_counter()
     results = knowledge_base.add(files, "bench")
     ingest_s = time.perf_counter() - started
     chunks = sum(result.chunks for result in results)
-    texts = [chunk.text for chunk in knowledge_base.index.chunks(knowledge_base._live_keys())]
+    texts = [chunk.text for chunk in knowledge_base.index.chunks(knowledge_base.live_keys())]
     started = time.perf_counter()
-    encoder._model.encode(texts, batch_size=32, normalize_embeddings=True)
+    encoder.encode(texts, batch_size=32, normalize_embeddings=True)
     encode_s = time.perf_counter() - started
     ingest_rate, encode_rate = chunks / ingest_s, len(texts) / encode_s
     print(

@@ -33,9 +33,7 @@ CommaList = Annotated[list[str], NoDecode]
 class Settings(BaseSettings):
     """Defaults are the embedded set-up: files under the data directory and a local vLLM."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="BRANDBOT_", env_file=".env", extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="BRANDBOT_", env_file=".env", extra="ignore", frozen=True)
 
     data_dir: Path = Field(default_factory=_default_data_dir)
     database_url: str | None = None

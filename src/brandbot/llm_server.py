@@ -7,6 +7,7 @@ its result already exists, so running it again reuses what is there.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -134,17 +135,13 @@ class LocalLLM:
             "--max-model-len", "8192",
         ]  # fmt: skip
         with self.log_file.open("ab") as log:
-            process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
-            )
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         self.pid_file.write_text(str(process.pid))
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 self.pid_file.unlink(missing_ok=True)
-                raise LocalLLMError(
-                    f"vLLM exited with status {process.returncode} while starting:\n{self.log_tail()}"
-                )
+                raise LocalLLMError(f"vLLM exited with status {process.returncode} while starting:\n{self.log_tail()}")
             if self.healthy():
                 step(f"vLLM is ready at {self.base_url}/v1, serving {LOCAL_MODEL_NAME}")
                 return True
@@ -176,10 +173,8 @@ class LocalLLM:
 
 def _reap(pid: int) -> None:
     """Collects our own child's exit status, so a stopped server does not linger as a zombie."""
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def _run(command: list[str]) -> None:

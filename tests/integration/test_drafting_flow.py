@@ -88,7 +88,9 @@ def test_request_changes_gives_a_new_version_then_approve(env: dict[str, str]) -
 
 def test_reject_with_a_reason(env: dict[str, str]) -> None:
     draft = ask(env)
-    rejected = cli.run_json(env, "review", "reject", str(draft["draft_id"]), "--reason", "Not before launch", "--as", "bob")
+    rejected = cli.run_json(
+        env, "review", "reject", str(draft["draft_id"]), "--reason", "Not before launch", "--as", "bob"
+    )
     assert rejected["status"] == "rejected" and rejected["request_status"] == "rejected"
     assert rejected["decision"]["note"] == "Not before launch"
 

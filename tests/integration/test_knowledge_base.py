@@ -98,7 +98,9 @@ def test_bad_files_fail_one_by_one_and_the_rest_go_in(kb: KnowledgeBase, tmp_pat
     (tmp_path / "huge.md").write_bytes(b"a" * (kb._settings.max_upload_bytes + 1))
     files = [
         item
-        for item in expand_paths([tmp_path / name for name in ("good.md", "broken.pdf", "sheet.xlsx", "empty.txt", "huge.md")])
+        for item in expand_paths(
+            [tmp_path / name for name in ("good.md", "broken.pdf", "sheet.xlsx", "empty.txt", "huge.md")]
+        )
         if isinstance(item, SourceFile)
     ]
     results = {result.source: result for result in kb.add(files, "admin")}
@@ -112,17 +114,28 @@ def test_bad_files_fail_one_by_one_and_the_rest_go_in(kb: KnowledgeBase, tmp_pat
 
 def test_cli_reports_each_bad_file_in_one_line_and_exits_1(settings: Settings, tmp_path: Path) -> None:
     (tmp_path / "broken.docx").write_bytes(b"nope")
-    result = cli.run(settings_env(settings), "guidelines", "add", str(tmp_path / "broken.docx"), str(tmp_path / "missing.md"), check=False)
+    result = cli.run(
+        settings_env(settings),
+        "guidelines",
+        "add",
+        str(tmp_path / "broken.docx"),
+        str(tmp_path / "missing.md"),
+        check=False,
+    )
     assert result.returncode == 1
     assert "not a readable DOCX" in result.stdout and "no such file or folder" in result.stdout
 
 
-def test_killed_mid_ingest_search_sees_old_or_new_never_a_mix(settings: Settings, kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_killed_mid_ingest_search_sees_old_or_new_never_a_mix(
+    settings: Settings, kb: KnowledgeBase, tmp_path: Path
+) -> None:
     kb.add([source("big.md", "# Big\n\n## Part 0\n\nOld version marker text.")], "admin")
     old = kb.registry.get("big.md")
     assert old is not None
 
-    sections = [f"## Part {i}\n\n" + f"New version marker text number {i}, about backups and restores. " * 8 for i in range(500)]
+    sections = [
+        f"## Part {i}\n\n" + f"New version marker text number {i}, about backups and restores. " * 8 for i in range(500)
+    ]
     (tmp_path / "big.md").write_text("# Big\n\n" + "\n\n".join(sections))
     process = cli.start(settings_env(settings), "-v", "guidelines", "add", str(tmp_path / "big.md"))
     assert process.stderr is not None
@@ -144,4 +157,4 @@ def test_killed_mid_ingest_search_sees_old_or_new_never_a_mix(settings: Settings
     assert {hit.version for hit in hits} == {result.version}
     kb.sweep()
     assert kb.index.count() == result.chunks
-    assert version_key("big.md", result.version) in kb._live_keys()
+    assert version_key("big.md", result.version) in kb.live_keys()

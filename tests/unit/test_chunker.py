@@ -53,4 +53,7 @@ def test_tables_split_between_rows_not_inside_them(count: TokenCounter) -> None:
 
 def test_small_sections_stay_whole(count: TokenCounter) -> None:
     document = LoadedDocument("Brand", [Section(("A",), "One."), Section(("A", "B"), "Two.")])
-    assert [c.text for c in chunk_document(document, count, max_tokens=200)] == ["Brand > A\n\nOne.", "Brand > A > B\n\nTwo."]
+    assert [c.text for c in chunk_document(document, count, max_tokens=200)] == [
+        "Brand > A\n\nOne.",
+        "Brand > A > B\n\nTwo.",
+    ]

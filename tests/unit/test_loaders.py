@@ -67,10 +67,16 @@ def test_text_setext_headings() -> None:
 
 
 def test_markdown_front_matter_setext_and_code_fences() -> None:
-    text = "---\ntitle: Style\nlayout: x\n---\nIntro.\n\nVoice\n=====\nPlain.\n\n```\n# not a heading\n```\n## Tone\nCalm."
+    text = (
+        "---\ntitle: Style\nlayout: x\n---\nIntro.\n\nVoice\n=====\nPlain.\n\n```\n# not a heading\n```\n## Tone\nCalm."
+    )
     document = parse_document("style.md", text.encode(), max_bytes=MB)
     assert document.title == "Style"
-    assert sections(document) == {(): "Intro.", ("Voice",): "Plain.\n\n```\n# not a heading\n```", ("Voice", "Tone"): "Calm."}
+    assert sections(document) == {
+        (): "Intro.",
+        ("Voice",): "Plain.\n\n```\n# not a heading\n```",
+        ("Voice", "Tone"): "Calm.",
+    }
 
 
 def test_text_files_read_hash_lines_as_prose() -> None:

@@ -23,7 +23,10 @@ from brandbot.workflow.engine import RequestInvalid
 from tests.conftest import make_settings
 from tests.support.fake_llm import FakeLLM
 
-GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain. Say affordable, never cheap.\n\n## Trial\n\nThe free trial lasts 30 days."
+GUIDE = (
+    b"# Tidewell voice\n\n## Tone\n\nCalm and plain. Say affordable, never cheap.\n\n"
+    b"## Trial\n\nThe free trial lasts 30 days."
+)
 
 
 @pytest.fixture
@@ -60,7 +63,9 @@ def test_ask_pauses_for_review_with_sources_and_checks(services: Services) -> No
     assert run.draft.status == "pending" and run.draft.revision == 1
     assert run.draft.text == "First draft about Tidewell Backup."
     assert {source["doc_id"] for source in run.draft.sources} == {"voice.md"}
-    assert {source["version"] for source in run.draft.sources} == {services.knowledge_base.registry.get("voice.md").version}  # type: ignore[union-attr]
+    assert {source["version"] for source in run.draft.sources} == {
+        services.knowledge_base.registry.get("voice.md").version
+    }  # type: ignore[union-attr]
     assert [check["name"] for check in run.draft.checks] == ["non_empty", "length"]
     pending = services.engine.pending_review(run.request.id)
     assert pending is not None and pending["draft_id"] == run.draft.id
@@ -126,7 +131,7 @@ def test_expiry_closes_overdue_drafts_only(services: Services) -> None:
     expired = expire_due(services.engine, now=utcnow() + timedelta(hours=73))
     assert [result.draft_id for result in expired] == [run.draft.id]
     assert services.requests.get_request(run.request.id).status == "expired"  # type: ignore[union-attr]
-    with pytest.raises(DecisionRefused, match="expired at .* without a decision"):
+    with pytest.raises(DecisionRefused, match=r"expired at .* without a decision"):
         decide(services.engine, run.draft.id, "bob", "approve")
 
 

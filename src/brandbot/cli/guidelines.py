@@ -28,8 +28,9 @@ def add(
     found = list(expand_paths(paths))
     missing = [item for item in found if isinstance(item, IngestResult)]
     files = [item for item in found if isinstance(item, SourceFile)]
-    with services() as built:
-        with Progress(
+    with (
+        services() as built,
+        Progress(
             TextColumn("[bold]Indexing"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -38,11 +39,12 @@ def add(
             console=errors,
             transient=True,
             disable=output is Output.json,
-        ) as progress:
-            task = progress.add_task("index", total=None)
-            results = missing + built.knowledge_base.add(
-                files, actor, lambda done, total: progress.update(task, completed=done, total=total)
-            )
+        ) as progress,
+    ):
+        task = progress.add_task("index", total=None)
+        results = missing + built.knowledge_base.add(
+            files, actor, lambda done, total: progress.update(task, completed=done, total=total)
+        )
     if output is Output.json:
         print_json([result.to_dict() for result in results])
     elif results:

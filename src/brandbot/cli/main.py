@@ -108,5 +108,6 @@ def _report(requests: RequestStore, run: RunOutcome, output: Output) -> None:
         show_next_steps(view)
     if run.error:
         if output is Output.text:
-            fail(f"{run.error} Your request is saved as {run.request.id}: run `brandbot retry {run.request.id}` to try again.")
+            saved = run.request.id
+            fail(f"{run.error} Your request is saved as {saved}: run `brandbot retry {saved}` to try again.")
         raise typer.Exit(1)

@@ -26,9 +26,7 @@ def resolve_model(name: str) -> str:
 @lru_cache(maxsize=4)
 def embedding_function(name: str) -> SentenceTransformerEmbeddingFunction:
     """Normalized vectors, so cosine distance in Chroma is 1 - dot product."""
-    return SentenceTransformerEmbeddingFunction(
-        model_name=resolve_model(name), device="cpu", normalize_embeddings=True
-    )
+    return SentenceTransformerEmbeddingFunction(model_name=resolve_model(name), device="cpu", normalize_embeddings=True)
 
 
 class TokenCounter:
@@ -51,4 +49,3 @@ class TokenCounter:
 @lru_cache(maxsize=4)
 def token_counter(name: str) -> TokenCounter:
     return TokenCounter(name)
-

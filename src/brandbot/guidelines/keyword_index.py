@@ -32,9 +32,7 @@ class KeywordIndex:
         tokens = _tokens([text])
         if not any(tokens[0]):
             return []
-        indices, scores = self._retriever.retrieve(
-            tokens, k=min(n, len(self.chunks)), show_progress=False, n_threads=0
-        )
+        indices, scores = self._retriever.retrieve(tokens, k=min(n, len(self.chunks)), show_progress=False, n_threads=0)
         return [
             (self.chunks[int(index)], float(score))
             for index, score in zip(indices[0], scores[0], strict=True)

@@ -111,28 +111,26 @@ class KnowledgeBase:
         self._keyword_lock = threading.Lock()
 
     def add(self, files: Iterable[SourceFile], actor: str, progress: Progress | None = None) -> list[IngestResult]:
-        """Chunks of all files are embedded in shared batches; each document goes live as
-        soon as its last chunk is stored."""
+        """Results in the order given; a file that fails never stops the others."""
         self.sweep()
         results: list[IngestResult] = []
         prepared: list[_Prepared] = []
         for source in files:
-            try:
-                outcome = self._prepare(source)
-            except LoaderError as error:
-                outcome = IngestResult(source.name, "failed", reason=str(error))
-            except OSError as error:
-                outcome = IngestResult(source.name, "failed", reason=f"cannot read the file ({error.strerror or error})")
-            if not isinstance(outcome, IngestResult) and any(
-                item.document.doc_id == outcome.document.doc_id for item in prepared
-            ):
+            outcome = self._prepare_safely(source)
+            if isinstance(outcome, _Prepared) and any(p.document.doc_id == outcome.document.doc_id for p in prepared):
                 outcome = IngestResult(source.name, "failed", reason="another file in this call has the same name")
-            if isinstance(outcome, IngestResult):
-                results.append(outcome)
-            else:
+            if isinstance(outcome, _Prepared):
                 prepared.append(outcome)
-                results.append(outcome.result)
+                outcome = outcome.result
+            results.append(outcome)
+        self._store(prepared, actor, progress)
+        for result in results:
+            log.info("%s", result.message)
+        return results
 
+    def _store(self, prepared: list[_Prepared], actor: str, progress: Progress | None) -> None:
+        """Chunks of all files are embedded in shared batches (small documents alone would
+        waste the model); each document goes live as soon as its last chunk is stored."""
         queue = [chunk for item in prepared for chunk in item.chunks]
         ends = list(itertools.accumulate(len(item.chunks) for item in prepared))
         published = 0
@@ -147,9 +145,14 @@ class KnowledgeBase:
                 published += 1
         for item in prepared[published:]:
             self.registry.publish(item.document, actor)
-        for result in results:
-            log.info("%s", result.message)
-        return results
+
+    def _prepare_safely(self, source: SourceFile) -> _Prepared | IngestResult:
+        try:
+            return self._prepare(source)
+        except LoaderError as error:
+            return IngestResult(source.name, "failed", reason=str(error))
+        except OSError as error:
+            return IngestResult(source.name, "failed", reason=f"cannot read the file ({error.strerror or error})")
 
     def _prepare(self, source: SourceFile) -> _Prepared | IngestResult:
         limit = self._settings.max_upload_bytes
@@ -187,7 +190,9 @@ class KnowledgeBase:
             size_bytes=len(data),
         )
         outcome: Outcome = "added" if current is None else "updated"
-        return _Prepared(record, chunks, IngestResult(source.name, outcome, doc_id, document.title, version, len(chunks)))
+        return _Prepared(
+            record, chunks, IngestResult(source.name, outcome, doc_id, document.title, version, len(chunks))
+        )
 
     def remove(self, doc_id: str, actor: str) -> Document | None:
         removed = self.registry.withdraw(doc_id, actor)
@@ -196,7 +201,7 @@ class KnowledgeBase:
 
     def sweep(self) -> int:
         """Deletes chunks no live version refers to: leftovers of replaced or interrupted ingests."""
-        dropped = self.index.delete_all_but(self._live_keys())
+        dropped = self.index.delete_all_but(self.live_keys())
         if dropped:
             log.info("swept %d stale chunks", dropped)
         return dropped
@@ -219,7 +224,7 @@ class KnowledgeBase:
         keyword = [chunk for chunk, _ in self._keyword_index(generation, live).query(query, candidates)]
         return fuse([dense, keyword], top_k)
 
-    def _live_keys(self) -> set[str]:
+    def live_keys(self) -> set[str]:
         return _keys(self.registry.snapshot()[1])
 
     def _keyword_index(self, generation: int, live: set[str]) -> KeywordIndex:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import chromadb
+from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
 from brandbot.guidelines.embeddings import embedding_function
@@ -62,6 +63,11 @@ class StoredChunk:
         )
 
 
+def _versions(operator: Literal["$in", "$nin"], keys: list[str]) -> Where:
+    condition: dict[Literal["$in", "$nin"], list[str | int | float | bool]] = {operator: list(keys)}
+    return {"version_key": condition}
+
+
 def version_key(doc_id: str, version: str) -> str:
     return f"{doc_id}@{version}"
 
@@ -73,9 +79,7 @@ def chunk_id(doc_id: str, version: str, position: int) -> str:
 class VectorIndex:
     def __init__(self, path: Path, collection: str, embedding_model: str) -> None:
         self._embed = embedding_function(embedding_model)
-        self._client = chromadb.PersistentClient(
-            path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
-        )
+        self._client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
         self._collection = self._client.get_or_create_collection(
             collection,
             embedding_function=self._embed,  # type: ignore[arg-type]
@@ -98,7 +102,7 @@ class VectorIndex:
         result = self._collection.query(
             query_texts=[text],
             n_results=n,
-            where={"version_key": {"$in": keys}},
+            where=_versions("$in", keys),
             include=["documents", "metadatas", "distances"],
         )
         rows = zip(
@@ -114,7 +118,7 @@ class VectorIndex:
         keys = sorted(live_keys)
         if not keys:
             return []
-        result = self._collection.get(where={"version_key": {"$in": keys}}, include=["documents", "metadatas"])
+        result = self._collection.get(where=_versions("$in", keys), include=["documents", "metadatas"])
         chunks = [
             StoredChunk.from_record(i, d, dict(m))
             for i, d, m in zip(result["ids"], result["documents"], result["metadatas"], strict=True)  # type: ignore[arg-type]
@@ -124,7 +128,7 @@ class VectorIndex:
     def delete_all_but(self, live_keys: Iterable[str]) -> int:
         """Drops chunks of superseded, removed or half-ingested versions."""
         keys = sorted(live_keys)
-        where = {"version_key": {"$nin": keys}} if keys else None
+        where = _versions("$nin", keys) if keys else None
         stale = self._collection.get(where=where, include=[])["ids"]  # type: ignore[arg-type]
         if stale:
             self._collection.delete(ids=stale)

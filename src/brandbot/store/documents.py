@@ -18,7 +18,9 @@ class DocumentRegistry:
         """The generation and the live version of each document, read in one transaction."""
         with self._db.session() as session:
             state = session.get(KnowledgeBaseState, 1)
-            versions = {doc_id: version for doc_id, version in session.execute(select(Document.doc_id, Document.version))}
+            versions = {
+                doc_id: version for doc_id, version in session.execute(select(Document.doc_id, Document.version))
+            }
             return (state.generation if state else 0), versions
 
     def get(self, doc_id: str) -> Document | None:

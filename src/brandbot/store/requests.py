@@ -55,7 +55,9 @@ class RequestStore:
         with self._db.session() as session:
             return session.get(Request, request_id)
 
-    def list_requests(self, *, status: str | None = None, requester: str | None = None, limit: int = 50) -> list[Request]:
+    def list_requests(
+        self, *, status: str | None = None, requester: str | None = None, limit: int = 50
+    ) -> list[Request]:
         query = select(Request).order_by(Request.created_at.desc()).limit(limit)
         if status:
             query = query.where(Request.status == status)
@@ -126,9 +128,7 @@ class RequestStore:
 
     def due_for_expiry(self, now: datetime) -> list[Draft]:
         with self._db.session() as session:
-            return list(
-                session.scalars(select(Draft).where(Draft.status == "pending", Draft.expires_at <= now))
-            )
+            return list(session.scalars(select(Draft).where(Draft.status == "pending", Draft.expires_at <= now)))
 
     def decision_for(self, draft_id: str) -> Decision | None:
         with self._db.session() as session:
@@ -145,8 +145,9 @@ class RequestStore:
                     update(Draft)
                     .where(Draft.id == draft.id, Draft.status == "pending")
                     .values(status=DECIDED_STATUS[action])
-                ).rowcount
-                if claimed != 1:
+                    .returning(Draft.id)
+                ).first()
+                if claimed is None:
                     return None
                 decision = Decision(
                     draft_id=draft.id, actor=actor, action=action, note=note, final_text=final_text, decided_at=now

@@ -62,9 +62,7 @@ def check(state: DraftState) -> dict[str, Any]:
     return {"checks": [result.to_dict() for result in results]}
 
 
-def review(
-    state: DraftState, runtime: Runtime[WorkflowContext]
-) -> Command[Literal["deliver", "draft", "close"]]:
+def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Literal["deliver", "draft", "close"]]:
     context = runtime.context
     recorded = context.requests.record_draft(
         DraftRecord(

@@ -12,9 +12,7 @@ from brandbot.workflow.formats import FORMATS, Format
 BRIEF_SYSTEM = (
     "You sort requests for marketing and communications drafts. Read the request and answer "
     "with JSON only: the format of the text to write, its audience, its length and its topic "
-    "in a few words. Formats: "
-    + ", ".join(f"{f.name} ({f.label})" for f in FORMATS.values())
-    + "."
+    "in a few words. Formats: " + ", ".join(f"{f.name} ({f.label})" for f in FORMATS.values()) + "."
 )
 
 FORMAT_TABLE = "\n".join(

@@ -42,9 +42,7 @@ def parse_document(name: str, data: bytes, *, max_bytes: int) -> LoadedDocument:
         supported = ", ".join(sorted({".md", ".txt", ".html", ".pdf", ".docx"}))
         raise LoaderError(f"unsupported file type '{suffix or '(none)'}' (supported: {supported})")
     if len(data) > max_bytes:
-        raise LoaderError(
-            f"file is {len(data) / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit"
-        )
+        raise LoaderError(f"file is {len(data) / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit")
     if not data.strip():
         raise LoaderError("file is empty")
     title = fallback_title(name)

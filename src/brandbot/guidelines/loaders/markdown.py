@@ -31,8 +31,9 @@ def parse_markdown(text: str, fallback_title: str, *, atx_headings: bool = True)
     """`atx_headings=False` reads `# ...` lines as prose, as plain text files mean them."""
     meta, body = _front_matter(text) if atx_headings else ({}, text)
     builder = SectionBuilder()
-    if isinstance(meta.get("title"), str):
-        builder.title = meta["title"].strip()
+    title = meta.get("title")
+    if isinstance(title, str):
+        builder.title = title.strip()
 
     paragraph: list[str] = []
     in_fence = False

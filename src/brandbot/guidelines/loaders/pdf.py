@@ -60,7 +60,11 @@ def _without_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
         edges.update({shape(line) for line in lines[:2] + lines[-2:]})
     running = {text for text, count in edges.items() if count >= max(2, len(pages) // 2)}
     return [
-        [line for index, line in enumerate(lines) if not (shape(line) in running and (index < 2 or index >= len(lines) - 2))]
+        [
+            line
+            for index, line in enumerate(lines)
+            if not (shape(line) in running and (index < 2 or index >= len(lines) - 2))
+        ]
         for lines in pages
     ]
 
@@ -71,7 +75,7 @@ def parse_pdf(data: bytes, fallback_title: str) -> LoadedDocument:
         if reader.is_encrypted:
             raise LoaderError("the PDF is encrypted")
         pages = [_page_lines(page) for page in reader.pages]
-        metadata_title = (reader.metadata or {}).get("/Title")
+        metadata_title = reader.metadata.get("/Title") if reader.metadata else None
     except LoaderError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
