@@ -18,6 +18,7 @@ def test_named_channel_overrides_the_model(settings: Settings) -> None:
     fake = FakeLLM(brief={"format": "email", "audience": "general", "length": "short", "topic": "x"})
     brief = classify(fake.client(settings), "Write a LinkedIn post for our customers about Vault")
     assert (brief.format, brief.audience, brief.source) == ("linkedin_post", "customers", "model+keywords")
+    assert brief.to_dict()["channel"] == "linkedin"
 
 
 def test_unusable_answer_falls_back_to_keywords(settings: Settings) -> None:

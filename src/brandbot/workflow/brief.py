@@ -13,7 +13,7 @@ from typing import Any
 
 from brandbot.llm import LLMClient, LLMRequestRefused
 from brandbot.workflow import prompts
-from brandbot.workflow.formats import AUDIENCES, DEFAULT_FORMAT, FORMATS, LENGTHS
+from brandbot.workflow.formats import AUDIENCES, DEFAULT_FORMAT, FORMATS, LENGTHS, format_for
 
 _FORMAT_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("linkedin_post", re.compile(r"\blinked\s*in\b", re.I)),
@@ -56,7 +56,8 @@ class Brief:
     """"model", "keywords" or "model+keywords": how the fields were decided, for the audit."""
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        """With the channel the format implies, which channel-specific rules key on."""
+        return {**asdict(self), "channel": format_for(self.format).channel}
 
 
 def keyword_brief(request: str) -> Brief:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 class Format:
     name: str
     label: str
+    channel: str
     max_chars: int
     target_words: str
     max_tokens: int
@@ -22,13 +23,13 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("linkedin_post", "LinkedIn post", 3000, "100-200 words", 400),
-        Format("x_post", "X post", 280, "under 45 words", 96),
-        Format("slack_message", "Slack message", 1200, "under 150 words", 256),
-        Format("email", "customer email", 2000, "under 200 words", 400),
-        Format("blog_post", "blog post", 12000, "800-1,500 words", 1024),
-        Format("announcement", "announcement", 2000, "150-250 words", 400),
-        Format("reply", "reply", 1200, "under 120 words", 256),
+        Format("linkedin_post", "LinkedIn post", "linkedin", 3000, "100-200 words", 400),
+        Format("x_post", "X post", "x", 280, "under 45 words", 96),
+        Format("slack_message", "Slack message", "slack", 1200, "under 150 words", 256),
+        Format("email", "customer email", "email", 2000, "under 200 words", 400),
+        Format("blog_post", "blog post", "blog", 12000, "800-1,500 words", 1024),
+        Format("announcement", "announcement", "any", 2000, "150-250 words", 400),
+        Format("reply", "reply", "any", 1200, "under 120 words", 256),
     )
 }
 DEFAULT_FORMAT = "announcement"
