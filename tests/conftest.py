@@ -17,6 +17,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 GUIDELINES = REPO / "guidelines"
 APPROVERS = ["bob", "carol"]
+SHIPPED = {  # the brand book in guidelines/, by file name (= document id)
+    "voice-and-tone.md",
+    "product-names-and-terminology.md",
+    "legal-disclaimers.pdf",
+    "channel-guide-social.docx",
+    "channel-guide-email.html",
+    "channel-guide-blog.txt",
+}
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:

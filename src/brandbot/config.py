@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     checkpoint_path: Path | None = None
     chroma_path: Path | None = None
     chroma_collection: str = "guidelines"
+    rules_path: Path | None = None
 
     llm_base_url: str = "http://127.0.0.1:8000/v1"
     llm_model: str = LOCAL_MODEL_NAME
@@ -83,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def resolved_chroma_path(self) -> Path:
         return self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def resolved_rules_path(self) -> Path:
+        return self.rules_path or self.data_dir / "rules"
 
     @property
     def max_upload_bytes(self) -> int:

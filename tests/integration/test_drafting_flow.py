@@ -12,18 +12,10 @@ from brandbot.config import Settings
 from brandbot.services import Services
 from brandbot.store.audit import entries
 from brandbot.workflow.engine import thread
-from tests.conftest import GUIDELINES, make_settings, settings_env
+from tests.conftest import GUIDELINES, SHIPPED, make_settings, settings_env
 from tests.integration import cli
 from tests.support.tcp_proxy import TcpProxy
 
-SHIPPED_IDS = {
-    "voice-and-tone.md",
-    "product-names-and-terminology.md",
-    "legal-disclaimers.pdf",
-    "channel-guide-social.docx",
-    "channel-guide-email.html",
-    "channel-guide-blog.txt",
-}
 REQUEST = "Write a short X post announcing Tidewell Restore for our customers"
 
 
@@ -56,7 +48,7 @@ def test_ask_in_one_process_approve_in_another(env: dict[str, str]) -> None:
     draft = ask(env)
     assert isinstance(draft["text"], str) and draft["text"].strip()
     assert draft["brief"]["format"] == "x_post"  # type: ignore[index]
-    assert draft["sources"] and {source["doc_id"] for source in draft["sources"]} <= SHIPPED_IDS  # type: ignore[union-attr]
+    assert draft["sources"] and {source["doc_id"] for source in draft["sources"]} <= SHIPPED  # type: ignore[union-attr]
     assert all(source["version"] and source["section"] is not None for source in draft["sources"])  # type: ignore[union-attr]
     assert {check["name"] for check in draft["checks"]} == {"non_empty", "length"}  # type: ignore[union-attr]
     assert draft["model"]

@@ -12,17 +12,8 @@ from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import KnowledgeBase, SourceFile, expand_paths
 from brandbot.guidelines.vector_index import version_key
 from brandbot.store.db import Database
-from tests.conftest import GUIDELINES, settings_env
+from tests.conftest import GUIDELINES, SHIPPED, settings_env
 from tests.integration import cli
-
-SHIPPED = {
-    "voice-and-tone.md",
-    "product-names-and-terminology.md",
-    "legal-disclaimers.pdf",
-    "channel-guide-social.docx",
-    "channel-guide-email.html",
-    "channel-guide-blog.txt",
-}
 
 
 @pytest.fixture
