@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=3, ge=0, le=10)
     llm_retry_backoff_s: float = Field(default=0.5, ge=0)
     llm_temperature: float = Field(default=0.3, ge=0, le=2)
+    llm_frequency_penalty: float = Field(default=0.5, ge=-2, le=2)
+    """Keeps small models from looping; structured calls run without it."""
     llm_home: Path = Field(default_factory=_default_llm_home)
     llm_port: int = Field(default=8000, ge=1, le=65535)
 

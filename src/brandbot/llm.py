@@ -83,7 +83,9 @@ class LLMClient:
             "max_tokens": max_tokens,
             "temperature": self._settings.llm_temperature if temperature is None else temperature,
         }
-        if json_schema is not None:
+        if json_schema is None:
+            body["frequency_penalty"] = self._settings.llm_frequency_penalty
+        else:
             body["response_format"] = {
                 "type": "json_schema",
                 "json_schema": {"name": json_schema.get("title", "answer"), "schema": json_schema, "strict": True},

@@ -85,6 +85,13 @@ def test_structured_output_sends_the_schema_and_parses(settings: Settings) -> No
     assert body["response_format"]["type"] == "json_schema"
     assert body["response_format"]["json_schema"]["schema"] == schema
     assert body["temperature"] == 0.0
+    assert "frequency_penalty" not in body, "a penalty would bend the enforced JSON"
+
+
+def test_drafts_are_sent_with_the_repetition_penalty(settings: Settings) -> None:
+    script = Script(httpx.Response(200, json=completion("x")))
+    client(settings, script).complete([], max_tokens=1)
+    assert json.loads(script.calls[0].content)["frequency_penalty"] == settings.llm_frequency_penalty
 
 
 def test_unusable_structured_answer_is_none(settings: Settings) -> None:

@@ -1,0 +1,126 @@
+"""`capitalization`: each block in scope must be in `$title` (AP or Chicago `style`), `$sentence`,
+`$lower` or `$upper` case, or match a regex. Title and sentence case pass when more than
+`threshold` (default 0.8) of the words fit, so one proper noun doesn't fail a heading."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
+from brandbot.rules.document import Document
+from brandbot.rules.keys import Keys
+from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format_message
+
+_WORD = r"(?:[^\W_]|\*)+\S*"
+_EDGE_PUNCTUATION = "\"'()[]{}:;,.!?\u2018\u2019\u201c\u201d"
+_ARTICLES = {"a", "an", "the"}
+_AP_SMALL = _ARTICLES | {
+    "and", "as", "at", "but", "by", "for", "in", "nor", "of", "off", "on", "or", "out", "per", "so", "to", "up",
+    "via", "vs", "yet",
+}  # fmt: skip
+_CHICAGO_SMALL = _ARTICLES | {
+    "about", "above", "across", "after", "against", "along", "among", "and", "around", "as", "at", "before",
+    "behind", "below", "beneath", "beside", "between", "beyond", "but", "by", "down", "during", "except", "for",
+    "from", "in", "inside", "into", "like", "near", "nor", "of", "off", "on", "onto", "or", "out", "outside",
+    "over", "past", "per", "since", "through", "throughout", "to", "toward", "under", "until", "up", "upon", "via",
+    "vs", "with", "within", "without",
+}  # fmt: skip
+STYLES = {"AP": _AP_SMALL, "Chicago": _CHICAGO_SMALL}
+
+
+@dataclass(frozen=True, slots=True)
+class Capitalization:
+    definition: Definition
+    fits: Callable[[str], bool]
+    prefix: str = ""
+
+    def find(self, doc: Document) -> Iterator[Finding]:
+        for text, offset in doc.segments(self.definition.scope):
+            checked_text = text[len(self.prefix) :] if self.prefix and text.startswith(self.prefix) else text
+            if checked_text.strip() and not self.fits(checked_text):
+                yield Finding(offset, offset + len(text), format_message(self.definition.message, text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Casing:
+    """The word-by-word tests, with the exceptions tokenized as single words, as in Vale."""
+
+    words: re.Pattern[str]
+    exceptions: Exceptions
+    threshold: float
+    indicators: tuple[str, ...]
+    small: frozenset[str]
+
+    def exempt(self, word: str) -> bool:
+        return self.exceptions.pattern is not None and self.exceptions.pattern.fullmatch(word) is not None
+
+    def title(self, text: str) -> bool:
+        words = self.words.findall(text)
+        fitting = 0
+        for index, word in enumerate(words):
+            bare = word.strip(_EDGE_PUNCTUATION)
+            if self.exempt(bare) or bare.isupper() or not bare:
+                fitting += 1
+                continue
+            small = bare.lower() in self.small and 0 < index < len(words) - 1
+            expected = bare.lower() if small else bare[:1].upper() + bare[1:]
+            fitting += bare == expected
+        return not words or fitting / len(words) > self.threshold
+
+    def sentence(self, text: str) -> bool:
+        words = self.words.findall(text.rstrip("?!.:"))
+        fitting = 0
+        for index, token in enumerate(words):
+            word = re.split(r"[-'\u2019]", token, maxsplit=1)[0].strip(_EDGE_PUNCTUATION) or token
+            after_indicator = index > 0 and words[index - 1].endswith(self.indicators)
+            if word.isupper() or after_indicator or self.exempt(token) or self.exempt(word):
+                fitting += 1
+            elif index == 0 and word != word[:1].upper() + word[1:].lower():
+                return False
+            elif index == 0 or word == word.lower():
+                fitting += 1
+        return not words or fitting / len(words) > self.threshold
+
+
+def _fits(keys: Keys, casing: _Casing) -> Callable[[str], bool]:
+    match = keys.text("match", required=True)
+    if match == "$title":
+        return casing.title
+    if match == "$sentence":
+        return casing.sentence
+    if match == "$lower":
+        return lambda text: text == text.lower() or casing.exempt(text.strip())
+    if match == "$upper":
+        return lambda text: text == text.upper() or casing.exempt(text.strip())
+    (translated,) = checked(keys, "match", [match])
+    pattern = compile_pattern(keys, "match", translated)
+    return lambda text: pattern.search(text) is not None or casing.exempt(text.strip())
+
+
+def build(source: RuleSource) -> Capitalization:
+    keys = source.keys
+    style = keys.text("style", default="AP")
+    if style not in STYLES:
+        raise keys.error("style", f"expected AP or Chicago, found '{style}'")
+    threshold = keys.number("threshold", default=0.8)
+    if not 0 <= threshold < 1:
+        raise keys.error("threshold", "expected a number from 0 up to, not including, 1")
+    vocab = source.accepted if keys.flag("vocab", default=True) else ()
+    exceptions = Exceptions.build(keys, keys.texts("exceptions"), vocab)
+    words = _WORD if exceptions.pattern is None else f"{exceptions.pattern.pattern}|{_WORD}"
+    casing = _Casing(
+        compile_pattern(keys, "exceptions", words),
+        exceptions,
+        threshold,
+        keys.texts("indicators"),
+        frozenset(STYLES[style]),
+    )
+    return Capitalization(source.definition, _fits(keys, casing), keys.text("prefix"))
+
+
+CAPITALIZATION = CheckType(
+    frozenset({"match", "style", "exceptions", "indicators", "threshold", "prefix", "vocab"}),
+    build,
+)

@@ -1,0 +1,51 @@
+"""`consistency`: both spellings of an `either` pair in one scope ("advisor" and "adviser").
+The alert marks the first use of whichever spelling came second."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
+from brandbot.rules.document import Document
+from brandbot.rules.patterns import alternation, checked, compile_pattern, format_message, has_capture_group
+
+
+@dataclass(frozen=True, slots=True)
+class Consistency:
+    definition: Definition
+    pairs: tuple[re.Pattern[str], ...]
+    """One pattern per pair: group 1 is one spelling, group 2 the other."""
+
+    def find(self, doc: Document) -> Iterator[Finding]:
+        for text, offset in doc.segments(self.definition.scope):
+            for pattern in self.pairs:
+                first_group = 0
+                for found in pattern.finditer(text):
+                    if not first_group:
+                        first_group = found.lastindex or 1
+                    elif found.lastindex != first_group:
+                        message = format_message(self.definition.message, found[0].strip())
+                        yield Finding(offset + found.start(), offset + found.end(), message)
+                        break
+
+
+def build(source: RuleSource) -> Consistency:
+    keys = source.keys
+    either = keys.text_map("either", required=True)
+    if not either:
+        raise keys.error("either", "needs at least one pair")
+    flags = re.IGNORECASE if keys.flag("ignorecase") else 0
+    word = not keys.flag("nonword")
+    pairs = []
+    for one, other in either.items():
+        tokens = checked(keys, f"either.{one}", [one, other])
+        if any(has_capture_group(token) for token in tokens):
+            raise keys.error(f"either.{one}", "capture groups are not supported; use '(?:' instead of '('")
+        pattern = alternation([f"({tokens[0]})", f"({tokens[1]})"], word=word)
+        pairs.append(compile_pattern(keys, f"either.{one}", pattern, flags))
+    return Consistency(source.definition, tuple(pairs))
+
+
+CONSISTENCY = CheckType(frozenset({"either", "ignorecase", "nonword"}), build)

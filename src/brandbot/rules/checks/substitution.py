@@ -1,0 +1,88 @@
+"""`substitution`: a `swap` key found in the text is an alert suggesting its value.
+
+Keys are tried longest first; a key may hold alternatives (`a|b`), a value several suggestions
+(`primary|replica`), the first of which `apply_substitutions` uses. A match that already reads
+as one of the suggestions, letter for letter, is not an alert.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
+from brandbot.rules.document import Document
+from brandbot.rules.patterns import (
+    Exceptions,
+    alternation,
+    checked,
+    compile_pattern,
+    format_message,
+    has_capture_group,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Substitution:
+    definition: Definition
+    pattern: re.Pattern[str]
+    suggestions: tuple[tuple[str, ...], ...]
+    """By capture group: group n suggests suggestions[n - 1]."""
+    exceptions: Exceptions = Exceptions()
+    capitalize: bool = False
+
+    def find(self, doc: Document) -> Iterator[Finding]:
+        for text, offset in doc.segments(self.definition.scope):
+            for found in self.pattern.finditer(text):
+                start, end = found.span()
+                observed = found[0].strip()
+                suggested = self.suggestions[(found.lastindex or 1) - 1]
+                if start == end or observed in suggested or self.exceptions.exempt(text, start, end):
+                    continue
+                if self.capitalize and observed[:1].isupper():
+                    suggested = tuple(suggestion[:1].upper() + suggestion[1:] for suggestion in suggested)
+                yield Finding(offset + start, offset + end, self._message(suggested, observed), suggested)
+
+    def _message(self, suggested: tuple[str, ...], observed: str) -> str:
+        message = self.definition.message
+        if len(suggested) == 1:
+            return format_message(message, suggested[0], observed)
+        for quoted in ("'%s'", '"%s"'):  # the choices come quoted already, as in Vale
+            if message.count(quoted) == 2:
+                message = message.replace(quoted, "%s", 1)
+        return format_message(message, _choices(suggested), observed)
+
+
+def _choices(suggested: tuple[str, ...]) -> str:
+    quoted = [f"'{suggestion}'" for suggestion in suggested]
+    return f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def build(source: RuleSource) -> Substitution:
+    keys = source.keys
+    swap = keys.text_map("swap", required=True)
+    if not swap:
+        raise keys.error("swap", "needs at least one entry")
+    ordered = sorted(swap, key=len, reverse=True)
+    tokens = checked(keys, "swap", ordered)
+    for key, token in zip(ordered, tokens, strict=True):
+        if has_capture_group(token):
+            raise keys.error(f"swap.{key}", "capture groups are not supported; use '(?:' instead of '('")
+    groups = [f"({token})" for token in tokens]
+    nonword = keys.flag("nonword")
+    flags = re.IGNORECASE if keys.flag("ignorecase") else 0
+    vocab = source.accepted if keys.flag("vocab", default=True) else ()
+    return Substitution(
+        source.definition,
+        compile_pattern(keys, "swap", alternation(groups, word=not nonword), flags),
+        tuple(tuple(swap[key].split("|")) for key in ordered),
+        Exceptions.build(keys, keys.texts("exceptions"), vocab),
+        keys.flag("capitalize"),
+    )
+
+
+SUBSTITUTION = CheckType(
+    frozenset({"swap", "ignorecase", "nonword", "exceptions", "vocab", "capitalize"}),
+    build,
+)
