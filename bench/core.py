@@ -29,7 +29,7 @@ from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
 from brandbot.services import Services
 
 REPO = Path(__file__).resolve().parents[1]
-CORPORA = REPO.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("BRANDBOT_CORPORA") or REPO.parent / "shared" / "corpora")
 QUERIES = [
     "can I say cheap?",
     "how do we write dates in emails?",

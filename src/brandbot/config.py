@@ -61,7 +61,14 @@ class Settings(BaseSettings):
     retrieval_top_k: int = Field(default=5, ge=1, le=50)
 
     approvers: CommaList = Field(default_factory=list)
+    approver_group: str | None = None
     admins: CommaList = Field(default_factory=list)
+    approval_channel: str | None = None
+
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
 
     max_upload_mb: float = Field(default=20.0, gt=0)
     max_request_chars: int = Field(default=4000, ge=1)

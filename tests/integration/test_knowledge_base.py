@@ -64,6 +64,15 @@ def test_changed_document_replaces_its_chunks(kb: KnowledgeBase) -> None:
     assert kb.sweep() == old.chunk_count, "the old version's chunks are gone at the next write"
 
 
+def test_stale_chunks_crowding_the_nearest_page_are_filtered_out(kb: KnowledgeBase) -> None:
+    old = "\n\n".join(f"## Zebra {i}\n\nZebra teal is our colour, zebra teal {i}." for i in range(30))
+    new = "\n\n".join(f"## Section {i}\n\nInvoices are sent monthly, invoice {i}." for i in range(30))
+    kb.add([source("brand.md", f"# Brand\n\n{old}")], "admin")
+    [result] = kb.add([source("brand.md", f"# Brand\n\n{new}")], "admin")
+    hits = kb.index.query("zebra teal colour", kb.live_keys(), 5)
+    assert len(hits) == 5 and {chunk.version for chunk, _ in hits} == {result.version}
+
+
 def test_unchanged_document_is_left_alone(kb: KnowledgeBase) -> None:
     text = "# Brand\n\nCalm and plain."
     kb.add([source("brand.md", text)], "admin")

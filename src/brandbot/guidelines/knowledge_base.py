@@ -7,6 +7,7 @@ half way leaves only unreferenced chunks that the next write sweeps away.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import logging
@@ -130,7 +131,8 @@ class KnowledgeBase:
 
     def _store(self, prepared: list[_Prepared], actor: str, progress: Progress | None) -> None:
         """Chunks of all files are embedded in shared batches (small documents alone would
-        waste the model); each document goes live as soon as its last chunk is stored."""
+        waste the model); each document goes live as soon as its last chunk is stored (the
+        documents completed by one batch go live together)."""
         queue = [chunk for item in prepared for chunk in item.chunks]
         ends = list(itertools.accumulate(len(item.chunks) for item in prepared))
         published = 0
@@ -140,11 +142,9 @@ class KnowledgeBase:
             log.info("indexed %d/%d chunks", done, len(queue))
             if progress:
                 progress(done, len(queue))
-            while published < len(prepared) and ends[published] <= done:
-                self.registry.publish(prepared[published].document, actor)
-                published += 1
-        for item in prepared[published:]:
-            self.registry.publish(item.document, actor)
+            complete = bisect.bisect_right(ends, done)
+            self.registry.publish([item.document for item in prepared[published:complete]], actor)
+            published = complete
 
     def _prepare_safely(self, source: SourceFile) -> _Prepared | IngestResult:
         try:

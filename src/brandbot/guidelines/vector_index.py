@@ -95,14 +95,28 @@ class VectorIndex:
         )
 
     def query(self, text: str, live_keys: Iterable[str], n: int) -> list[tuple[StoredChunk, float]]:
-        """Nearest chunks among the live versions, with cosine similarity."""
+        """Nearest chunks among the live versions, with cosine similarity.
+
+        Asks unfiltered first and drops stale chunks: a metadata filter over hundreds of
+        versions costs Chroma ~15x the search itself. Only when stale chunks crowd the page
+        does it ask again with the filter.
+        """
         keys = sorted(live_keys)
         if not keys:
             return []
+        embedding = self._embed.embed_query([text])
+        page = self._search(embedding, 2 * n, None)
+        live = set(keys)
+        fresh = [row for row in page if row[0].version_key in live]
+        if len(fresh) >= n or len(page) < 2 * n:
+            return fresh[:n]
+        return self._search(embedding, n, _versions("$in", keys))
+
+    def _search(self, embedding: Any, n: int, where: Where | None) -> list[tuple[StoredChunk, float]]:
         result = self._collection.query(
-            query_texts=[text],
+            query_embeddings=embedding,
             n_results=n,
-            where=_versions("$in", keys),
+            where=where,
             include=["documents", "metadatas", "distances"],
         )
         rows = zip(

@@ -31,27 +31,30 @@ class DocumentRegistry:
         with self._db.session() as session:
             return list(session.scalars(select(Document).order_by(Document.title)))
 
-    def publish(self, document: Document, actor: str) -> None:
-        """Make `document.version` the one searches see, in one transaction."""
+    def publish(self, documents: list[Document], actor: str) -> None:
+        """Make each document's version the one searches see, all in one transaction."""
+        if not documents:
+            return
         with self._db.session() as session:
-            existing = session.get(Document, document.doc_id)
-            if existing is None:
-                document.added_by = actor
-                session.add(document)
-            else:
-                for field in ("title", "source", "version", "chunk_count", "size_bytes"):
-                    setattr(existing, field, getattr(document, field))
-                existing.updated_at = utcnow()
+            for document in documents:
+                existing = session.get(Document, document.doc_id)
+                if existing is None:
+                    document.added_by = actor
+                    session.add(document)
+                else:
+                    for field in ("title", "source", "version", "chunk_count", "size_bytes"):
+                        setattr(existing, field, getattr(document, field))
+                    existing.updated_at = utcnow()
+                audit.record(
+                    session,
+                    actor,
+                    "guideline.published",
+                    doc_id=document.doc_id,
+                    version=document.version,
+                    source=document.source,
+                    chunks=document.chunk_count,
+                )
             _bump(session)
-            audit.record(
-                session,
-                actor,
-                "guideline.published",
-                doc_id=document.doc_id,
-                version=document.version,
-                source=document.source,
-                chunks=document.chunk_count,
-            )
 
     def withdraw(self, doc_id: str, actor: str) -> Document | None:
         with self._db.session() as session:

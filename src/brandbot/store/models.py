@@ -69,6 +69,8 @@ class Request(Base):
     error: Mapped[str | None] = mapped_column(Text, default=None)
     brief: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     final_text: Mapped[str | None] = mapped_column(Text, default=None)
+    reply_to: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    """Where the requester waits for news, e.g. a Slack channel and thread."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -89,6 +91,8 @@ class Draft(Base):
     status: Mapped[str] = mapped_column(String(40), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+    card: Mapped[dict[str, Any] | None] = mapped_column(default=None)
+    """Where the approval message for this draft was posted, to update it in place."""
 
 
 class Decision(Base):
@@ -118,3 +122,12 @@ class AuditEntry(Base):
     draft_id: Mapped[str | None] = mapped_column(String(40), default=None)
     revision: Mapped[int | None] = mapped_column(Integer, default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ProcessedEvent(Base):
+    """Keys of inbound events already handled: Slack retries and double clicks stop here."""
+
+    __tablename__ = "processed_events"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

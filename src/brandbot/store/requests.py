@@ -44,8 +44,10 @@ class RequestStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def create_request(self, requester: str, text: str, origin: str) -> Request:
-        request = Request(id=new_id("req"), requester=requester, text=text, origin=origin, status="received")
+    def create_request(self, requester: str, text: str, origin: str, reply_to: dict[str, Any] | None = None) -> Request:
+        request = Request(
+            id=new_id("req"), requester=requester, text=text, origin=origin, status="received", reply_to=reply_to
+        )
         with self._db.session() as session:
             session.add(request)
             audit.record(session, requester, "request.created", request_id=request.id, origin=origin)
@@ -109,6 +111,10 @@ class RequestStore:
                 checks={check["name"]: check["passed"] for check in record.checks},
             )
             return draft
+
+    def set_card(self, draft_id: str, card: dict[str, Any]) -> None:
+        with self._db.session() as session:
+            session.execute(update(Draft).where(Draft.id == draft_id).values(card=card))
 
     def get_draft(self, draft_id: str) -> Draft | None:
         with self._db.session() as session:

@@ -7,6 +7,7 @@ resumes both, so the guard lives in the app's database: one conditional UPDATE f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +31,16 @@ class DecisionResult:
     run: RunOutcome
 
 
-def decide(engine: Engine, draft_id: str, actor: str, action: str, text: str | None = None) -> DecisionResult:
+def decide(
+    engine: Engine,
+    draft_id: str,
+    actor: str,
+    action: str,
+    text: str | None = None,
+    *,
+    is_approver: Callable[[str], bool] | None = None,
+) -> DecisionResult:
+    """`is_approver` widens who may decide beyond BRANDBOT_APPROVERS (e.g. a Slack user group)."""
     settings = engine.context.settings
     requests = engine.context.requests
     if action not in ACTIONS:
@@ -40,7 +50,7 @@ def decide(engine: Engine, draft_id: str, actor: str, action: str, text: str | N
         raise DecisionRefused(f"There is no draft {draft_id}.")
     request = requests.get_request(draft.request_id)
     assert request is not None
-    if actor not in settings.approvers:
+    if actor not in settings.approvers and not (is_approver and is_approver(actor)):
         raise DecisionRefused(f"{actor} can't approve drafts: only approvers listed in BRANDBOT_APPROVERS can.")
     if actor == request.requester:
         raise DecisionRefused(f"{actor} asked for this draft, so someone else has to decide on it.")

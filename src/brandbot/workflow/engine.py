@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,10 @@ class RunOutcome:
     error: str | None = None
 
 
+Progress = Callable[[dict[str, Any]], None]
+"""Receives the workflow's progress events, e.g. {"stage": "drafting", "passages": 4}."""
+
+
 def thread(request_id: str) -> RunnableConfig:
     return {"configurable": {"thread_id": request_id}}
 
@@ -40,7 +45,15 @@ class Engine:
         self.context = context
         self.graph = build_graph(checkpointer)
 
-    def ask(self, requester: str, text: str, origin: str = "cli") -> RunOutcome:
+    def ask(
+        self,
+        requester: str,
+        text: str,
+        origin: str = "cli",
+        *,
+        reply_to: dict[str, Any] | None = None,
+        on_progress: Progress | None = None,
+    ) -> RunOutcome:
         text = text.strip()
         if not text:
             raise RequestInvalid("The request is empty: say what you need, e.g. 'a LinkedIn post about ...'.")
@@ -49,11 +62,11 @@ class Engine:
             raise RequestInvalid(f"The request is {len(text)} characters long; the limit is {limit}.")
         if not requester.strip():
             raise RequestInvalid("Who is asking? A requester name is required.")
-        request = self.context.requests.create_request(requester.strip(), text, origin)
+        request = self.context.requests.create_request(requester.strip(), text, origin, reply_to)
         state: DraftState = {"request_id": request.id, "requester": request.requester, "request": text}
-        return self._run(request.id, state)
+        return self._run(request.id, state, on_progress)
 
-    def retry(self, request_id: str) -> RunOutcome:
+    def retry(self, request_id: str, on_progress: Progress | None = None) -> RunOutcome:
         """Continues a request whose run failed (LLM down, process killed) where it stopped."""
         request = self.context.requests.get_request(request_id)
         if request is None:
@@ -68,10 +81,10 @@ class Engine:
             return self.resume(request_id, _resume_value(decision.action, decision.final_text or decision.note))
         if not snapshot.values:
             state: DraftState = {"request_id": request.id, "requester": request.requester, "request": request.text}
-            return self._run(request_id, state)
+            return self._run(request_id, state, on_progress)
         if not snapshot.next:
             raise RequestInvalid(f"Request {request_id} is already {request.status}; there is nothing to retry.")
-        return self._run(request_id, None)
+        return self._run(request_id, None, on_progress)
 
     def resume(self, request_id: str, value: dict[str, Any]) -> RunOutcome:
         return self._run(request_id, Command(resume=value))
@@ -84,10 +97,14 @@ class Engine:
                 return interrupt.value
         return None
 
-    def _run(self, request_id: str, payload: DraftState | Command[Any] | None) -> RunOutcome:
+    def _run(
+        self, request_id: str, payload: DraftState | Command[Any] | None, on_progress: Progress | None = None
+    ) -> RunOutcome:
         requests = self.context.requests
         try:
-            self.graph.invoke(payload, thread(request_id), context=self.context)
+            for event in self.graph.stream(payload, thread(request_id), context=self.context, stream_mode="custom"):
+                if on_progress is not None:
+                    on_progress(event)
         except LLMError as error:
             requests.update_request(request_id, status="failed", error=str(error))
             log.warning("request %s failed: %s", request_id, error)

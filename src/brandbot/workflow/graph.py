@@ -35,6 +35,7 @@ def retrieve(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, 
     fmt = format_for(state["brief"]["format"])
     query = f"{state['request']}\n{fmt.label} for {state['brief']['audience']}"
     passages = runtime.context.knowledge_base.search(query)
+    runtime.stream_writer({"stage": "retrieved", "passages": len(passages)})
     return {"passages": [passage.to_dict() for passage in passages]}
 
 
@@ -53,6 +54,7 @@ def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any
         previous_draft=state.get("draft") if revision > 1 else None,
     )
     context.requests.update_request(state["request_id"], status="drafting")
+    runtime.stream_writer({"stage": "drafting", "revision": revision, "passages": len(state["passages"])})
     completion = context.llm.complete(messages, max_tokens=fmt.max_tokens)
     return {"draft": completion.text.strip(), "revision": revision, "model": completion.model}
 
