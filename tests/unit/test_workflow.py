@@ -247,3 +247,10 @@ def test_audit_log_is_append_only(services: Services) -> None:
         connection.execute(text("UPDATE audit_log SET actor = 'mallory'"))
     with pytest.raises(Exception, match="append-only"), services.db.engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_log"))
+
+
+def test_progress_events_name_the_passages_used(services: Services) -> None:
+    events: list[dict[str, object]] = []
+    run = services.engine.ask("alice", "A tweet about Tidewell Backup", on_progress=events.append)
+    assert [event["stage"] for event in events] == ["retrieved", "drafting"]
+    assert events[1]["passages"] == len(run.draft.sources) > 0  # type: ignore[union-attr]
