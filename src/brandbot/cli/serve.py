@@ -1,0 +1,25 @@
+"""`brandbot serve`: the Slack app."""
+
+from __future__ import annotations
+
+import typer
+
+from brandbot.cli.context import load_settings
+from brandbot.cli.output import fail
+from brandbot.services import Services
+from brandbot.slack.app import SlackNotConfigured
+from brandbot.slack.server import serve as run
+
+
+def serve(
+    port: int = typer.Option(3000, "--port", "-p", help="HTTP mode: where Slack sends events (/slack/events)."),
+    host: str = typer.Option("0.0.0.0", "--host", help="HTTP mode: the address to listen on."),
+) -> None:
+    """Run the Slack app: Socket Mode if SLACK_APP_TOKEN is set, otherwise HTTP mode on --port."""
+    services = Services(load_settings())
+    try:
+        run(services, host=host, port=port)
+    except SlackNotConfigured as error:
+        fail(str(error))
+    finally:
+        services.close()

@@ -1,0 +1,56 @@
+"""Builds the Bolt app: a Web API client that rides out rate limits, and every listener."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from brandbot.config import Settings
+from brandbot.services import Services
+from brandbot.slack.directory import Directory
+from brandbot.slack.flows import SlackDeps
+from brandbot.slack.listeners import register
+
+log = logging.getLogger(__name__)
+
+
+class SlackNotConfigured(ValueError):
+    pass
+
+
+def web_client(settings: Settings) -> WebClient:
+    """429s wait for Retry-After (slack_sdk's handler); dropped connections are tried again."""
+    if settings.slack_bot_token is None:
+        raise SlackNotConfigured("SLACK_BOT_TOKEN is not set")
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        timeout=30,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3), ConnectionErrorRetryHandler(max_retry_count=2)],
+    )
+
+
+def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, SlackDeps]:
+    settings = services.settings
+    if not socket_mode and settings.slack_signing_secret is None:
+        raise SlackNotConfigured("SLACK_SIGNING_SECRET is not set (HTTP mode verifies every request with it)")
+    if not settings.approval_channel:
+        raise SlackNotConfigured("BRANDBOT_APPROVAL_CHANNEL is not set: drafts need a channel to wait for approval in")
+    client = web_client(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None,
+        process_before_response=False,
+    )
+    deps = SlackDeps(services, Directory(settings, client))
+    register(app, deps)
+
+    @app.error
+    def report(error: Exception, body: dict[str, object]) -> BoltResponse | None:
+        log.exception("unhandled error for a %s request: %s", body.get("type"), error)
+        return None
+
+    return app, deps

@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions from brandbot's data to Slack payloads, tested without Slack."""

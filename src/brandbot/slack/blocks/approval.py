@@ -1,0 +1,147 @@
+"""The approval card posted for each draft, and the same card once it is decided."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from brandbot.slack.blocks.limits import HEADER_TEXT, MESSAGE_BLOCKS, mrkdwn_escape, split_text, truncate
+from brandbot.workflow.formats import format_for
+
+APPROVE = "draft_approve"
+CHANGES = "draft_changes"
+EDIT = "draft_edit"
+REJECT = "draft_reject"
+DECISION_ACTIONS = (APPROVE, CHANGES, EDIT, REJECT)
+
+Blocks = list[dict[str, Any]]
+
+
+def slack_time(iso: str, fallback_format: str = "%Y-%m-%d %H:%M UTC") -> str:
+    """Shown in each reader's own time zone; the fallback is for clients that can't."""
+    moment = datetime.fromisoformat(iso)
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{moment.strftime(fallback_format)}>"
+
+
+def mention(user: str) -> str:
+    return f"<@{user}>" if user[:1] in "UW" and user[1:].isalnum() else mrkdwn_escape(user)
+
+
+def approval_card(view: dict[str, Any]) -> dict[str, Any]:
+    """Who asked for what, the draft, its sources and checks, and the decision buttons."""
+    blocks = _body(view)
+    blocks.append(
+        {
+            "type": "actions",
+            "block_id": f"decide:{view['draft_id']}",
+            "elements": [
+                _button("Approve", APPROVE, view["draft_id"], style="primary"),
+                _button("Request changes", CHANGES, view["draft_id"]),
+                _button("Edit", EDIT, view["draft_id"]),
+                _button("Reject", REJECT, view["draft_id"], style="danger"),
+            ],
+        }
+    )
+    blocks.append(_context(f"Draft `{view['draft_id']}` · expires {slack_time(view['expires_at'])}"))
+    return {"text": f"Draft for review: {truncate(view['request'], 150)}", "blocks": _fit(blocks)}
+
+
+def decided_card(view: dict[str, Any], superseded_by: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The card after its decision: buttons gone, who decided what and when in their place."""
+    outcome = outcome_line(view)
+    if superseded_by is not None:
+        outcome += f"\nSuperseded by revision {superseded_by['revision']} (`{superseded_by['draft_id']}`)."
+    blocks = [*_body(view), {"type": "section", "text": {"type": "mrkdwn", "text": outcome}}]
+    return {"text": outcome.split("\n")[0], "blocks": _fit(blocks)}
+
+
+def outcome_line(view: dict[str, Any]) -> str:
+    decision = view.get("decision") or {}
+    status = view["status"]
+    if status == "expired" or decision.get("action") == "expire":
+        return f":hourglass: Expired {slack_time(decision['at']) if decision else ''} without a decision."
+    who = mention(decision.get("actor", "?"))
+    when = slack_time(decision["at"]) if decision.get("at") else ""
+    note = f": “{mrkdwn_escape(decision['note'])}”" if decision.get("note") else ""
+    if status == "approved":
+        edited = " with edits" if decision.get("action") == "edit" else ""
+        return f":white_check_mark: Approved{edited} by {who} at {when}"
+    if status == "changes_requested":
+        return f":repeat: Changes requested by {who} at {when}{note}"
+    if status == "rejected":
+        return f":x: Rejected by {who} at {when}{note}"
+    return f"Status: {status.replace('_', ' ')}"
+
+
+def _body(view: dict[str, Any]) -> Blocks:
+    brief = view.get("brief") or {}
+    label = format_for(brief.get("format", "")).label
+    blocks: Blocks = [
+        {
+            "type": "header",
+            "text": {
+                "type": "plain_text",
+                "text": truncate(f"Draft for review · {label} · revision {view['revision']}", HEADER_TEXT),
+            },
+        },
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": truncate(f"{mention(view['requester'])} asked: _{mrkdwn_escape(view['request'])}_", 3000),
+            },
+        },
+        {"type": "divider"},
+    ]
+    blocks += [
+        {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn_escape(part) or " "}}
+        for part in split_text(view["text"] or "")
+    ]
+    blocks.append({"type": "divider"})
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(_sources(view["sources"]), 3000)}})
+    blocks.append(_context(_checks(view["checks"])))
+    return blocks
+
+
+def _sources(sources: list[dict[str, Any]]) -> str:
+    if not sources:
+        return "*Sources:* none found, so the draft follows no guideline passage."
+    lines = ["*Sources*"]
+    for source in sources:
+        place = " > ".join(part for part in (source.get("title"), source.get("section")) if part)
+        page = f", p. {source['page']}" if source.get("page") else ""
+        lines.append(f"• {mrkdwn_escape(place)} · v`{str(source.get('version', ''))[:8]}`{page}")
+    return "\n".join(lines)
+
+
+def _checks(checks: list[dict[str, Any]]) -> str:
+    failed = [check for check in checks if not check["passed"]]
+    if not failed:
+        return f":white_check_mark: All {len(checks)} checks passed"
+    return "  ".join(f":warning: *{check['name']}*: {mrkdwn_escape(check['message'])}" for check in failed)
+
+
+def _button(text: str, action_id: str, draft_id: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text},
+        "action_id": action_id,
+        "value": draft_id,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 3000)}]}
+
+
+def _fit(blocks: Blocks) -> Blocks:
+    """Over Slack's 50 blocks, the draft's tail gives way to a note; buttons and sources stay."""
+    if len(blocks) <= MESSAGE_BLOCKS:
+        return blocks
+    keep_tail = 4
+    head = blocks[: MESSAGE_BLOCKS - keep_tail - 1]
+    note = _context(":scissors: The draft is too long to show whole here; see it with `brandbot review show`.")
+    return [*head, note, *blocks[-keep_tail:]]

@@ -1,0 +1,129 @@
+"""Messages to the person asking, and the /brandbot help and guideline list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from brandbot.guidelines.knowledge_base import IngestResult
+from brandbot.slack.blocks.limits import mrkdwn_escape, split_text, truncate
+from brandbot.store.models import Document
+
+RETRY = "request_retry"
+REMOVE_GUIDELINE = "guideline_remove"
+
+HELP = (
+    "*Ask me for an on-brand draft* and I'll write it from our brand guidelines and send it to an approver.\n"
+    "• Mention me in a channel: `@brandbot a LinkedIn post announcing Tidewell Restore`\n"
+    "• Send me a direct message with your request\n"
+    "• `/brandbot <request>` anywhere, `/brandbot help` for this message\n"
+    "• `/brandbot guidelines` lists the guideline documents drafts are built from\n"
+    "Admins add or replace a guideline by sending me the file (.md, .txt, .html, .pdf, .docx) in a direct message."
+)
+EMPTY_REQUEST = "What should I draft? For example: `a short LinkedIn post announcing Tidewell Restore`."
+
+
+def progress(event: dict[str, Any]) -> str:
+    if event.get("stage") == "drafting":
+        passages = event.get("passages", 0)
+        revision = event.get("revision", 1)
+        what = "Drafting" if revision == 1 else f"Drafting revision {revision}"
+        return f":pencil2: {what} with {passages} guideline passage{'s' if passages != 1 else ''}..."
+    if event.get("stage") == "retrieved":
+        return f":mag: Found {event.get('passages', 0)} guideline passages..."
+    return ":hourglass_flowing_sand: Working on it..."
+
+
+def sent_for_approval(permalink: str | None, draft_id: str) -> str:
+    where = f"<{permalink}|the approval channel>" if permalink else "the approval channel"
+    return (
+        f":inbox_tray: Your draft (`{draft_id}`) is waiting for an approver in {where}. "
+        "I'll tell you here when it's decided."
+    )
+
+
+def failed(error: str, request_id: str) -> dict[str, Any]:
+    text = f":warning: {mrkdwn_escape(error)} Your request is saved (`{request_id}`)."
+    return {
+        "text": text,
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, 3000)}},
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": "Try again"},
+                        "action_id": RETRY,
+                        "value": request_id,
+                    }
+                ],
+            },
+        ],
+    }
+
+
+def approved(outcome: str) -> str:
+    return f"{outcome}. Here is the final text, ready to copy:"
+
+
+def final_text(text: str) -> list[str]:
+    """The approved text alone in its message(s), so that copying it takes nothing else along."""
+    return split_text(text, 3900)
+
+
+def closed(outcome: str) -> str:
+    return f"{outcome}\nAsk me again any time with a new request."
+
+
+def revision_started(outcome: str) -> str:
+    return f"{outcome}\nI'm writing a new version with that feedback."
+
+
+def guideline_list(documents: list[Document], is_admin: bool) -> list[dict[str, Any]]:
+    if not documents:
+        return [{"type": "section", "text": {"type": "mrkdwn", "text": "No guideline documents yet."}}]
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{len(documents)} guideline documents*"}}
+    ]
+    for document in documents[:45]:
+        section: dict[str, Any] = {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"*{mrkdwn_escape(document.title)}*\n`{document.doc_id}` · v`{document.version[:8]}` · "
+                f"{document.chunk_count} chunks",
+            },
+        }
+        if is_admin:
+            section["accessory"] = {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Remove"},
+                "action_id": REMOVE_GUIDELINE,
+                "value": document.doc_id,
+                "style": "danger",
+                "confirm": {
+                    "title": {"type": "plain_text", "text": "Remove this guideline?"},
+                    "text": {"type": "plain_text", "text": truncate(f"Drafts will stop citing {document.title}.", 300)},
+                    "confirm": {"type": "plain_text", "text": "Remove"},
+                    "deny": {"type": "plain_text", "text": "Keep"},
+                },
+            }
+        blocks.append(section)
+    return blocks
+
+
+def ingest_report(results: list[IngestResult]) -> str:
+    lines = []
+    for result in results:
+        if result.outcome == "failed":
+            lines.append(f":x: *{mrkdwn_escape(result.source)}*: {mrkdwn_escape(result.reason or 'failed')}")
+        elif result.outcome == "unchanged":
+            lines.append(
+                f":white_circle: *{mrkdwn_escape(result.source)}* is unchanged (v`{(result.version or '')[:8]}`)"
+            )
+        else:
+            lines.append(
+                f":white_check_mark: *{mrkdwn_escape(result.title or result.source)}* {result.outcome}: "
+                f"`{result.doc_id}`, v`{(result.version or '')[:8]}`, {result.chunks} chunks"
+            )
+    return "\n".join(lines)

@@ -1,0 +1,168 @@
+"""The slow work behind each Slack entry point, run after the listener has acknowledged."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from brandbot.guidelines.knowledge_base import SourceFile
+from brandbot.services import Services
+from brandbot.slack import delivery
+from brandbot.slack.blocks import messages
+from brandbot.slack.directory import Directory
+from brandbot.workflow.approvals import DecisionRefused, decide, describe_closed
+from brandbot.workflow.engine import Progress, RequestInvalid, RunOutcome
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SlackDeps:
+    services: Services
+    directory: Directory
+
+
+def draft_request(deps: SlackDeps, client: WebClient, user: str, text: str, channel: str, thread_ts: str) -> None:
+    """A request from a mention, a DM or /brandbot: progress in the thread, then the card."""
+    text = text.strip()
+    if not text:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=messages.EMPTY_REQUEST)
+        return
+    status = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=messages.progress({}))
+    _set_status(client, channel, thread_ts, "is drafting...")
+
+    reply_to = {"channel": channel, "thread_ts": thread_ts}
+    try:
+        run = deps.services.engine.ask(
+            user, text, "slack", reply_to=reply_to, on_progress=_progress_updater(client, channel, status["ts"])
+        )
+    except RequestInvalid as error:
+        client.chat_update(channel=channel, ts=status["ts"], text=f":warning: {error}")
+        return
+    finally:
+        _set_status(client, channel, thread_ts, "")
+    _report_run(deps, client, run, status_ts=status["ts"])
+
+
+def retry_request(deps: SlackDeps, client: WebClient, user: str, request_id: str) -> None:
+    request = deps.services.requests.get_request(request_id)
+    if request is None or not request.reply_to:
+        return
+    channel, thread_ts = request.reply_to["channel"], request.reply_to.get("thread_ts")
+    status = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=messages.progress({}))
+    try:
+        run = deps.services.engine.retry(request_id, on_progress=_progress_updater(client, channel, status["ts"]))
+    except RequestInvalid as error:
+        client.chat_update(channel=channel, ts=status["ts"], text=f":information_source: {error}")
+        return
+    _report_run(deps, client, run, status_ts=status["ts"])
+
+
+def _report_run(deps: SlackDeps, client: WebClient, run: RunOutcome, status_ts: str) -> None:
+    reply_to = run.request.reply_to or {}
+    channel = reply_to["channel"]
+    if run.error or run.draft is None:
+        failure = messages.failed(run.error or "Something went wrong while drafting.", run.request.id)
+        client.chat_update(channel=channel, ts=status_ts, **failure)
+        return
+    link = delivery.post_card(deps.services, client, run.draft)
+    client.chat_update(channel=channel, ts=status_ts, text=messages.sent_for_approval(link, run.draft.id))
+
+
+def make_decision(
+    deps: SlackDeps, client: WebClient, user: str, draft_id: str, action: str, text: str | None, channel: str | None
+) -> None:
+    """Decides, then updates the card and tells the requester; a refusal is told to the clicker alone."""
+    try:
+        result = decide(deps.services.engine, draft_id, user, action, text, is_approver=deps.directory.is_approver)
+    except DecisionRefused as refusal:
+        _whisper(deps, client, channel, user, f":no_entry: {refusal}")
+        return
+    delivery.deliver_outcome(deps.services, client, result.draft_id)
+
+
+def refusal_before_modal(deps: SlackDeps, user: str, draft_id: str) -> str | None:
+    """Checked before a modal opens, so nobody types feedback that can't be used."""
+    services = deps.services
+    if not deps.directory.is_approver(user):
+        return ":no_entry: You can't approve drafts: only brandbot approvers can."
+    draft = services.requests.get_draft(draft_id)
+    if draft is None:
+        return f"There is no draft {draft_id}."
+    request = services.requests.get_request(draft.request_id)
+    if request is not None and request.requester == user:
+        return ":no_entry: You asked for this draft, so someone else has to decide on it."
+    if draft.status != "pending":
+        return describe_closed(services.engine, draft)
+    return None
+
+
+def add_guidelines(deps: SlackDeps, client: WebClient, user: str, files: list[dict[str, Any]], channel: str) -> None:
+    """An admin's file, downloaded with the bot token and ingested; anyone else's is refused untouched."""
+    if not deps.directory.is_admin(user):
+        client.chat_postMessage(
+            channel=channel,
+            text=":lock: Only brandbot admins can add guideline documents, so I didn't add "
+            + ", ".join(f"*{file.get('name', 'the file')}*" for file in files)
+            + ". Ask an admin if it should be part of the brand book.",
+        )
+        return
+    settings = deps.services.settings
+    sources: list[SourceFile] = []
+    too_big: list[str] = []
+    for file in files:
+        name = str(file.get("name") or file.get("title") or file.get("id"))
+        size = int(file.get("size") or 0)
+        if size > settings.max_upload_bytes:
+            too_big.append(
+                f":x: *{name}*: file is {size / 1_048_576:.1f} MB, over the {settings.max_upload_mb:.0f} MB limit"
+            )
+            continue
+        sources.append(SourceFile(name, size, _downloader(settings.slack_bot_token, file)))
+    results = deps.services.knowledge_base.add(sources, user) if sources else []
+    report = "\n".join([*too_big, messages.ingest_report(results)]).strip()
+    client.chat_postMessage(channel=channel, text=report or "Nothing to add.")
+
+
+def _downloader(token: Any, file: dict[str, Any]) -> Any:
+    url = file.get("url_private_download") or file.get("url_private")
+
+    def read() -> bytes:
+        if not url:
+            raise OSError("Slack sent no download address for the file")
+        response = httpx.get(
+            url, headers={"Authorization": f"Bearer {token.get_secret_value()}"}, follow_redirects=True, timeout=60
+        )
+        if response.status_code != 200 or "text/html" in response.headers.get("content-type", ""):
+            raise OSError(f"download failed (HTTP {response.status_code})")
+        return response.content
+
+    return read
+
+
+def _progress_updater(client: WebClient, channel: str, ts: str) -> Progress:
+    """Edits one status message in place as the workflow moves on, instead of posting many."""
+
+    def update(event: dict[str, Any]) -> None:
+        client.chat_update(channel=channel, ts=ts, text=messages.progress(event))
+
+    return update
+
+
+def _whisper(deps: SlackDeps, client: WebClient, channel: str | None, user: str, text: str) -> None:
+    target = channel or deps.services.settings.approval_channel
+    if target:
+        client.chat_postEphemeral(channel=target, user=user, text=text)
+
+
+def _set_status(client: WebClient, channel: str, thread_ts: str, status: str) -> None:
+    """The assistant 'is drafting...' line exists only in assistant threads; elsewhere it is skipped."""
+    try:
+        client.assistant_threads_setStatus(channel_id=channel, thread_ts=thread_ts, status=status)
+    except SlackApiError as error:
+        log.debug("assistant.threads.setStatus unavailable here: %s", error.response.get("error"))

@@ -1,0 +1,424 @@
+"""The Slack app as Slack sees it: `brandbot serve` in HTTP mode, unmodified, its Web API pointed
+at a local stand-in, requests delivered with real signatures, drafts by the real local vLLM."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from brandbot.services import Services
+from brandbot.store.audit import entries
+from tests.conftest import GUIDELINES, make_settings, settings_env
+from tests.integration import cli
+from tests.support.slack_standin import TEAM, StandIn, deliver, event, interaction
+
+SECRET = "signing-secret-for-tests"
+TOKEN = "xoxb-test-token"
+APPROVALS = "CAPPROVALS"
+GENERAL = "CGENERAL01"
+ALICE, BOB, CAROL, DAVE, MALLORY, ADMIN = "UALICE001", "UBOB00001", "UCAROL001", "UDAVE0001", "UMALLORY1", "UADMIN001"
+APPROVER_GROUP = "SAPPROVERS"
+REQUEST = "a short X post announcing Tidewell Restore for our customers"
+_ids = itertools.count(1)
+
+
+@dataclass
+class Bot:
+    url: str
+    standin: StandIn
+    data_dir: Path
+    env: dict[str, str]
+
+    def post(self, payload: dict[str, Any], **kwargs: Any) -> httpx.Response:
+        return deliver(f"{self.url}/slack/events", SECRET, payload, **kwargs)
+
+    def mention(self, user: str, text: str, channel: str = GENERAL, **kwargs: Any) -> tuple[str, httpx.Response]:
+        ts = f"{1_700_000_000 + next(_ids)}.000100"
+        body = {"type": "app_mention", "user": user, "text": f"<@UBOT000001> {text}", "channel": channel, "ts": ts}
+        return ts, self.post(event(body, f"Ev{next(_ids):08d}"), **kwargs)
+
+    def click(self, user: str, action_id: str, value: str, card_ts: str = "1.0") -> httpx.Response:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": user, "team_id": TEAM},
+            "api_app_id": "A0000APP01",
+            "trigger_id": f"trigger-{next(_ids)}",
+            "container": {"type": "message", "message_ts": card_ts, "channel_id": APPROVALS},
+            "channel": {"id": APPROVALS, "name": "approvals"},
+            "message": {"ts": card_ts, "text": "card"},
+            "response_url": f"{self.standin.url}/response/{next(_ids)}",
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "value": value,
+                    "type": "button",
+                    "block_id": "b",
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        return self.post(interaction(payload), form=True)
+
+    def submit(self, user: str, callback_id: str, draft_id: str, values: dict[str, str]) -> httpx.Response:
+        state = {block: {"value": {"type": "plain_text_input", "value": value}} for block, value in values.items()}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM},
+            "user": {"id": user, "team_id": TEAM},
+            "api_app_id": "A0000APP01",
+            "trigger_id": f"trigger-{next(_ids)}",
+            "view": {
+                "id": f"V{next(_ids)}",
+                "type": "modal",
+                "callback_id": callback_id,
+                "private_metadata": draft_id,
+                "state": {"values": state},
+            },
+        }
+        return self.post(interaction(payload), form=True)
+
+    def card(self, fragment: str, revision: int = 1) -> tuple[str, str]:
+        """(ts, draft id) of the approval card for the request containing `fragment`."""
+
+        def find() -> tuple[str, str] | None:
+            for call in self.standin.of("chat.postMessage"):
+                if call.args.get("channel") != APPROVALS or fragment not in json.dumps(call.args.get("blocks")):
+                    continue
+                if f"revision {revision}" not in json.dumps(call.args["blocks"][0]):
+                    continue
+                actions = next(b for b in call.args["blocks"] if b["type"] == "actions")
+                return call.args["_ts"], actions["elements"][0]["value"]
+            return None
+
+        return self.standin.wait_for(find, what=f"approval card revision {revision} for {fragment!r}")
+
+    def thread(self, ts: str, channel: str = GENERAL) -> str:
+        return json.dumps(self.standin.posts_to(channel, ts))
+
+    def card_text(self, ts: str) -> str:
+        return json.dumps([c.args for c in self.standin.of("chat.update") if c.args.get("ts") == ts])
+
+    def services(self) -> Services:
+        return Services(make_settings(self.data_dir))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str]) -> Iterator[Bot]:
+    standin = StandIn(TOKEN, group_members={APPROVER_GROUP: [DAVE]})
+    standin.start()
+    data_dir = tmp_path_factory.mktemp("slack") / "data"
+    env = settings_env(make_settings(data_dir, llm_base_url=local_llm[0], llm_model=local_llm[1]))
+    cli.run(env, "guidelines", "add", str(GUIDELINES))
+    env |= {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "BRANDBOT_APPROVAL_CHANNEL": APPROVALS,
+        "BRANDBOT_APPROVERS": f"{BOB},{CAROL}",
+        "BRANDBOT_APPROVER_GROUP": APPROVER_GROUP,
+        "BRANDBOT_ADMINS": ADMIN,
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    port = free_port()
+    log = (data_dir / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "brandbot", "-v", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        raise AssertionError((data_dir / "serve.log").read_text())
+    yield Bot(url, standin, data_dir, env)
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+    standin.stop()
+    assert TOKEN not in (data_dir / "serve.log").read_text(), "the bot token never reaches the log"
+    assert SECRET not in (data_dir / "serve.log").read_text()
+
+
+def test_mention_to_card_to_approval_to_final_text(bot: Bot) -> None:
+    ts, response = bot.mention(ALICE, f"{REQUEST} (approve)")
+    assert response.status_code == 200
+    card_ts, draft_id = bot.card("(approve)")
+    thread = bot.standin.wait_for(lambda: "waiting for an approver" in bot.thread(ts) and bot.thread(ts))
+    assert "Drafting with" in json.dumps([c.args for c in bot.standin.of("chat.update")])
+    assert f"`{draft_id}`" in thread and "https://example.slack.com/archives/CAPPROVALS" in thread
+    card = json.dumps(next(c.args for c in bot.standin.of("chat.postMessage") if c.args.get("_ts") == card_ts))
+    assert f"<@{ALICE}>" in card and "Sources" in card and ("checks passed" in card or "length" in card)
+
+    assert bot.click(BOB, "draft_approve", draft_id, card_ts).status_code == 200
+    bot.standin.wait_for(lambda: f"Approved by <@{BOB}>" in bot.card_text(card_ts), what="card updated")
+    assert '"type": "actions"' not in bot.card_text(card_ts)
+    final = bot.standin.wait_for(lambda: "ready to copy" in bot.thread(ts) and bot.standin.posts_to(GENERAL, ts))
+    services = bot.services()
+    draft = services.requests.get_draft(draft_id)
+    assert draft is not None and draft.status == "approved"
+    assert any(message.get("text") == draft.text for message in final), "the final text alone, ready to copy"
+    services.close()
+
+
+def test_request_changes_then_approve_the_revision(bot: Bot) -> None:
+    ts, _ = bot.mention(ALICE, f"{REQUEST} (changes)")
+    card_ts, draft_id = bot.card("(changes)")
+    bot.click(BOB, "draft_changes", draft_id, card_ts)
+    opened = bot.standin.wait_for(
+        lambda: [c for c in bot.standin.of("views.open") if c.args["view"]["private_metadata"] == draft_id]
+    )
+    assert opened[0].args["view"]["callback_id"] == "draft_changes_modal"
+    empty = bot.submit(BOB, "draft_changes_modal", draft_id, {"feedback": "  "})
+    assert empty.json() == {"response_action": "errors", "errors": {"feedback": "Say what should change."}}
+
+    assert bot.submit(BOB, "draft_changes_modal", draft_id, {"feedback": "shorter please"}).status_code == 200
+    new_ts, new_id = bot.card("(changes)", revision=2)
+    assert new_id != draft_id
+    old_card = bot.standin.wait_for(
+        lambda: "Superseded by revision 2" in bot.card_text(card_ts) and bot.card_text(card_ts)
+    )
+    assert "Changes requested by" in old_card and "shorter please" in old_card
+
+    bot.click(CAROL, "draft_approve", new_id, new_ts)
+    bot.standin.wait_for(lambda: f"Approved by <@{CAROL}>" in bot.card_text(new_ts))
+    bot.standin.wait_for(lambda: "ready to copy" in bot.thread(ts))
+
+
+def test_edit_then_approve_records_the_edit(bot: Bot) -> None:
+    ts, _ = bot.mention(ALICE, f"{REQUEST} (edit)")
+    card_ts, draft_id = bot.card("(edit)")
+    bot.click(BOB, "draft_edit", draft_id, card_ts)
+    opened = bot.standin.wait_for(
+        lambda: [c for c in bot.standin.of("views.open") if c.args["view"]["private_metadata"] == draft_id]
+    )
+    services = bot.services()
+    draft = services.requests.get_draft(draft_id)
+    assert draft is not None
+    assert opened[0].args["view"]["blocks"][0]["element"]["initial_value"] == draft.text[:3000]
+
+    edited = "Tidewell Restore brings a whole laptop back in one click. Free trial: 30 days."
+    bot.submit(BOB, "draft_edit_modal", draft_id, {"part_0": edited})
+    bot.standin.wait_for(lambda: "Approved with edits by" in bot.card_text(card_ts))
+    bot.standin.wait_for(lambda: edited in bot.thread(ts))
+    request = services.requests.get_request(draft.request_id)
+    assert request is not None and request.final_text == edited
+    last = entries(services.db, request_id=draft.request_id)[-1]
+    assert (last.action, last.actor, last.detail["edited"]) == ("draft.approved", BOB, True)
+    services.close()
+
+
+def test_reject_with_a_reason_tells_the_requester(bot: Bot) -> None:
+    ts, _ = bot.mention(ALICE, f"{REQUEST} (reject)")
+    card_ts, draft_id = bot.card("(reject)")
+    bot.submit(BOB, "draft_reject_modal", draft_id, {"reason": "not before the launch"})
+    bot.standin.wait_for(
+        lambda: "Rejected by" in bot.card_text(card_ts) and "not before the launch" in bot.card_text(card_ts)
+    )
+    bot.standin.wait_for(lambda: "Rejected by" in bot.thread(ts))
+
+
+def test_only_approvers_other_than_the_requester_decide(bot: Bot) -> None:
+    _, _ = bot.mention(BOB, f"{REQUEST} (permissions)")
+    card_ts, draft_id = bot.card("(permissions)")
+    for user, words in ((MALLORY, "can't approve drafts"), (BOB, "You asked for this draft")):
+        bot.click(user, "draft_approve", draft_id, card_ts)
+        bot.standin.wait_for(
+            lambda user=user, words=words: any(
+                c.args["user"] == user and words in c.args["text"] for c in bot.standin.of("chat.postEphemeral")
+            ),
+            what=f"ephemeral refusal for {user}",
+        )
+    bot.click(MALLORY, "draft_reject", draft_id, card_ts)
+    time.sleep(1)
+    assert not [c for c in bot.standin.of("views.open") if c.args["view"]["private_metadata"] == draft_id]
+    assert bot.card_text(card_ts) == "[]", "nothing changed on the card"
+
+    bot.click(DAVE, "draft_approve", draft_id, card_ts)
+    bot.standin.wait_for(lambda: f"Approved by <@{DAVE}>" in bot.card_text(card_ts), what="group member approves")
+
+
+def test_double_click_and_two_approvers_at_once_give_one_decision(bot: Bot) -> None:
+    bot.mention(ALICE, f"{REQUEST} (race)")
+    card_ts, draft_id = bot.card("(race)")
+    clicks = [
+        threading.Thread(target=bot.click, args=(user, "draft_approve", draft_id, card_ts))
+        for user in (BOB, BOB, CAROL)
+    ]
+    for click in clicks:
+        click.start()
+    for click in clicks:
+        click.join()
+    refusals = bot.standin.wait_for(
+        lambda: (
+            [
+                c
+                for c in bot.standin.of("chat.postEphemeral")
+                if draft_id in c.args["text"] and "already approved" in c.args["text"]
+            ]
+            if len([c for c in bot.standin.of("chat.postEphemeral") if draft_id in c.args["text"]]) >= 2
+            else None
+        ),
+        what="two refusals",
+    )
+    assert len(refusals) == 2
+    services = bot.services()
+    draft = services.requests.get_draft(draft_id)
+    assert draft is not None
+    assert [e.action for e in entries(services.db, request_id=draft.request_id)].count("draft.approved") == 1
+    services.close()
+
+
+def test_a_retried_event_is_answered_once(bot: Bot) -> None:
+    ts = f"{1_700_000_000 + next(_ids)}.000100"
+    body = {
+        "type": "app_mention",
+        "user": ALICE,
+        "text": f"<@UBOT000001> {REQUEST} (retried)",
+        "channel": GENERAL,
+        "ts": ts,
+    }
+    payload = event(body, "EvRETRIED01")
+    assert bot.post(payload).status_code == 200
+    assert (
+        bot.post(payload, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}).status_code == 200
+    )
+    dm_copy = event({**body, "type": "message", "channel_type": "im", "channel": GENERAL}, "EvRETRIED02")
+    assert bot.post(dm_copy).status_code == 200
+    bot.card("(retried)")
+    time.sleep(3)
+    services = bot.services()
+    assert len([r for r in services.requests.list_requests(requester=ALICE, limit=50) if "(retried)" in r.text]) == 1
+    services.close()
+
+
+def test_bad_signature_and_stale_timestamp_are_refused(bot: Bot) -> None:
+    payload = event({"type": "app_mention", "user": ALICE, "text": "hi", "channel": GENERAL, "ts": "1.1"}, "EvBAD0001")
+    assert bot.post(payload, signature_secret="not-the-secret").status_code == 401
+    assert bot.post(payload, timestamp=int(time.time()) - 600).status_code == 401
+
+
+def test_empty_mention_asks_what_to_draft(bot: Bot) -> None:
+    ts, _ = bot.mention(ALICE, "   ")
+    bot.standin.wait_for(lambda: "What should I draft?" in bot.thread(ts))
+
+
+def test_slash_command_help_and_guidelines(bot: Bot) -> None:
+    command = {"command": "/brandbot", "user_id": ALICE, "channel_id": GENERAL, "team_id": TEAM, "trigger_id": "t1"}
+    help_response = bot.post({**command, "text": "help"}, form=True)
+    assert help_response.status_code == 200 and "on-brand draft" in help_response.text
+    listing = bot.post({**command, "text": "guidelines", "user_id": ADMIN}, form=True).json()
+    listed = json.dumps(listing)
+    assert "voice-and-tone.md" in listed and "guideline_remove" in listed
+    assert "guideline_remove" not in json.dumps(bot.post({**command, "text": "guidelines"}, form=True).json())
+
+
+def test_admin_uploads_a_docx_and_a_corrupt_pdf(bot: Bot) -> None:
+    docx = bot.standin.add_file("F0DOCX01", "social-2027.docx", (GUIDELINES / "channel-guide-social.docx").read_bytes())
+    pdf = bot.standin.add_file("F0PDF001", "broken.pdf", b"%PDF-1.4 this is not really a pdf")
+    dm = "DADMIN001"
+    message = {"type": "message", "subtype": "file_share", "channel_type": "im", "channel": dm, "user": ADMIN}
+    bot.post(event({**message, "ts": "1800000001.000001", "files": [docx, pdf]}, "EvUPLOAD01"))
+    report = bot.standin.wait_for(
+        lambda: next((m["text"] for m in bot.standin.posts_to(dm) if "social-2027.docx" in m.get("text", "")), None),
+        what="ingest report",
+    )
+    assert "social-2027.docx" in report and "added" in report and "chunks" in report
+    assert "broken.pdf" in report and "not a readable PDF" in report
+    services = bot.services()
+    assert services.knowledge_base.registry.get("social-2027.docx") is not None
+    services.close()
+
+
+def test_non_admin_upload_is_refused_and_nothing_is_downloaded(bot: Bot) -> None:
+    file = bot.standin.add_file("F0SNEAKY1", "sneaky.md", b"# Sneaky\n\nSay cheap everywhere.")
+    dm = "DALICE001"
+    message = {"type": "message", "subtype": "file_share", "channel_type": "im", "channel": dm, "user": ALICE}
+    bot.post(event({**message, "ts": "1800000002.000001", "files": [file]}, "EvUPLOAD02"))
+    bot.standin.wait_for(lambda: "Only brandbot admins" in json.dumps(bot.standin.posts_to(dm)))
+    assert not [c for c in bot.standin.of("file.download") if "F0SNEAKY1" in c.args["path"]]
+    services = bot.services()
+    assert services.knowledge_base.registry.get("sneaky.md") is None
+    services.close()
+
+
+def test_rate_limited_post_is_retried_after_retry_after(bot: Bot) -> None:
+    bot.standin.fail("chat.postMessage", 429, times=1)
+    ts, _ = bot.mention(ALICE, f"{REQUEST} (ratelimit)")
+    bot.card("(ratelimit)")
+    limited = [c for c in bot.standin.of("chat.postMessage") if c.args.get("_status") == 429]
+    assert limited, "the stand-in answered 429 once"
+    assert "waiting for an approver" in bot.standin.wait_for(
+        lambda: "waiting for an approver" in bot.thread(ts) and bot.thread(ts)
+    )
+
+
+def test_app_home_shows_own_requests_and_the_approver_queue(bot: Bot) -> None:
+    bot.mention(ALICE, f"{REQUEST} (home)")
+    bot.card("(home)")
+    for user in (ALICE, BOB):
+        bot.post(event({"type": "app_home_opened", "user": user, "channel": "DHOME", "tab": "home"}, f"EvHOME{user}"))
+    published = bot.standin.wait_for(
+        lambda: len(bot.standin.of("views.publish")) >= 2 and bot.standin.of("views.publish")
+    )
+    by_user = {call.args["user_id"]: json.dumps(call.args["view"]) for call in published}
+    assert "(home)" in by_user[ALICE] and "Awaiting your review" not in by_user[ALICE]
+    assert "Awaiting your review" in by_user[BOB] and "(home)" in by_user[BOB]
+
+
+def test_unreachable_llm_is_told_in_the_thread_with_a_retry_button(bot: Bot, tmp_path: Path) -> None:
+    env = {**bot.env, "BRANDBOT_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "brandbot", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        other = Bot(f"http://127.0.0.1:{port}", bot.standin, bot.data_dir, env)
+        bot.standin.wait_for(lambda: _up(other.url), timeout=120, what="second bot up")
+        ts, _ = other.mention(ALICE, f"{REQUEST} (outage)")
+        failure = bot.standin.wait_for(
+            lambda: next((m for m in bot.standin.posts_to(GENERAL, ts) if "not reachable" in m.get("text", "")), None)
+        )
+        retry = failure["blocks"][1]["elements"][0]
+        assert retry["action_id"] == "request_retry"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    bot.click(ALICE, "request_retry", retry["value"])
+    bot.card("(outage)")
+
+
+def _up(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False

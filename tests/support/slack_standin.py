@@ -1,0 +1,254 @@
+"""A local stand-in for Slack's Web API: the methods brandbot calls, over real HTTP on loopback.
+
+It records every call, serves file downloads behind the bot token, and can be told to answer
+a method with 429 (with Retry-After) or 500 a number of times. Requests to the bot go the other
+way, through `deliver`, signed with the signing secret exactly as Slack signs them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+
+BOT_USER = "UBOT000001"
+BOT_ID = "BBOT000001"
+TEAM = "T0000TEAM1"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class StandIn:
+    token: str
+    group_members: dict[str, list[str]] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    failures: dict[str, list[int]] = field(default_factory=dict)
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self) -> None:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                standin._handle(self)
+
+            def do_GET(self) -> None:
+                standin._download(self)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def fail(self, method: str, status: int, times: int = 1) -> None:
+        self.failures.setdefault(method, []).extend([status] * times)
+
+    def add_file(self, file_id: str, name: str, data: bytes) -> dict[str, Any]:
+        self.files[file_id] = (name, data)
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "size": len(data),
+            "url_private": f"{self.url}/files-pri/{TEAM}-{file_id}/{name}",
+            "url_private_download": f"{self.url}/files-pri/{TEAM}-{file_id}/download/{name}",
+        }
+
+    def of(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, predicate: Callable[[], Any], timeout: float = 240.0, what: str = "condition") -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; calls so far: {[c.method for c in self.calls]}")
+
+    def posts_to(self, channel: str, thread_ts: str | None = None) -> list[dict[str, Any]]:
+        """Messages posted or updated in a channel (and thread), latest text per message."""
+        texts: dict[str, dict[str, Any]] = {}
+        with self._lock:
+            calls = list(self.calls)
+        for call in calls:
+            if call.method == "chat.postMessage" and call.args.get("channel") == channel and "_ts" in call.args:
+                if thread_ts is None or call.args.get("thread_ts") == thread_ts:
+                    texts[call.args["_ts"]] = dict(call.args)
+            elif call.method == "chat.update" and call.args.get("ts") in texts:
+                texts[call.args["ts"]] = {**texts[call.args["ts"]], **call.args}
+        return list(texts.values())
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        method = "response_url" if request.path.startswith("/response/") else request.path.removeprefix("/api/")
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length).decode()
+        if "json" in (request.headers.get("Content-Type") or ""):
+            args = json.loads(raw or "{}")
+        else:
+            args = {key: values[0] for key, values in urllib.parse.parse_qs(raw).items()}
+        for key in ("blocks", "view", "attachments"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        token = (request.headers.get("Authorization") or "").removeprefix("Bearer ") or args.get("token")
+        with self._lock:
+            pending = self.failures.get(method)
+            status = pending.pop(0) if pending else 200
+        if status != 200:
+            self._record(method, {**args, "_status": status}, token)
+            request.send_response(status)
+            if status == 429:
+                request.send_header("Retry-After", "1")
+            request.send_header("Content-Type", "application/json")
+            request.end_headers()
+            request.wfile.write(
+                json.dumps({"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"}).encode()
+            )
+            return
+        if method == "response_url":
+            body: dict[str, Any] = {"ok": True}
+        elif token != self.token:
+            body = {"ok": False, "error": "invalid_auth"}
+        else:
+            body = self._answer(method, args)
+        self._record(method, args, token)
+        payload = json.dumps(body).encode()
+        request.send_response(200)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(payload)))
+        request.end_headers()
+        request.wfile.write(payload)
+
+    def _record(self, method: str, args: dict[str, Any], token: str | None) -> None:
+        with self._lock:
+            self.calls.append(Call(method, args, token))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            return {
+                **ok,
+                "user_id": BOT_USER,
+                "bot_id": BOT_ID,
+                "team_id": TEAM,
+                "user": "brandbot",
+                "url": "https://example.slack.com/",
+            }
+        if method == "chat.postMessage":
+            ts = f"{1_800_000_000 + next(self._ts)}.000100"
+            args["_ts"] = ts
+            return {**ok, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
+        if method == "chat.update":
+            return {**ok, "channel": args["channel"], "ts": args["ts"]}
+        if method == "chat.postEphemeral":
+            return {**ok, "message_ts": f"{1_800_000_000 + next(self._ts)}.000200"}
+        if method == "chat.getPermalink":
+            message = args["message_ts"].replace(".", "")
+            return {**ok, "permalink": f"https://example.slack.com/archives/{args['channel']}/p{message}"}
+        if method in ("views.open", "views.publish", "views.update"):
+            return {**ok, "view": {"id": f"V{next(self._ts)}", **(args.get("view") or {})}}
+        if method == "conversations.open":
+            return {**ok, "channel": {"id": f"D{args['users']}"}}
+        if method == "conversations.replies":
+            return {**ok, "messages": self.posts_to(args["channel"], args.get("ts"))}
+        if method == "users.info":
+            return {**ok, "user": {"id": args["user"], "name": args["user"].lower(), "tz": "UTC"}}
+        if method == "usergroups.users.list":
+            return {**ok, "users": self.group_members.get(args["usergroup"], [])}
+        if method == "files.info":
+            name, data = self.files[args["file"]]
+            return {**ok, "file": {"id": args["file"], "name": name, "size": len(data)}}
+        if method == "assistant.threads.setStatus":
+            return ok
+        return {"ok": False, "error": "unknown_method"}
+
+    def _download(self, request: BaseHTTPRequestHandler) -> None:
+        self._record("file.download", {"path": request.path}, request.headers.get("Authorization"))
+        file_id = request.path.split("/")[2].split("-", 1)[-1]
+        authorized = request.headers.get("Authorization") == f"Bearer {self.token}"
+        if not authorized or file_id not in self.files:
+            request.send_response(302)
+            request.send_header("Location", f"{self.url}/login")
+            request.end_headers()
+            return
+        _, data = self.files[file_id]
+        request.send_response(200)
+        request.send_header("Content-Type", "application/octet-stream")
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+
+
+def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:
+    """The headers Slack sends: v0 HMAC-SHA256 over 'v0:{timestamp}:{body}'."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": f"v0={digest}"}
+
+
+def deliver(
+    url: str,
+    secret: str,
+    payload: dict[str, Any],
+    *,
+    form: bool = False,
+    headers: dict[str, str] | None = None,
+    timestamp: int | None = None,
+    signature_secret: str | None = None,
+) -> httpx.Response:
+    """POSTs to the bot as Slack does: JSON for events, form-encoded for commands and interactions."""
+    if form:
+        body = urllib.parse.urlencode(payload)
+        content_type = "application/x-www-form-urlencoded"
+    else:
+        body = json.dumps(payload)
+        content_type = "application/json"
+    signed = sign(signature_secret or secret, body, timestamp)
+    return httpx.post(
+        url, content=body, headers={"Content-Type": content_type, **signed, **(headers or {})}, timeout=30
+    )
+
+
+def event(event_body: dict[str, Any], event_id: str) -> dict[str, Any]:
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "api_app_id": "A0000APP01",
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "event": event_body,
+        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+    }
+
+
+def interaction(payload: dict[str, Any]) -> dict[str, str]:
+    return {"payload": json.dumps(payload)}

@@ -1,0 +1,116 @@
+"""manifest.yml grants what the code listens to and calls; a new listener or API call must be added there."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from brandbot.slack import listeners
+from tests.conftest import REPO
+
+MANIFEST = yaml.safe_load((REPO / "manifest.yml").read_text())
+SLACK_SOURCE = REPO / "src" / "brandbot" / "slack"
+
+SCOPES_FOR_METHOD = {
+    "chat.postMessage": {"chat:write"},
+    "chat.update": {"chat:write"},
+    "chat.postEphemeral": {"chat:write"},
+    "chat.getPermalink": set(),
+    "views.open": set(),
+    "views.publish": set(),
+    "conversations.open": {"im:write"},
+    "usergroups.users.list": {"usergroups:read"},
+    "assistant.threads.setStatus": {"assistant:write"},
+}
+"""From Slack's method reference; a method missing here fails the test until someone looks it up."""
+SCOPES_FOR_EVENT = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"}, "app_home_opened": set()}
+
+
+class Recorder:
+    """Stands in for the Bolt App during registration only, to list what the code listens to."""
+
+    def __init__(self) -> None:
+        self.events: set[str] = set()
+        self.commands: set[str] = set()
+        self.actions: set[str] = set()
+        self.views: set[str] = set()
+
+    def _catch(self, kind: set[str], name: str) -> Any:
+        kind.add(name)
+        return lambda *args, **kwargs: None
+
+    def event(self, name: str, matchers: Any = None) -> Any:
+        return self._catch(self.events, name)
+
+    def command(self, name: str) -> Any:
+        return self._catch(self.commands, name)
+
+    def action(self, name: str) -> Any:
+        return self._catch(self.actions, name)
+
+    def view(self, name: str) -> Any:
+        return self._catch(self.views, name)
+
+
+def registered() -> Recorder:
+    recorder = Recorder()
+    listeners.register(recorder, deps=None)  # type: ignore[arg-type]
+    return recorder
+
+
+def api_methods() -> set[str]:
+    calls: set[str] = set()
+    for path in SLACK_SOURCE.rglob("*.py"):
+        for name in re.findall(r"client\.([a-z]+(?:_[a-zA-Z]+)+)\(", path.read_text()):
+            parts = name.split("_")
+            calls.add(".".join([parts[0], *parts[1:-1], parts[-1]]) if len(parts) > 2 else ".".join(parts))
+    return calls
+
+
+def test_every_event_the_code_listens_to_is_subscribed() -> None:
+    subscribed = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    for event in registered().events:
+        wanted = {"message": "message.im"}.get(event, event)
+        assert wanted in subscribed, f"{wanted} is handled but not subscribed in manifest.yml"
+
+
+def test_every_command_is_declared() -> None:
+    declared = {command["command"] for command in MANIFEST["features"]["slash_commands"]}
+    assert registered().commands <= declared
+
+
+def test_buttons_and_modals_need_interactivity_and_app_home_is_on() -> None:
+    recorder = registered()
+    assert recorder.actions and recorder.views
+    assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
+    assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
+    assert MANIFEST["features"]["app_home"]["messages_tab_enabled"] is True
+
+
+def test_every_scope_the_code_needs_is_granted() -> None:
+    granted = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    needed = {"commands", "files:read"}
+    for method in api_methods():
+        assert method in SCOPES_FOR_METHOD, f"the code calls {method}: add its scopes to SCOPES_FOR_METHOD"
+        needed |= SCOPES_FOR_METHOD[method]
+    for event in MANIFEST["settings"]["event_subscriptions"]["bot_events"]:
+        needed |= SCOPES_FOR_EVENT[event]
+    assert needed <= granted, f"missing scopes: {sorted(needed - granted)}"
+
+
+def test_the_method_scan_sees_the_calls() -> None:
+    assert {"chat.postMessage", "views.open", "assistant.threads.setStatus", "usergroups.users.list"} <= api_methods()
+
+
+def test_manifest_paths_match_the_server() -> None:
+    from brandbot.slack.server import EVENTS_PATH
+
+    urls = [
+        MANIFEST["settings"]["event_subscriptions"]["request_url"],
+        MANIFEST["settings"]["interactivity"]["request_url"],
+    ]
+    urls += [command["url"] for command in MANIFEST["features"]["slash_commands"]]
+    assert all(Path(url.split("://", 1)[1]).as_posix().endswith(EVENTS_PATH) for url in urls)
