@@ -113,3 +113,18 @@ def test_docx_zip_without_document_is_refused() -> None:
         archive.writestr("hello.txt", "hi")
     with pytest.raises(LoaderError, match="not a readable DOCX"):
         parse_document("fake.docx", buffer.getvalue(), max_bytes=MB)
+
+
+def test_folder_walk_skips_rule_folders_and_hidden_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
+
+    (tmp_path / "rules" / "Vocab" / "Brand").mkdir(parents=True)
+    (tmp_path / "rules" / "config.yml").write_text("styles: [Brand]\n")
+    (tmp_path / "rules" / "Vocab" / "Brand" / "accept.txt").write_text("Tidewell\n")
+    (tmp_path / ".drafts").mkdir()
+    (tmp_path / ".drafts" / "x.md").write_text("# x\n\ny")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "voice.md").write_text("# Voice\n\nCalm.")
+    (tmp_path / "notes.txt").write_text("Plain.")
+    names = [item.name for item in expand_paths([tmp_path]) if isinstance(item, SourceFile)]
+    assert names == ["notes.txt", "sub/voice.md"]

@@ -7,7 +7,7 @@ import logging
 
 import typer
 
-from brandbot.cli import guidelines, llm, review, serve
+from brandbot.cli import guidelines, llm, review, rules, serve
 from brandbot.cli.context import services
 from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
 from brandbot.cli.render import show_draft, show_next_steps
@@ -23,6 +23,7 @@ app = typer.Typer(
 )
 app.add_typer(guidelines.app, name="guidelines")
 app.add_typer(review.app, name="review")
+app.add_typer(rules.app, name="rules")
 app.add_typer(llm.app, name="llm")
 app.command()(serve.serve)
 

@@ -33,6 +33,7 @@ from brandbot.store.models import Document
 log = logging.getLogger(__name__)
 
 UPSERT_BATCH = 256
+RULES_MARKERS = ("config.yml", ".vale.ini")
 CANDIDATES_PER_RETRIEVER = 30
 
 Outcome = Literal["added", "updated", "unchanged", "failed"]
@@ -89,12 +90,16 @@ def doc_id_for(name: str) -> str:
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[SourceFile | IngestResult]:
     """Files as given; folders walked for supported files, named by their path inside the
-    folder (so two LICENSE.md files stay two documents); missing paths become failures."""
+    folder (so two LICENSE.md files stay two documents); missing paths become failures.
+    A walk skips hidden files and brand-rule folders (a config.yml or .vale.ini marks them):
+    their word lists are rules, not guidelines."""
     for path in paths:
         if path.is_dir():
+            rule_dirs = [marker.parent for name in RULES_MARKERS for marker in path.rglob(name)]
             for found in sorted(p for p in path.rglob("*") if p.is_file() and is_supported(p.name)):
                 relative = found.relative_to(path)
-                if not any(part.startswith(".") for part in relative.parts):
+                hidden = any(part.startswith(".") for part in relative.parts)
+                if not hidden and not any(found.is_relative_to(rules) for rules in rule_dirs):
                     yield SourceFile.from_path(found, relative.as_posix())
         elif path.is_file():
             yield SourceFile.from_path(path, path.name)

@@ -28,8 +28,9 @@ class Action:
 @dataclass(frozen=True, slots=True)
 class Alert:
     """One problem in a draft, positioned like Vale: `line` is 1-based and `span` holds the 1-based
-    first and last columns of the match on that line (both inclusive); a check about the whole
-    draft (readability, a missing required phrase) reports line 1, span (1, 1).
+    first and last columns of the match on that line (both inclusive; a match running onto
+    further lines ends at the end of its first); a check about the whole draft (readability, a
+    missing required phrase) reports line 1, span (1, 1).
 
     `offset` is the same place as 0-based character offsets into the checked text, end exclusive,
     and `replacements` are what a substitution suggests; `apply_substitutions` uses both.

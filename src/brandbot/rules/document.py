@@ -29,16 +29,17 @@ _BREAK = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _TAG = re.compile(r"<(?:https?://|mailto:)[^>\s]*>|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
-_URL = re.compile(r"\b(?:https?://|mailto:|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")
+_URL = re.compile(r"(?:https?://|mailto:|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")
 _LINK = re.compile(r"(!?\[)([^\]\n]*)(\]\([^)\n]*\))")
-_EMPHASIS = re.compile(
-    r"\*\*+|__+|~~|(?<![\w*\\])\*(?=[^\s*])|(?<=[^\s*\\])\*(?![\w*])|(?<!\w)_(?=[^\s_])|(?<=[^\s_])_(?!\w)"
+_EMPHASIS = re.compile(  # each alternative starts with its character, which keeps the scan fast
+    r"\*\*+|__+|~~|\*(?<![\w*\\]\*)(?=[^\s*])|\*(?<=[^\s*\\]\*)(?![\w*])|_(?<!\w_)(?=[^\s_])|_(?<=[^\s_]_)(?!\w)"
 )
 
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)")
 _NEXT_VISIBLE = re.compile(r"\S")
 _ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs mr mrs ms dr prof inc ltd co corp no st jr sr a.m p.m u.s approx fig est dept".split()
+    {"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "inc", "ltd", "co", "corp", "no", "st", "jr", "sr"}
+    | {"a.m", "p.m", "u.s", "approx", "fig", "est", "dept"}
 )
 
 
@@ -70,9 +71,7 @@ class Document:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.line_starts: list[int] = []
-        self.fences = 0
-        self.prose, self.blocks = self._parse(source)
+        self.prose, self.blocks, self.line_starts, self.fences = _parse(source)
         self._segments: dict[Scope, list[Segment]] = {}
 
     def segments(self, scope: Scope) -> list[Segment]:
@@ -89,7 +88,7 @@ class Document:
     @cached_property
     def sentences(self) -> list[tuple[Segment, Block]]:
         """Every sentence of every prose block, with the block it belongs to."""
-        found = []
+        found: list[tuple[Segment, Block]] = []
         for block in self.blocks:
             text = self.prose[block.start : block.end]
             found.extend((Segment(piece, block.start + start), block) for start, piece in _split_sentences(text))
@@ -125,59 +124,64 @@ class Document:
             self.prose, [(block.start, block.end) for block in self.blocks if block.excluded_by(exclude)]
         )
 
-    def _parse(self, source: str) -> tuple[str, list[Block]]:
-        """Block structure line by line, then the inline markup, both blanked in place."""
-        blanks: list[tuple[int, int]] = []
-        opened: list[Block] = []
-        current: Block | None = None
-        fence = ""
-        position = 0
-        for raw_line in source.split("\n"):
-            start = position
-            self.line_starts.append(start)
-            position += len(raw_line) + 1
-            line = raw_line.rstrip("\r")
-            end = start + len(line)
-            if fence:
-                blanks.append((start, end))
-                if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                    fence = ""
-                continue
-            if (found := _FENCE.match(line)) is not None:
-                current = None
-                fence = found[1]
-                self.fences += 1
-                blanks.append((start, end))
-            elif not line.strip():
-                current = None
-            elif _BREAK.match(line):
-                current = None
-                blanks.append((start, end))
-            elif (found := _HEADING.match(line)) is not None:
-                current = None
-                blanks.append((start, start + found.end()))
-                closing = _CLOSING_HASHES.search(line, found.end())
-                if closing:
-                    blanks.append((start + closing.start(), end))
-                opened.append(Block("heading", start + found.end(), end, len(found[1])))
-            elif (found := _QUOTE.match(line)) is not None:
-                blanks.append((start, start + found.end()))
-                if current is not None and current.kind == "blockquote":
-                    current = _extend(opened, current, end)
-                else:
-                    current = Block("blockquote", start + found.end(), end)
-                    opened.append(current)
-            elif (found := _LIST_ITEM.match(line)) is not None and _starts_item(found[0], current):
-                blanks.append((start, start + found.end()))
-                current = Block("list", start + found.end(), end)
-                opened.append(current)
-            elif current is not None:
+
+def _parse(source: str) -> tuple[str, list[Block], list[int], int]:
+    """(prose, blocks, line starts, code fences): block structure line by line, then the inline
+    markup, both blanked in place."""
+    blanks: list[tuple[int, int]] = []
+    line_starts: list[int] = []
+    fences = 0
+    opened: list[Block] = []
+    current: Block | None = None
+    fence = ""
+    position = 0
+    for raw_line in source.split("\n"):
+        start = position
+        line_starts.append(start)
+        position += len(raw_line) + 1
+        line = raw_line.rstrip("\r")
+        end = start + len(line)
+        if fence:
+            blanks.append((start, end))
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = ""
+            continue
+        if (found := _FENCE.match(line)) is not None:
+            current = None
+            fence = found[1]
+            fences += 1
+            blanks.append((start, end))
+        elif not line.strip():
+            current = None
+        elif _BREAK.match(line):
+            current = None
+            blanks.append((start, end))
+        elif (found := _HEADING.match(line)) is not None:
+            current = None
+            blanks.append((start, start + found.end()))
+            closing = _CLOSING_HASHES.search(line, found.end())
+            if closing:
+                blanks.append((start + closing.start(), end))
+            opened.append(Block("heading", start + found.end(), end, len(found[1])))
+        elif (found := _QUOTE.match(line)) is not None:
+            blanks.append((start, start + found.end()))
+            if current is not None and current.kind == "blockquote":
                 current = _extend(opened, current, end)
             else:
-                current = Block("paragraph", start, end)
+                current = Block("blockquote", start + found.end(), end)
                 opened.append(current)
-        prose = _blank_inline(_blank_ranges(source, blanks))
-        return prose, [block for block in (_trim(prose, block) for block in opened) if block is not None]
+        elif (found := _LIST_ITEM.match(line)) is not None and _starts_item(found[0], current):
+            blanks.append((start, start + found.end()))
+            current = Block("list", start + found.end(), end)
+            opened.append(current)
+        elif current is not None:
+            current = _extend(opened, current, end)
+        else:
+            current = Block("paragraph", start, end)
+            opened.append(current)
+    prose = _blank_inline(_blank_ranges(source, blanks))
+    blocks = [block for block in (_trim(prose, block) for block in opened) if block is not None]
+    return prose, blocks, line_starts, fences
 
 
 def _starts_item(marker: str, current: Block | None) -> bool:
@@ -239,7 +243,7 @@ def _blank_inline(text: str) -> str:
 def _split_sentences(text: str) -> list[tuple[int, str]]:
     """(start, sentence) pairs: a sentence ends at . ! ? before whitespace, unless the period ends
     a known abbreviation or an initial, or the next word starts in lowercase."""
-    sentences = []
+    sentences: list[tuple[int, str]] = []
     start = 0
     for end in _SENTENCE_END.finditer(text):
         if end[0][0] == "." and _is_abbreviation(text, end.start()):

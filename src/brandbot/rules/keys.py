@@ -21,9 +21,7 @@ def _mapping_without_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key '{key}' is given twice", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"key '{key}' is given twice", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node)
 
@@ -34,7 +32,7 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _m
 def read_yaml(path: Path, where: str) -> Keys:
     """The file's top-level mapping; `where` is how errors name the file."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506 (safe loader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # a SafeLoader
     except (OSError, UnicodeDecodeError) as error:
         raise RuleLoadError(f"{where}: cannot read the file: {error}") from None
     except yaml.YAMLError as error:
@@ -69,8 +67,12 @@ class Keys:
         self.where = where
         self._prefix = prefix
 
+    def path(self, key: str) -> str:
+        """The key as errors name it, with the keys it is nested in: `contexts[0].rules`."""
+        return self._prefix + key
+
     def error(self, key: str, reason: str) -> RuleLoadError:
-        return RuleLoadError.at(self.where, self._prefix + key, reason)
+        return RuleLoadError.at(self.where, self.path(key), reason)
 
     def refuse_unknown(self, allowed: Collection[str], what: str) -> None:
         for key in self.raw:
@@ -133,8 +135,8 @@ class Keys:
                 raise self.error(f"{key}.{item_key}", f"expected text, found {_kind(item)}")
         return {str(item_key): str(item) for item_key, item in value.items()}
 
-    def mapping(self, key: str, *, required: bool = False) -> Keys | None:
-        value = self._get(key, required)
+    def mapping(self, key: str) -> Keys | None:
+        value = self._get(key, False)
         if value is None:
             return None
         if not isinstance(value, dict):

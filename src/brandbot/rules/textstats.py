@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -87,33 +88,32 @@ READABILITY_METRICS = ("Flesch-Kincaid", "Gunning Fog", "Coleman-Liau", "SMOG", 
 
 
 def measure(doc: Document) -> TextStats:
-    words = characters = total_syllables = polysyllabic = complex_words = long_words = 0
     paragraphs = lists = blockquotes = 0
     headings = [0] * 6
+    counted: Counter[str] = Counter()
     previous_kind = ""
     for block in doc.blocks:
         if block.kind == "heading":
             headings[block.level - 1] += 1
-            previous_kind = block.kind
-            continue
-        paragraphs += block.kind == "paragraph"
-        lists += block.kind == "list" and previous_kind != "list"
-        blockquotes += block.kind == "blockquote"
+        else:
+            paragraphs += block.kind == "paragraph"
+            lists += block.kind == "list" and previous_kind != "list"
+            blockquotes += block.kind == "blockquote"
+            counted.update(_WORD.findall(doc.prose, block.start, block.end))
         previous_kind = block.kind
-        for word in _WORD.findall(doc.prose, block.start, block.end):
-            count = syllables(word)
-            words += 1
-            characters += len(word)
-            total_syllables += count
-            long_words += len(word) > 6
-            if count >= 3:
-                polysyllabic += 1
-                if not word[0].isupper() and "-" not in word and not _three_by_suffix(word):
-                    complex_words += 1
-    sentences = sum(1 for _, block in doc.sentences if block.kind != "heading")
+    characters = total_syllables = polysyllabic = complex_words = long_words = 0
+    for word, times in counted.items():  # each distinct word once
+        count = syllables(word)
+        characters += len(word) * times
+        total_syllables += count * times
+        long_words += times if len(word) > 6 else 0
+        if count >= 3:
+            polysyllabic += times
+            if not word[0].isupper() and "-" not in word and not _three_by_suffix(word):
+                complex_words += times
     return TextStats(
-        words=words,
-        sentences=sentences,
+        words=counted.total(),
+        sentences=sum(1 for _, block in doc.sentences if block.kind != "heading"),
         characters=characters,
         syllables=total_syllables,
         polysyllabic_words=polysyllabic,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from brandbot.rules.alert import Action, Level
@@ -22,7 +22,7 @@ class Definition:
     extends: str
     message: str
     level: Level = Level.warning
-    scope: Scope = Scope()
+    scope: Scope = field(default_factory=Scope)
     link: str = ""
     description: str = ""
     action: Action | None = None

@@ -40,7 +40,8 @@ class Capitalization:
         for text, offset in doc.segments(self.definition.scope):
             checked_text = text[len(self.prefix) :] if self.prefix and text.startswith(self.prefix) else text
             if checked_text.strip() and not self.fits(checked_text):
-                yield Finding(offset, offset + len(text), format_message(self.definition.message, text))
+                shown = " ".join(text.split())  # without the gaps blanked markup leaves
+                yield Finding(offset, offset + len(text), format_message(self.definition.message, shown))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class _Casing:
         fitting = 0
         for index, word in enumerate(words):
             bare = word.strip(_EDGE_PUNCTUATION)
-            if self.exempt(bare) or bare.isupper() or not bare:
+            if self.exempt(bare) or _uppercase(bare) or not bare:
                 fitting += 1
                 continue
             small = bare.lower() in self.small and 0 < index < len(words) - 1
@@ -75,13 +76,18 @@ class _Casing:
         for index, token in enumerate(words):
             word = re.split(r"[-'\u2019]", token, maxsplit=1)[0].strip(_EDGE_PUNCTUATION) or token
             after_indicator = index > 0 and words[index - 1].endswith(self.indicators)
-            if word.isupper() or after_indicator or self.exempt(token) or self.exempt(word):
+            if _uppercase(word) or after_indicator or self.exempt(token) or self.exempt(word):
                 fitting += 1
             elif index == 0 and word != word[:1].upper() + word[1:].lower():
                 return False
             elif index == 0 or word == word.lower():
                 fitting += 1
         return not words or fitting / len(words) > self.threshold
+
+
+def _uppercase(word: str) -> bool:
+    """Upper case as Vale reads it (a number counts), plus plural acronyms such as "URLs"."""
+    return word == word.upper() or (word.endswith("s") and word[:-1] == word[:-1].upper() and len(word) > 2)
 
 
 def _fits(keys: Keys, casing: _Casing) -> Callable[[str], bool]:

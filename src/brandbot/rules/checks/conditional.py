@@ -22,7 +22,7 @@ class Conditional:
     definition: Definition
     first: re.Pattern[str]
     second: re.Pattern[str]
-    exceptions: Exceptions = Exceptions()
+    exceptions: Exceptions
 
     def find(self, doc: Document) -> Iterator[Finding]:
         satisfied: Callable[[str], bool] | None = None

@@ -15,7 +15,7 @@ from brandbot.rules.patterns import Exceptions, alternation, checked, compile_pa
 class Existence:
     definition: Definition
     pattern: re.Pattern[str]
-    exceptions: Exceptions = Exceptions()
+    exceptions: Exceptions
 
     def find(self, doc: Document) -> Iterator[Finding]:
         for text, offset in doc.segments(self.definition.scope):

@@ -16,7 +16,7 @@ from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format
 class Repetition:
     definition: Definition
     pattern: re.Pattern[str]
-    exceptions: Exceptions = Exceptions()
+    exceptions: Exceptions
     ignorecase: bool = False
     alpha: bool = False
     max: int = 0

@@ -1,8 +1,8 @@
 """`substitution`: a `swap` key found in the text is an alert suggesting its value.
 
-Keys are tried longest first; a key may hold alternatives (`a|b`), a value several suggestions
-(`primary|replica`), the first of which `apply_substitutions` uses. A match that already reads
-as one of the suggestions, letter for letter, is not an alert.
+Keys are tried longest first (a key's `a|b` alternatives each in its own place); a value may
+hold several suggestions (`primary|replica`), the first of which `apply_substitutions` uses.
+A match that already reads as one of the suggestions, letter for letter, is not an alert.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from brandbot.rules.document import Document
 from brandbot.rules.patterns import (
     Exceptions,
     alternation,
+    alternatives,
     checked,
     compile_pattern,
     format_message,
@@ -29,7 +30,7 @@ class Substitution:
     pattern: re.Pattern[str]
     suggestions: tuple[tuple[str, ...], ...]
     """By capture group: group n suggests suggestions[n - 1]."""
-    exceptions: Exceptions = Exceptions()
+    exceptions: Exceptions
     capitalize: bool = False
 
     def find(self, doc: Document) -> Iterator[Finding]:
@@ -64,19 +65,22 @@ def build(source: RuleSource) -> Substitution:
     swap = keys.text_map("swap", required=True)
     if not swap:
         raise keys.error("swap", "needs at least one entry")
-    ordered = sorted(swap, key=len, reverse=True)
-    tokens = checked(keys, "swap", ordered)
-    for key, token in zip(ordered, tokens, strict=True):
+    entries: list[
+        tuple[str, tuple[str, ...]]
+    ] = []  # (alternative, suggestions): a key's alternatives are sorted with the other keys
+    for key, token in zip(swap, checked(keys, "swap", swap), strict=True):
         if has_capture_group(token):
             raise keys.error(f"swap.{key}", "capture groups are not supported; use '(?:' instead of '('")
-    groups = [f"({token})" for token in tokens]
+        entries.extend((alternative, tuple(swap[key].split("|"))) for alternative in alternatives(token))
+    entries.sort(key=lambda entry: len(entry[0]), reverse=True)
+    groups = [f"({alternative})" for alternative, _ in entries]
     nonword = keys.flag("nonword")
     flags = re.IGNORECASE if keys.flag("ignorecase") else 0
     vocab = source.accepted if keys.flag("vocab", default=True) else ()
     return Substitution(
         source.definition,
         compile_pattern(keys, "swap", alternation(groups, word=not nonword), flags),
-        tuple(tuple(swap[key].split("|")) for key in ordered),
+        tuple(suggestions for _, suggestions in entries),
         Exceptions.build(keys, keys.texts("exceptions"), vocab),
         keys.flag("capitalize"),
     )

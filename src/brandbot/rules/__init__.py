@@ -1,0 +1,30 @@
+"""The brand-rules engine: a Vale-compatible prose linter for drafts.
+
+rules = load_styles(path)                       # RuleLoadError: one line, file + key + reason
+alerts = rules.check(draft, DraftContext(format="x_post", promotional=True))
+fixed = apply_substitutions(draft, alerts)
+print(summarize(alerts))                        # 1 error, 2 warnings and 0 suggestions
+"""
+
+from __future__ import annotations
+
+from brandbot.rules.alert import Action, Alert, Level, Summary, summarize
+from brandbot.rules.context import DraftContext
+from brandbot.rules.errors import RuleLoadError
+from brandbot.rules.fix import apply_substitutions
+from brandbot.rules.loader import load_styles
+from brandbot.rules.ruleset import RuleInfo, RuleSet
+
+__all__ = [
+    "Action",
+    "Alert",
+    "DraftContext",
+    "Level",
+    "RuleInfo",
+    "RuleLoadError",
+    "RuleSet",
+    "Summary",
+    "apply_substitutions",
+    "load_styles",
+    "summarize",
+]
