@@ -14,6 +14,7 @@ fi
 
 $brandbot llm serve
 $brandbot guidelines add guidelines/ --as admin
+$brandbot rules add guidelines/rules
 $brandbot ask "Write a LinkedIn post announcing our new backup feature" --as alice
 
 cat <<'NEXT'

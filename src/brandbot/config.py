@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     approver_group: str | None = None
     admins: CommaList = Field(default_factory=list)
     approval_channel: str | None = None
+    slack_workers: int = Field(default=8, ge=1, le=64)
+    """Drafts and decisions handled at once by the Slack app; more wait in a queue."""
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
@@ -73,6 +75,8 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=20.0, gt=0)
     max_request_chars: int = Field(default=4000, ge=1)
     max_change_rounds: int = Field(default=3, ge=0)
+    max_auto_revisions: int = Field(default=2, ge=0, le=10)
+    """Redrafts the workflow asks for on its own while error-level rules are broken."""
     review_ttl_hours: float = Field(default=72.0, gt=0)
 
     @field_validator("approvers", "admins", mode="before")

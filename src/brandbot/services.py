@@ -4,10 +4,12 @@ seconds to load; `brandbot review list` should not wait for it)."""
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import KnowledgeBase
 from brandbot.llm import LLMClient
+from brandbot.rules import RuleSet, library
 from brandbot.store.db import Database
 from brandbot.store.requests import RequestStore
 from brandbot.workflow.checkpointer import sqlite_checkpointer
@@ -23,6 +25,7 @@ class Services:
         self.db.create_schema()
         self.requests = RequestStore(self.db)
         self._llm = llm
+        self._rules: tuple[Path, RuleSet] | None = None
 
     @cached_property
     def llm(self) -> LLMClient:
@@ -34,8 +37,16 @@ class Services:
 
     @cached_property
     def engine(self) -> Engine:
-        context = WorkflowContext(self.settings, self.knowledge_base, self.llm, self.requests)
+        context = WorkflowContext(self.settings, self.knowledge_base, self.llm, self.requests, self.rules)
         return Engine(context, sqlite_checkpointer(self.settings.resolved_checkpoint_path))
+
+    def rules(self) -> RuleSet:
+        """The installed rules, reloaded when `rules add/remove` has published a new version
+        (the rules path is a symlink that then points elsewhere)."""
+        current = self.settings.resolved_rules_path.resolve()
+        if self._rules is None or self._rules[0] != current:
+            self._rules = (current, library.load_active(self.settings))
+        return self._rules[1]
 
     def close(self) -> None:
         if "llm" in self.__dict__:

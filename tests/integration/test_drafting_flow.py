@@ -78,6 +78,30 @@ def test_request_changes_gives_a_new_version_then_approve(env: dict[str, str]) -
     assert approved["status"] == "approved" and approved["final_text"] == revised["text"]
 
 
+def test_brand_rules_run_on_real_drafts(flow_settings: Settings, tmp_path: Path) -> None:
+    env = {**settings_env(flow_settings), "BRANDBOT_RULES_PATH": str(tmp_path / "rules")}
+    cli.run(env, "rules", "add", str(GUIDELINES / "rules"))
+    draft = cli.run_json(env, "ask", "Write a LinkedIn post inviting customers to try the free trial", "--as", "alice")
+    assert draft["brief"]["promotional"] is True and 0 <= draft["auto_revisions"] <= 2
+    levels = [alert["level"] for alert in draft["alerts"]]
+    assert draft["compliance"] == {
+        "errors": levels.count("error"),
+        "warnings": levels.count("warning"),
+        "suggestions": levels.count("suggestion"),
+    }
+    assert all(
+        {"check", "message", "level", "line", "span", "match", "link"} <= alert.keys() for alert in draft["alerts"]
+    )
+    assert not any(alert["check"] == "Tidewell.WordsToAvoid" for alert in draft["alerts"]), "substitutions are fixed"
+    if draft["compliance"]["errors"]:
+        refused = cli.run(env, "review", "approve", str(draft["draft_id"]), "--as", "bob", check=False)
+        assert refused.returncode == 1 and "Pass --yes" in refused.stderr
+        cli.run(env, "review", "approve", str(draft["draft_id"]), "--as", "bob", "--yes")
+    else:
+        cli.run(env, "review", "approve", str(draft["draft_id"]), "--as", "bob")
+    assert cli.run_json(env, "review", "show", str(draft["draft_id"]))["status"] == "approved"
+
+
 def test_reject_with_a_reason(env: dict[str, str]) -> None:
     draft = ask(env)
     rejected = cli.run_json(

@@ -128,6 +128,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str]) ->
     data_dir = tmp_path_factory.mktemp("slack") / "data"
     env = settings_env(make_settings(data_dir, llm_base_url=local_llm[0], llm_model=local_llm[1]))
     cli.run(env, "guidelines", "add", str(GUIDELINES))
+    cli.run(env, "rules", "add", str(GUIDELINES / "rules"))
     env |= {
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
@@ -175,6 +176,7 @@ def test_mention_to_card_to_approval_to_final_text(bot: Bot) -> None:
     assert f"`{draft_id}`" in thread and "https://example.slack.com/archives/CAPPROVALS" in thread
     card = json.dumps(next(c.args for c in bot.standin.of("chat.postMessage") if c.args.get("_ts") == card_ts))
     assert f"<@{ALICE}>" in card and "Sources" in card and ("checks passed" in card or "length" in card)
+    assert "Brand rules:" in card and "automatic revision" in card
 
     assert bot.click(BOB, "draft_approve", draft_id, card_ts).status_code == 200
     bot.standin.wait_for(lambda: f"Approved by <@{BOB}>" in bot.card_text(card_ts), what="card updated")
@@ -422,3 +424,27 @@ def _up(url: str) -> bool:
         return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_admin_uploads_rules_and_a_bad_rule_changes_nothing(bot: Bot) -> None:
+    services = bot.services()
+    before = {info.id for info in services.rules().describe()}
+    assert "Tidewell.WordsToAvoid" in before
+    good = bot.standin.add_file(
+        "F0RULE001", "NoSynergy.yml", b"extends: existence\nmessage: Avoid '%s'.\ntokens: [synergy]\n"
+    )
+    bad = bot.standin.add_file("F0RULE002", "Broken.yml", b"extends: existence\nmessage: x\ntokenz: [oops]\n")
+    dm = "DADMIN002"
+    message = {"type": "message", "subtype": "file_share", "channel_type": "im", "channel": dm, "user": ADMIN}
+    bot.post(event({**message, "ts": "1800000003.000001", "files": [bad]}, "EvRULES01"))
+    refusal = bot.standin.wait_for(
+        lambda: next((m["text"] for m in bot.standin.posts_to(dm) if "Broken.yml" in m.get("text", "")), None)
+    )
+    assert "tokenz" in refusal and "stay active" in refusal
+    assert {info.id for info in bot.services().rules().describe()} == before
+    bot.post(event({**message, "ts": "1800000004.000001", "files": [good]}, "EvRULES02"))
+    installed = bot.standin.wait_for(
+        lambda: next((m["text"] for m in bot.standin.posts_to(dm) if "NoSynergy.yml" in m.get("text", "")), None)
+    )
+    assert "installed" in installed
+    services.close()

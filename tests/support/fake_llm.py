@@ -17,7 +17,13 @@ from brandbot.llm import LLMClient
 @dataclass
 class FakeLLM:
     brief: dict[str, str] = field(
-        default_factory=lambda: {"format": "x_post", "audience": "customers", "length": "short", "topic": "backup"}
+        default_factory=lambda: {
+            "format": "x_post",
+            "audience": "customers",
+            "length": "short",
+            "topic": "backup",
+            "promotional": False,
+        }
     )
     drafts: list[str] = field(default_factory=lambda: ["Tidewell Backup now restores a laptop in one click."])
     down: bool = False

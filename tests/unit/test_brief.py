@@ -8,14 +8,18 @@ from tests.support.fake_llm import FakeLLM
 
 
 def test_model_answer_is_used_when_the_request_names_nothing(settings: Settings) -> None:
-    fake = FakeLLM(brief={"format": "email", "audience": "partners", "length": "long", "topic": "pricing"})
+    fake = FakeLLM(
+        brief={"format": "email", "audience": "partners", "length": "long", "topic": "pricing", "promotional": False}
+    )
     brief = classify(fake.client(settings), "Tell them about the price change")
     assert (brief.format, brief.audience, brief.length, brief.source) == ("email", "partners", "long", "model")
     assert fake.requests[0]["response_format"]["json_schema"]["schema"] == SCHEMA  # type: ignore[index]
 
 
 def test_named_channel_overrides_the_model(settings: Settings) -> None:
-    fake = FakeLLM(brief={"format": "email", "audience": "general", "length": "short", "topic": "x"})
+    fake = FakeLLM(
+        brief={"format": "email", "audience": "general", "length": "short", "topic": "x", "promotional": False}
+    )
     brief = classify(fake.client(settings), "Write a LinkedIn post for our customers about Vault")
     assert (brief.format, brief.audience, brief.source) == ("linkedin_post", "customers", "model+keywords")
     assert brief.to_dict()["channel"] == "linkedin"

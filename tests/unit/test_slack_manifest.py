@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from brandbot.slack import listeners
+from brandbot.slack.flows import SlackDeps
 from tests.conftest import REPO
 
 MANIFEST = yaml.safe_load((REPO / "manifest.yml").read_text())
@@ -57,7 +58,7 @@ class Recorder:
 
 def registered() -> Recorder:
     recorder = Recorder()
-    listeners.register(recorder, deps=None)  # type: ignore[arg-type]
+    listeners.register(recorder, SlackDeps(None, None, None))  # type: ignore[arg-type]
     return recorder
 
 

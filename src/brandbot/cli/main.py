@@ -7,6 +7,7 @@ import logging
 
 import typer
 
+from brandbot.cli import eval as evaluation
 from brandbot.cli import guidelines, llm, review, rules, serve
 from brandbot.cli.context import services
 from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
@@ -25,6 +26,7 @@ app.add_typer(guidelines.app, name="guidelines")
 app.add_typer(review.app, name="review")
 app.add_typer(rules.app, name="rules")
 app.add_typer(llm.app, name="llm")
+app.add_typer(evaluation.app, name="eval")
 app.command()(serve.serve)
 
 

@@ -57,6 +57,7 @@ def show_draft(view: dict[str, Any]) -> None:
         result = Text("pass", style="green") if check["passed"] else Text(check["level"], style="red")
         checks.add_row(check["name"], result, check["message"])
     console.print(checks)
+    show_alerts(view)
     if view["decision"]:
         decision = view["decision"]
         note = f": {decision['note']}" if decision["note"] else ""
@@ -74,3 +75,31 @@ def show_next_steps(view: dict[str, Any]) -> None:
         f'  brandbot review reject {draft_id} --reason "why" --as APPROVER',
         highlight=False,
     )
+
+
+LEVEL_STYLE = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
+
+
+def show_alerts(view: dict[str, Any]) -> None:
+    """Brand-rule compliance: the summary, what was fixed automatically, and each remaining hit."""
+    counts = view.get("compliance") or {}
+    summary = Text.assemble(
+        ("Brand rules: ", "bold"),
+        (f"{counts.get('errors', 0)} errors", LEVEL_STYLE["error"] if counts.get("errors") else "green"),
+        f", {counts.get('warnings', 0)} warnings, {counts.get('suggestions', 0)} suggestions",
+        f" · {view.get('auto_revisions', 0)} automatic revision(s)",
+    )
+    console.print(summary)
+    if view.get("fixes"):
+        fixed = ", ".join(f"{fix['from']} → {fix['to']}" for fix in view["fixes"])
+        console.print(f"[dim]Fixed automatically:[/] {fixed}", highlight=False)
+    if view.get("alerts"):
+        alerts = table("Where", "Level", "Message", "Rule")
+        for alert in view["alerts"]:
+            alerts.add_row(
+                f"{alert['line']}:{alert['span'][0]}",
+                Text(alert["level"], style=LEVEL_STYLE.get(alert["level"], "")),
+                alert["message"],
+                f"{alert['check']}" + (f"\n{alert['link']}" if alert.get("link") else ""),
+            )
+        console.print(alerts)

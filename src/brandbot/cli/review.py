@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -10,7 +11,7 @@ from brandbot.cli.context import services
 from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
 from brandbot.cli.render import show_draft, show_next_steps, status_text
 from brandbot.services import Services
-from brandbot.workflow.approvals import DecisionRefused, decide, expire_due
+from brandbot.workflow.approvals import ConfirmationNeeded, DecisionRefused, decide, expire_due
 from brandbot.workflow.status import draft_status
 
 app = typer.Typer(help="Review drafts: approve, request changes, edit or reject.", no_args_is_help=True)
@@ -69,9 +70,14 @@ def show(draft_id: str, output: Output = OutputOption) -> None:
 
 
 @app.command()
-def approve(draft_id: str, actor: str = ActorOption, output: Output = OutputOption) -> None:
-    """Approve the draft as it is."""
-    _decide(draft_id, actor, "approve", None, output)
+def approve(
+    draft_id: str,
+    actor: str = ActorOption,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Approve even if error-level brand rules still fail."),
+    output: Output = OutputOption,
+) -> None:
+    """Approve the draft as it is (asks first if it still breaks error-level rules)."""
+    _decide(draft_id, actor, "approve", None, output, confirm_errors=yes)
 
 
 @app.command()
@@ -121,10 +127,17 @@ def expire(output: Output = OutputOption) -> None:
         console.print(f"Expired {len(expired)} draft(s).")
 
 
-def _decide(draft_id: str, actor: str, action: str, text: str | None, output: Output) -> None:
+def _decide(
+    draft_id: str, actor: str, action: str, text: str | None, output: Output, confirm_errors: bool = False
+) -> None:
     with services() as built:
         try:
-            result = decide(built.engine, draft_id, actor, action, text)
+            try:
+                result = decide(built.engine, draft_id, actor, action, text, confirm_errors=confirm_errors)
+            except ConfirmationNeeded as question:
+                if not (sys.stdin.isatty() and typer.confirm(f"{question} Approve anyway?", err=True)):
+                    fail(f"{question} Pass --yes to approve anyway.")
+                result = decide(built.engine, draft_id, actor, action, text, confirm_errors=True)
         except DecisionRefused as refusal:
             fail(str(refusal))
         run = result.run

@@ -37,6 +37,7 @@ RULES_MARKERS = ("config.yml", ".vale.ini")
 CANDIDATES_PER_RETRIEVER = 30
 
 Outcome = Literal["added", "updated", "unchanged", "failed"]
+Retriever = Literal["hybrid", "dense", "keyword"]
 Progress = Callable[[int, int], None]
 """Called with (chunks indexed so far, chunks to index in this call)."""
 
@@ -220,13 +221,18 @@ class KnowledgeBase:
             return []
         return self.index.chunks([version_key(doc_id, document.version)])
 
-    def search(self, query: str, top_k: int | None = None) -> list[Passage]:
+    def search(self, query: str, top_k: int | None = None, retriever: Retriever = "hybrid") -> list[Passage]:
+        """Hybrid by default; `dense` or `keyword` alone are there to measure what fusion adds."""
         top_k = top_k or self._settings.retrieval_top_k
         candidates = max(CANDIDATES_PER_RETRIEVER, top_k)
         generation, versions = self.registry.snapshot()
         live = _keys(versions)
-        dense = [chunk for chunk, _ in self.index.query(query, live, candidates)]
-        keyword = [chunk for chunk, _ in self._keyword_index(generation, live).query(query, candidates)]
+        dense = [chunk for chunk, _ in self.index.query(query, live, candidates)] if retriever != "keyword" else []
+        keyword = (
+            [chunk for chunk, _ in self._keyword_index(generation, live).query(query, candidates)]
+            if retriever != "dense"
+            else []
+        )
         return fuse([dense, keyword], top_k)
 
     def live_keys(self) -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from brandbot.workflow.formats import FORMATS
+from brandbot.formats import FORMATS
 
 KNOWN_FORMATS = frozenset(FORMATS)
 KNOWN_CHANNELS = frozenset(fmt.channel for fmt in FORMATS.values())

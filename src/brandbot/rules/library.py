@@ -146,6 +146,8 @@ def _unpack(source: Path, scratch: Path, style: str | None, limit: int) -> Path:
         only = entries[0] if len(entries) == 1 and entries[0].is_dir() else extracted
         _copy_folder(only, incoming, style or (only.name if only is not extracted else source.stem))
     elif source.is_dir():
+        if scratch.resolve().is_relative_to(source.resolve()):
+            raise RuleLoadError(f"{source}: holds brandbot's own data directory; add the styles folder itself")
         _copy_folder(source, incoming, style or source.resolve().name)
     else:
         raise RuleLoadError(f"{source}: not a rule file (.yml), a style folder, a styles directory or a .zip")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -44,8 +45,10 @@ def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Sl
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None,
         process_before_response=False,
+        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="bolt"),
     )
-    deps = SlackDeps(services, Directory(settings, client))
+    work = ThreadPoolExecutor(max_workers=settings.slack_workers, thread_name_prefix="brandbot-work")
+    deps = SlackDeps(services, Directory(settings, client), work)
     register(app, deps)
 
     @app.error

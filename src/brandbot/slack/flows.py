@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from brandbot.guidelines.knowledge_base import SourceFile
+from brandbot.rules import RuleLoadError, library
 from brandbot.services import Services
 from brandbot.slack import delivery
 from brandbot.slack.blocks import messages
@@ -19,12 +25,29 @@ from brandbot.workflow.approvals import DecisionRefused, decide, describe_closed
 from brandbot.workflow.engine import Progress, RequestInvalid, RunOutcome
 
 log = logging.getLogger(__name__)
+RULE_UPLOADS = frozenset({".yml", ".yaml", ".zip"})
 
 
 @dataclass(frozen=True)
 class SlackDeps:
     services: Services
     directory: Directory
+    work: Executor
+    """brandbot's own workers for slow work, apart from the threads Bolt acknowledges on."""
+
+    def later(self, handler: Callable[..., None]) -> Callable[..., None]:
+        """Wraps a lazy listener so it only queues its work: a burst of drafts never delays an ack."""
+
+        @functools.wraps(handler)
+        def queue(**kwargs: Any) -> None:
+            self.work.submit(handler, **kwargs).add_done_callback(_log_failure)
+
+        return queue
+
+
+def _log_failure(future: Future[None]) -> None:
+    if (error := future.exception()) is not None:
+        log.error("background work failed", exc_info=error)
 
 
 def draft_request(deps: SlackDeps, client: WebClient, user: str, text: str, channel: str, thread_ts: str) -> None:
@@ -77,9 +100,18 @@ def _report_run(deps: SlackDeps, client: WebClient, run: RunOutcome, status_ts: 
 def make_decision(
     deps: SlackDeps, client: WebClient, user: str, draft_id: str, action: str, text: str | None, channel: str | None
 ) -> None:
-    """Decides, then updates the card and tells the requester; a refusal is told to the clicker alone."""
+    """Decides, then updates the card and tells the requester; a refusal is told to the clicker alone.
+    Approving over rule errors was already confirmed in Slack's dialog on the Approve button."""
     try:
-        result = decide(deps.services.engine, draft_id, user, action, text, is_approver=deps.directory.is_approver)
+        result = decide(
+            deps.services.engine,
+            draft_id,
+            user,
+            action,
+            text,
+            is_approver=deps.directory.is_approver,
+            confirm_errors=True,
+        )
     except DecisionRefused as refusal:
         _whisper(deps, client, channel, user, f":no_entry: {refusal}")
         return
@@ -113,6 +145,12 @@ def add_guidelines(deps: SlackDeps, client: WebClient, user: str, files: list[di
         )
         return
     settings = deps.services.settings
+    rule_files = [file for file in files if Path(str(file.get("name", ""))).suffix.lower() in RULE_UPLOADS]
+    if rule_files:
+        client.chat_postMessage(channel=channel, text=install_rules(deps, rule_files))
+        files = [file for file in files if file not in rule_files]
+        if not files:
+            return
     sources: list[SourceFile] = []
     too_big: list[str] = []
     for file in files:
@@ -127,6 +165,31 @@ def add_guidelines(deps: SlackDeps, client: WebClient, user: str, files: list[di
     results = deps.services.knowledge_base.add(sources, user) if sources else []
     report = "\n".join([*too_big, messages.ingest_report(results)]).strip()
     client.chat_postMessage(channel=channel, text=report or "Nothing to add.")
+
+
+def install_rules(deps: SlackDeps, files: list[dict[str, Any]]) -> str:
+    """Rule files and zipped style folders go through the rules library: validated in full
+    first, so a bad one leaves the active rules as they were. A lone rule file joins the one
+    installed style (Slack has no place to name another)."""
+    settings = deps.services.settings
+    styles = sorted({rule.id.split(".")[0] for rule in deps.services.rules().describe()} - {"Vale"})
+    lines = []
+    for file in files:
+        name = Path(str(file.get("name"))).name
+        try:
+            if name.endswith((".yml", ".yaml")) and len(styles) != 1:
+                raise ValueError(
+                    "a single rule file needs exactly one installed style to join; send a zipped style folder"
+                )
+            data = _downloader(settings.slack_bot_token, file)()
+            with tempfile.TemporaryDirectory() as scratch:
+                path = Path(scratch) / name
+                path.write_bytes(data)
+                added = library.add(settings, path, styles[0] if path.suffix != ".zip" else None)
+            lines.append(f":white_check_mark: *{name}*: rules installed: {', '.join(f'`{rule}`' for rule in added)}")
+        except (RuleLoadError, OSError, ValueError) as error:
+            lines.append(f":x: *{name}*: {error}. The rules that were active stay active.")
+    return "\n".join(lines)
 
 
 def _downloader(token: Any, file: dict[str, Any]) -> Any:

@@ -37,6 +37,9 @@ class DraftRecord:
     text: str
     sources: list[dict[str, Any]]
     checks: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]
+    fixes: list[dict[str, Any]]
+    auto_revisions: int
     model: str
 
 
@@ -88,6 +91,9 @@ class RequestStore:
                 text=record.text,
                 sources=record.sources,
                 checks=record.checks,
+                alerts=record.alerts,
+                fixes=record.fixes,
+                auto_revisions=record.auto_revisions,
                 model=record.model,
                 status="pending",
                 created_at=now,
@@ -109,6 +115,9 @@ class RequestStore:
                 model=record.model,
                 sources=[_citation_key(source) for source in record.sources],
                 checks={check["name"]: check["passed"] for check in record.checks},
+                rule_hits=sorted({alert["check"] for alert in record.alerts}),
+                fixes=record.fixes,
+                auto_revisions=record.auto_revisions,
             )
             return draft
 
@@ -141,7 +150,13 @@ class RequestStore:
             return session.scalar(select(Decision).where(Decision.draft_id == draft_id))
 
     def claim_decision(
-        self, draft: Draft, actor: str, action: str, note: str | None, final_text: str | None
+        self,
+        draft: Draft,
+        actor: str,
+        action: str,
+        note: str | None,
+        final_text: str | None,
+        audit_detail: dict[str, Any] | None = None,
     ) -> Decision | None:
         """The one atomic step of a decision: pending -> decided, or None if someone else won."""
         now = utcnow()
@@ -159,14 +174,14 @@ class RequestStore:
                     draft_id=draft.id, actor=actor, action=action, note=note, final_text=final_text, decided_at=now
                 )
                 session.add(decision)
-                _audit_decision(session, draft, decision)
+                _audit_decision(session, draft, decision, audit_detail or {})
                 return decision
         except IntegrityError:
             return None
 
 
-def _audit_decision(session: Session, draft: Draft, decision: Decision) -> None:
-    detail: dict[str, Any] = {}
+def _audit_decision(session: Session, draft: Draft, decision: Decision, extra: dict[str, Any]) -> None:
+    detail: dict[str, Any] = dict(extra)
     if decision.note:
         detail["note"] = decision.note
     if decision.action == "edit":

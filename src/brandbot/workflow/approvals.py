@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from brandbot.formats import format_for
+from brandbot.rules import DraftContext
 from brandbot.store.models import Draft, utcnow
 from brandbot.workflow.engine import Engine, RunOutcome
 
@@ -20,6 +22,10 @@ SYSTEM_ACTOR = "brandbot"
 
 class DecisionRefused(Exception):
     """The decision was not made; the message tells the person why, in one sentence."""
+
+
+class ConfirmationNeeded(DecisionRefused):
+    """Approving a draft that still breaks error-level rules takes an explicit confirmation."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +45,10 @@ def decide(
     text: str | None = None,
     *,
     is_approver: Callable[[str], bool] | None = None,
+    confirm_errors: bool = False,
 ) -> DecisionResult:
-    """`is_approver` widens who may decide beyond BRANDBOT_APPROVERS (e.g. a Slack user group)."""
+    """`is_approver` widens who may decide beyond BRANDBOT_APPROVERS (e.g. a Slack user group);
+    `confirm_errors` approves over error-level rule hits, which the audit log then records."""
     settings = engine.context.settings
     requests = engine.context.requests
     if action not in ACTIONS:
@@ -70,7 +78,22 @@ def decide(
         raise DecisionRefused(
             f"This request has had {settings.max_change_rounds} rounds of changes already; approve, edit or reject it."
         )
-    return _commit(engine, draft, actor, action, text)
+    detail: dict[str, object] = {}
+    errors = sorted({alert["check"] for alert in draft.alerts if alert["level"] == "error"})
+    if action == "approve" and errors:
+        if not confirm_errors:
+            raise ConfirmationNeeded(
+                f"Draft {draft.id} still breaks {len(errors)} error-level brand rule(s): {', '.join(errors)}. "
+                "Confirm to approve it anyway; the approval is recorded as made over these errors."
+            )
+        detail["approved_over_errors"] = errors
+    if action == "edit" and text is not None:
+        brief = request.brief or {}
+        scope = DraftContext(
+            format=format_for(brief.get("format", "")).name, promotional=bool(brief.get("promotional"))
+        )
+        detail["edit_alerts"] = [alert.to_dict() for alert in engine.context.rules().check(text, scope)]
+    return _commit(engine, draft, actor, action, text, detail)
 
 
 def expire_due(engine: Engine, now: datetime | None = None) -> list[DecisionResult]:
@@ -109,7 +132,9 @@ def _expire(engine: Engine, draft: Draft) -> DecisionResult | None:
         return None
 
 
-def _commit(engine: Engine, draft: Draft, actor: str, action: str, text: str | None) -> DecisionResult:
+def _commit(
+    engine: Engine, draft: Draft, actor: str, action: str, text: str | None, detail: dict[str, object] | None = None
+) -> DecisionResult:
     pending = engine.pending_review(draft.request_id)
     if pending is None or pending["draft_id"] != draft.id:
         current = engine.context.requests.get_draft(draft.id) or draft
@@ -125,6 +150,7 @@ def _commit(engine: Engine, draft: Draft, actor: str, action: str, text: str | N
         action,
         note=text if action in ("changes", "reject") else None,
         final_text=text if action == "edit" else (draft.text if action == "approve" else None),
+        audit_detail=detail,
     )
     if decision is None:
         closed = engine.context.requests.get_draft(draft.id) or draft

@@ -11,9 +11,9 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from brandbot.formats import AUDIENCES, DEFAULT_FORMAT, FORMATS, LENGTHS, format_for
 from brandbot.llm import LLMClient, LLMRequestRefused
 from brandbot.workflow import prompts
-from brandbot.workflow.formats import AUDIENCES, DEFAULT_FORMAT, FORMATS, LENGTHS, format_for
 
 _FORMAT_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("linkedin_post", re.compile(r"\blinked\s*in\b", re.I)),
@@ -32,6 +32,12 @@ _AUDIENCE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("customers", re.compile(r"\b(customers?|clients?|users?)\b", re.I)),
 ]
 
+_PROMOTIONAL = re.compile(
+    r"\b(free trial|trial|offer|discount|promo(tion)?|sale|sign[ -]?up|try (it|us|tidewell)|pricing|launch(es|ing)?)\b",
+    re.I,
+)
+"""Words that make a request promotional whatever the model says: the safe side for legal rules."""
+
 SCHEMA: dict[str, Any] = {
     "title": "request_brief",
     "type": "object",
@@ -40,8 +46,9 @@ SCHEMA: dict[str, Any] = {
         "audience": {"type": "string", "enum": list(AUDIENCES)},
         "length": {"type": "string", "enum": list(LENGTHS)},
         "topic": {"type": "string", "maxLength": 120},
+        "promotional": {"type": "boolean"},
     },
-    "required": ["format", "audience", "length", "topic"],
+    "required": ["format", "audience", "length", "topic", "promotional"],
     "additionalProperties": False,
 }
 
@@ -52,6 +59,8 @@ class Brief:
     audience: str
     length: str
     topic: str
+    promotional: bool
+    """Selling something (an offer, the trial, a launch): some rules apply only to these."""
     source: str
     """"model", "keywords" or "model+keywords": how the fields were decided, for the audit."""
 
@@ -66,6 +75,7 @@ def keyword_brief(request: str) -> Brief:
         audience=_first_match(_AUDIENCE_WORDS, request) or "general",
         length="short" if re.search(r"\b(short|brief|quick)\b", request, re.I) else "medium",
         topic=" ".join(request.split())[:120],
+        promotional=bool(_PROMOTIONAL.search(request)),
         source="keywords",
     )
 
@@ -88,6 +98,7 @@ def classify(llm: LLMClient, request: str) -> Brief:
         audience=explicit_audience or answer["audience"],
         length=answer["length"],
         topic=" ".join(str(answer["topic"]).split())[:120] or fallback.topic,
+        promotional=fallback.promotional or bool(answer["promotional"]),
         source="model+keywords" if overridden else "model",
     )
 
@@ -98,6 +109,7 @@ def _valid(answer: dict[str, Any]) -> bool:
         and answer.get("audience") in AUDIENCES
         and answer.get("length") in LENGTHS
         and isinstance(answer.get("topic"), str)
+        and isinstance(answer.get("promotional"), bool)
     )
 
 

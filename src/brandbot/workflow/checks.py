@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from brandbot.workflow.formats import Format
+from brandbot.formats import Format
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """intake -> retrieve -> draft -> check -> review (paused for a human) -> deliver | draft | close.
 
-Read top to bottom as the flow. Nodes re-run from their start when resumed, so each one's
-writes to the app records are idempotent.
+`check` fixes substitution hits itself and sends a draft that still breaks error-level rules
+back to `draft` a bounded number of times. Read top to bottom as the flow. Nodes re-run from
+their start when resumed, so each one's writes to the app records are idempotent.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
+from brandbot.formats import format_for
+from brandbot.rules import DraftContext, Level, apply_substitutions
 from brandbot.store.requests import DraftRecord
 from brandbot.workflow import prompts
 from brandbot.workflow.brief import classify
 from brandbot.workflow.checks import check_draft
-from brandbot.workflow.formats import format_for
 from brandbot.workflow.state import DraftState, WorkflowContext
 
 Graph = CompiledStateGraph[DraftState, WorkflowContext, DraftState, DraftState]
@@ -28,7 +30,7 @@ Graph = CompiledStateGraph[DraftState, WorkflowContext, DraftState, DraftState]
 def intake(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
     brief = classify(runtime.context.llm, state["request"])
     runtime.context.requests.update_request(state["request_id"], status="drafting", brief=brief.to_dict())
-    return {"brief": brief.to_dict(), "revision": 0, "feedback": []}
+    return {"brief": brief.to_dict(), "revision": 1, "feedback": [], "auto_revisions": 0, "fixes": []}
 
 
 def retrieve(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
@@ -40,9 +42,10 @@ def retrieve(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, 
 
 
 def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
+    """Writes the draft; again, if the approver asked for changes or rules were broken."""
     context = runtime.context
     fmt = format_for(state["brief"]["format"])
-    revision = state.get("revision", 0) + 1
+    changes, problems = state.get("changes_requested", []), state.get("rule_feedback", [])
     messages = prompts.draft_messages(
         brand=context.settings.brand_name,
         request=state["request"],
@@ -50,18 +53,48 @@ def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any
         fmt=fmt,
         audience=state["brief"]["audience"],
         passages=state["passages"],
-        feedback=state.get("feedback", []),
-        previous_draft=state.get("draft") if revision > 1 else None,
+        changes=changes,
+        problems=problems,
+        previous_draft=state.get("draft") if changes or problems else None,
     )
     context.requests.update_request(state["request_id"], status="drafting")
-    runtime.stream_writer({"stage": "drafting", "revision": revision, "passages": len(state["passages"])})
+    runtime.stream_writer({"stage": "drafting", "revision": state["revision"], "passages": len(state["passages"])})
     completion = context.llm.complete(messages, max_tokens=fmt.max_tokens)
-    return {"draft": completion.text.strip(), "revision": revision, "model": completion.model}
+    return {"draft": completion.text.strip(), "model": completion.model, "changes_requested": [], "rule_feedback": []}
 
 
-def check(state: DraftState) -> dict[str, Any]:
-    results = check_draft(state["draft"], format_for(state["brief"]["format"]))
-    return {"checks": [result.to_dict() for result in results]}
+def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Literal["draft", "review"]]:
+    settings = runtime.context.settings
+    fmt = format_for(state["brief"]["format"])
+    rules = runtime.context.rules()
+    scope = DraftContext(format=fmt.name, promotional=bool(state["brief"].get("promotional")))
+    text = state["draft"]
+    alerts = rules.check(text, scope)
+    fixes = [
+        {"check": alert.check, "from": alert.match, "to": alert.replacements[0]}
+        for alert in alerts
+        if alert.replacements
+    ]
+    if fixes:
+        text = apply_substitutions(text, alerts)
+        alerts = rules.check(text, scope)
+    checks = check_draft(text, fmt)
+    update: dict[str, Any] = {
+        "draft": text,
+        "checks": [result.to_dict() for result in checks],
+        "alerts": [alert.to_dict() for alert in alerts],
+        "fixes": [*state.get("fixes", []), *fixes],
+    }
+    problems = [
+        f'{alert.message} (found: "{alert.match}")' if alert.match else alert.message
+        for alert in alerts
+        if alert.level == Level.error
+    ]
+    problems += [result.message for result in checks if not result.passed]
+    if problems and state.get("auto_revisions", 0) < settings.max_auto_revisions:
+        update |= {"auto_revisions": state.get("auto_revisions", 0) + 1, "rule_feedback": problems}
+        return Command(goto="draft", update=update)
+    return Command(goto="review", update=update)
 
 
 def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Literal["deliver", "draft", "close"]]:
@@ -73,6 +106,9 @@ def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Lite
             text=state["draft"],
             sources=[_citation(passage) for passage in state["passages"]],
             checks=state["checks"],
+            alerts=state.get("alerts", []),
+            fixes=state.get("fixes", []),
+            auto_revisions=state.get("auto_revisions", 0),
             model=state["model"],
         ),
         ttl=timedelta(hours=context.settings.review_ttl_hours),
@@ -88,6 +124,7 @@ def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Lite
             "draft": state["draft"],
             "sources": recorded.sources,
             "checks": state["checks"],
+            "alerts": recorded.alerts,
             "expires_at": recorded.expires_at.isoformat(),
         }
     )
@@ -97,7 +134,13 @@ def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Lite
         update["final_text"] = decision.get("text") or state["draft"]
         return Command(goto="deliver", update=update)
     if action == "changes":
-        update["feedback"] = [*state.get("feedback", []), decision["text"]]
+        update |= {
+            "feedback": [*state.get("feedback", []), decision["text"]],
+            "changes_requested": [decision["text"]],
+            "revision": state["revision"] + 1,
+            "auto_revisions": 0,
+            "fixes": [],
+        }
         return Command(goto="draft", update=update)
     update["outcome"] = "rejected" if action == "reject" else "expired"
     return Command(goto="close", update=update)
@@ -123,7 +166,7 @@ def build_graph(checkpointer: BaseCheckpointSaver[Any]) -> Graph:
     builder.add_node("intake", intake)
     builder.add_node("retrieve", retrieve)
     builder.add_node("draft", draft)
-    builder.add_node("check", check)
+    builder.add_node("check", check, destinations=("draft", "review"))
     builder.add_node("review", review, destinations=("deliver", "draft", "close"))
     builder.add_node("deliver", deliver)
     builder.add_node("close", close)
@@ -131,7 +174,6 @@ def build_graph(checkpointer: BaseCheckpointSaver[Any]) -> Graph:
     builder.add_edge("intake", "retrieve")
     builder.add_edge("retrieve", "draft")
     builder.add_edge("draft", "check")
-    builder.add_edge("check", "review")
     builder.add_edge("deliver", END)
     builder.add_edge("close", END)
     return builder.compile(checkpointer=checkpointer)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from brandbot.formats import FORMATS, Format
 from brandbot.llm import Message
-from brandbot.workflow.formats import FORMATS, Format
 
 BRIEF_SYSTEM = (
     "You sort requests for marketing and communications drafts. Read the request and answer "
@@ -42,7 +42,8 @@ def draft_messages(
     fmt: Format,
     audience: str,
     passages: Sequence[dict[str, Any]],
-    feedback: Sequence[str] = (),
+    changes: Sequence[str] = (),
+    problems: Sequence[str] = (),
     previous_draft: str | None = None,
 ) -> list[Message]:
     """The passages close the system message and the request is the user's turn: small
@@ -54,8 +55,11 @@ def draft_messages(
         f"(Requested by {requester}.) Write a {fmt.label} for {audience}: at most {fmt.max_chars} characters, "
         f"aim for {fmt.target_words}. Reply with the {fmt.label} only.",
     ]
-    if previous_draft is not None and feedback:
+    if previous_draft is not None and (changes or problems):
         parts.append(f"Your previous draft:\n\n{previous_draft}")
-        parts.append("The approver asked for these changes:\n" + "\n".join(f"- {note}" for note in feedback))
-        parts.append("Write the whole draft again with the changes made.")
+        if changes:
+            parts.append("The approver asked for these changes:\n" + "\n".join(f"- {note}" for note in changes))
+        if problems:
+            parts.append("It breaks these brand rules:\n" + "\n".join(f"- {note}" for note in problems))
+        parts.append("Write the whole draft again with every point fixed.")
     return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]

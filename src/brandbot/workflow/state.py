@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import KnowledgeBase
 from brandbot.llm import LLMClient
+from brandbot.rules import RuleSet
 from brandbot.store.requests import RequestStore
 
 
@@ -21,6 +23,14 @@ class DraftState(TypedDict, total=False):
     draft: str
     model: str
     checks: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]
+    """Brand-rule hits still in the draft after automatic fixes and revisions."""
+    fixes: list[dict[str, Any]]
+    auto_revisions: int
+    rule_feedback: list[str]
+    """Broken rules the next draft must fix; consumed by `draft`."""
+    changes_requested: list[str]
+    """The approver's feedback the next draft must address; consumed by `draft`."""
     feedback: list[str]
     draft_id: str
     outcome: str
@@ -35,3 +45,5 @@ class WorkflowContext:
     knowledge_base: KnowledgeBase
     llm: LLMClient
     requests: RequestStore
+    rules: Callable[[], RuleSet]
+    """The active brand rules, read when a check runs, so a `rules add` applies to the next draft."""

@@ -25,6 +25,10 @@ def draft_status(requests: RequestStore, request: Request, draft: Draft | None) 
         "text": draft.text if draft else None,
         "sources": draft.sources if draft else [],
         "checks": draft.checks if draft else [],
+        "alerts": draft.alerts if draft else [],
+        "compliance": compliance(draft.alerts if draft else []),
+        "fixes": draft.fixes if draft else [],
+        "auto_revisions": draft.auto_revisions if draft else 0,
         "model": draft.model if draft else None,
         "created_at": (draft.created_at if draft else request.created_at).isoformat(),
         "expires_at": draft.expires_at.isoformat() if draft else None,
@@ -38,4 +42,14 @@ def draft_status(requests: RequestStore, request: Request, draft: Draft | None) 
         },
         "final_text": request.final_text if draft and draft.status == "approved" else None,
         "error": request.error,
+    }
+
+
+def compliance(alerts: list[dict[str, Any]]) -> dict[str, int]:
+    """Counts by level: what an approver reads first."""
+    levels = [alert["level"] for alert in alerts]
+    return {
+        "errors": levels.count("error"),
+        "warnings": levels.count("warning"),
+        "suggestions": levels.count("suggestion"),
     }

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from brandbot.formats import format_for
 from brandbot.slack.blocks.limits import HEADER_TEXT, MESSAGE_BLOCKS, mrkdwn_escape, split_text, truncate
-from brandbot.workflow.formats import format_for
 
 APPROVE = "draft_approve"
 CHANGES = "draft_changes"
@@ -35,7 +35,7 @@ def approval_card(view: dict[str, Any]) -> dict[str, Any]:
             "type": "actions",
             "block_id": f"decide:{view['draft_id']}",
             "elements": [
-                _button("Approve", APPROVE, view["draft_id"], style="primary"),
+                _button("Approve", APPROVE, view["draft_id"], style="primary", confirm=_over_errors(view)),
                 _button("Request changes", CHANGES, view["draft_id"]),
                 _button("Edit", EDIT, view["draft_id"]),
                 _button("Reject", REJECT, view["draft_id"], style="danger"),
@@ -100,6 +100,7 @@ def _body(view: dict[str, Any]) -> Blocks:
     blocks.append({"type": "divider"})
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(_sources(view["sources"]), 3000)}})
     blocks.append(_context(_checks(view["checks"])))
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(_rules(view), 3000)}})
     return blocks
 
 
@@ -114,6 +115,29 @@ def _sources(sources: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+LEVEL_ICON = {"error": ":red_circle:", "warning": ":large_orange_circle:", "suggestion": ":large_blue_circle:"}
+
+
+def _rules(view: dict[str, Any]) -> str:
+    """The compliance summary, what was fixed automatically, then each remaining hit."""
+    counts = view.get("compliance") or {}
+    lines = [
+        f"*Brand rules:* {counts.get('errors', 0)} errors, {counts.get('warnings', 0)} warnings, "
+        f"{counts.get('suggestions', 0)} suggestions · {view.get('auto_revisions', 0)} automatic revision(s)"
+    ]
+    if view.get("fixes"):
+        fixed = ", ".join(f"{mrkdwn_escape(fix['from'])} → {mrkdwn_escape(fix['to'])}" for fix in view["fixes"])
+        lines.append(f":wrench: Fixed automatically: {fixed}")
+    for alert in view.get("alerts", [])[:15]:
+        link = alert.get("link") or ""
+        rule = f"<{link}|{alert['check']}>" if link.startswith("http") else f"`{alert['check']}`"
+        match = f" · “{mrkdwn_escape(alert['match'])}”" if alert.get("match") else ""
+        lines.append(f"{LEVEL_ICON.get(alert['level'], '•')} {mrkdwn_escape(alert['message'])}{match} · {rule}")
+    if len(view.get("alerts", [])) > 15:
+        lines.append(f"…and {len(view['alerts']) - 15} more (`brandbot review show {view['draft_id']}`)")
+    return "\n".join(lines)
+
+
 def _checks(checks: list[dict[str, Any]]) -> str:
     failed = [check for check in checks if not check["passed"]]
     if not failed:
@@ -121,7 +145,9 @@ def _checks(checks: list[dict[str, Any]]) -> str:
     return "  ".join(f":warning: *{check['name']}*: {mrkdwn_escape(check['message'])}" for check in failed)
 
 
-def _button(text: str, action_id: str, draft_id: str, style: str | None = None) -> dict[str, Any]:
+def _button(
+    text: str, action_id: str, draft_id: str, style: str | None = None, confirm: dict[str, Any] | None = None
+) -> dict[str, Any]:
     button: dict[str, Any] = {
         "type": "button",
         "text": {"type": "plain_text", "text": text},
@@ -130,7 +156,26 @@ def _button(text: str, action_id: str, draft_id: str, style: str | None = None) 
     }
     if style:
         button["style"] = style
+    if confirm:
+        button["confirm"] = confirm
     return button
+
+
+def _over_errors(view: dict[str, Any]) -> dict[str, Any] | None:
+    """Slack's own confirmation dialog: approving over broken error-level rules is deliberate."""
+    errors = (view.get("compliance") or {}).get("errors", 0)
+    if not errors:
+        return None
+    return {
+        "title": {"type": "plain_text", "text": "Approve with errors?"},
+        "text": {
+            "type": "mrkdwn",
+            "text": f"This draft still breaks {errors} error-level brand rule(s). Approve it anyway?",
+        },
+        "confirm": {"type": "plain_text", "text": "Approve anyway"},
+        "deny": {"type": "plain_text", "text": "Go back"},
+        "style": "danger",
+    }
 
 
 def _context(text: str) -> dict[str, Any]:

@@ -17,7 +17,8 @@ HELP = (
     "• Send me a direct message with your request\n"
     "• `/brandbot <request>` anywhere, `/brandbot help` for this message\n"
     "• `/brandbot guidelines` lists the guideline documents drafts are built from\n"
-    "Admins add or replace a guideline by sending me the file (.md, .txt, .html, .pdf, .docx) in a direct message."
+    "Admins add or replace a guideline by sending me the file (.md, .txt, .html, .pdf, .docx) in a direct message,\n"
+    "and brand rules the same way (a Vale rule .yml, or a zipped style folder)."
 )
 EMPTY_REQUEST = "What should I draft? For example: `a short LinkedIn post announcing Tidewell Restore`."
 

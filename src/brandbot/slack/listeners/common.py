@@ -18,7 +18,7 @@ SORRY = ":warning: Something went wrong on my side ({what}). Nothing you sent is
 
 
 def ack_now(ack: Ack) -> None:
-    """Slack wants an answer within 3 seconds; the work itself runs in a lazy listener."""
+    """Slack wants an answer within 3 seconds; the work itself is queued by a lazy listener."""
     ack()
 
 

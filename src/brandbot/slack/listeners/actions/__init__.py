@@ -13,8 +13,8 @@ from brandbot.slack.listeners.common import ack_now
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    app.action(approval.APPROVE)(ack=ack_now, lazy=[approve_clicked(deps)])
+    app.action(approval.APPROVE)(ack=ack_now, lazy=[deps.later(approve_clicked(deps))])
     for action_id in (approval.CHANGES, approval.EDIT, approval.REJECT):
         app.action(action_id)(open_decision_modal(deps))
-    app.action(messages.RETRY)(ack=ack_now, lazy=[retry_clicked(deps)])
-    app.action(messages.REMOVE_GUIDELINE)(ack=ack_now, lazy=[remove_guideline(deps)])
+    app.action(messages.RETRY)(ack=ack_now, lazy=[deps.later(retry_clicked(deps))])
+    app.action(messages.REMOVE_GUIDELINE)(ack=ack_now, lazy=[deps.later(remove_guideline(deps))])

@@ -9,4 +9,4 @@ from brandbot.slack.listeners.commands.brandbot_command import acknowledge_comma
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    app.command("/brandbot")(ack=acknowledge_command(deps), lazy=[run_command(deps)])
+    app.command("/brandbot")(ack=acknowledge_command(deps), lazy=[deps.later(run_command(deps))])

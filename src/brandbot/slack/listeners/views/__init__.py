@@ -11,4 +11,4 @@ from brandbot.slack.listeners.views.decision_modals import decide_from_modal, va
 
 def register(app: App, deps: SlackDeps) -> None:
     for callback_id in (modals.CHANGES_MODAL, modals.REJECT_MODAL, modals.EDIT_MODAL):
-        app.view(callback_id)(ack=validate_modal, lazy=[decide_from_modal(deps)])
+        app.view(callback_id)(ack=validate_modal, lazy=[deps.later(decide_from_modal(deps))])

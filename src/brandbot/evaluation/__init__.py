@@ -1,0 +1,1 @@
+"""Measuring what users feel: retrieval against golden sets, drafts against the rules and formats."""

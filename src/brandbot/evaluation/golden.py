@@ -1,0 +1,91 @@
+"""Golden sets: questions staff ask, with the passages that answer them, named robustly
+(document plus heading or quoted phrase) so that re-chunking does not invalidate them."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from brandbot.guidelines.retrieval import Passage
+
+
+class EvalFileError(ValueError):
+    pass
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    document: str
+    section: str | None = None
+    quote: str | None = None
+
+    @model_validator(mode="after")
+    def _located(self) -> Answer:
+        if not self.section and not self.quote:
+            raise ValueError("an answer needs a section or a quote besides its document")
+        return self
+
+    def matches(self, source: str, section: str, text: str) -> bool:
+        if source != self.document:
+            return False
+        if self.section and self.section.lower() not in section.lower():
+            return False
+        return not self.quote or _normal(self.quote) in _normal(text)
+
+
+class Question(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    question: str = Field(min_length=1)
+    answers: list[Answer] = Field(min_length=1)
+
+    def answered_by(self, passage: Passage) -> bool:
+        return any(answer.matches(passage.source, passage.section, passage.text) for answer in self.answers)
+
+
+class GoldenSet(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    corpus: str
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> GoldenSet:
+        seen: set[str] = set()
+        for question in self.questions:
+            if question.id in seen:
+                raise ValueError(f"question id '{question.id}' is used twice")
+            seen.add(question.id)
+        return self
+
+
+def load_golden(path: Path) -> GoldenSet:
+    try:
+        return GoldenSet.model_validate(yaml.safe_load(path.read_text()))
+    except (OSError, yaml.YAMLError) as error:
+        raise EvalFileError(f"{path}: cannot read it ({error})") from error
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise EvalFileError(f"{path}: {where}: {first['msg']}") from error
+
+
+def resolve_corpus(spec: str, golden_path: Path, repo: Path) -> Path:
+    """`corpora:NAME` is a shared public corpus ($BRANDBOT_CORPORA, else ../shared/corpora beside
+    the repo), `repo:PATH` is inside this repository, anything else is relative to the golden file."""
+    if spec.startswith("corpora:"):
+        root = Path(os.environ.get("BRANDBOT_CORPORA") or repo.parent / "shared" / "corpora")
+        return root / spec.removeprefix("corpora:")
+    if spec.startswith("repo:"):
+        return repo / spec.removeprefix("repo:")
+    return (golden_path.parent / spec).resolve()
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[*_`]", "", text).lower().split())
