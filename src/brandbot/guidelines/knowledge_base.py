@@ -34,7 +34,9 @@ log = logging.getLogger(__name__)
 
 UPSERT_BATCH = 256
 RULES_MARKERS = ("config.yml", ".vale.ini")
-CANDIDATES_PER_RETRIEVER = 30
+CANDIDATES_PER_RETRIEVER = 10
+"""Fusing each retriever's top 10 beat its top 30 on all three golden sets (nDCG@10 0.881 / 0.872 /
+0.851 against 0.874 / 0.864 / 0.828): the weaker retriever's deep tail only adds noise to RRF."""
 
 Outcome = Literal["added", "updated", "unchanged", "failed"]
 Retriever = Literal["hybrid", "dense", "keyword"]
