@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     checkpoint_path: Path | None = None
     chroma_path: Path | None = None
+    chroma_url: str | None = None
+    """A Chroma server (`chroma run`) instead of the embedded store, e.g. http://chroma:8000."""
     chroma_collection: str = "guidelines"
     rules_path: Path | None = None
 
@@ -95,8 +97,12 @@ class Settings(BaseSettings):
         return self.checkpoint_path or self.data_dir / "checkpoints.sqlite"
 
     @property
-    def resolved_chroma_path(self) -> Path:
-        return self.chroma_path or self.data_dir / "chroma"
+    def chroma_location(self) -> Path | str:
+        return self.chroma_url or self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.resolved_database_url.startswith("postgresql")
 
     @property
     def resolved_rules_path(self) -> Path:

@@ -12,7 +12,7 @@ from brandbot.llm import LLMClient
 from brandbot.rules import RuleSet, library
 from brandbot.store.db import Database
 from brandbot.store.requests import RequestStore
-from brandbot.workflow.checkpointer import sqlite_checkpointer
+from brandbot.workflow.checkpointer import checkpointer_for
 from brandbot.workflow.engine import Engine
 from brandbot.workflow.state import WorkflowContext
 
@@ -38,7 +38,7 @@ class Services:
     @cached_property
     def engine(self) -> Engine:
         context = WorkflowContext(self.settings, self.knowledge_base, self.llm, self.requests, self.rules)
-        return Engine(context, sqlite_checkpointer(self.settings.resolved_checkpoint_path))
+        return Engine(context, checkpointer_for(self.settings))
 
     def rules(self) -> RuleSet:
         """The installed rules, reloaded when `rules add/remove` has published a new version

@@ -150,6 +150,7 @@ def eval_settings(settings: Settings, corpus: Path) -> Settings:
             "data_dir": settings.data_dir / "eval" / slug,
             "database_url": None,
             "chroma_path": None,
+            "chroma_url": None,
             "checkpoint_path": None,
             "rules_path": None,
         }

@@ -114,7 +114,7 @@ class KnowledgeBase:
     def __init__(self, settings: Settings, db: Database) -> None:
         self._settings = settings
         self.registry = DocumentRegistry(db)
-        self.index = VectorIndex(settings.resolved_chroma_path, settings.chroma_collection, settings.embedding_model)
+        self.index = VectorIndex(settings.chroma_location, settings.chroma_collection, settings.embedding_model)
         self._count_tokens = token_counter(settings.embedding_model)
         self._keyword: tuple[int, KeywordIndex] | None = None
         self._keyword_lock = threading.Lock()

@@ -10,8 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import chromadb
+from chromadb.api import ClientAPI
 from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
@@ -63,6 +65,19 @@ class StoredChunk:
         )
 
 
+def _client(location: Path | str) -> ClientAPI:
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if isinstance(location, str):
+        url = urlsplit(location)
+        return chromadb.HttpClient(
+            host=url.hostname or "localhost",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=settings,
+        )
+    return chromadb.PersistentClient(path=str(location), settings=settings)
+
+
 def _versions(operator: Literal["$in", "$nin"], keys: list[str]) -> Where:
     condition: dict[Literal["$in", "$nin"], list[str | int | float | bool]] = {operator: list(keys)}
     return {"version_key": condition}
@@ -77,9 +92,10 @@ def chunk_id(doc_id: str, version: str, position: int) -> str:
 
 
 class VectorIndex:
-    def __init__(self, path: Path, collection: str, embedding_model: str) -> None:
+    def __init__(self, location: Path | str, collection: str, embedding_model: str) -> None:
+        """`location` is a folder (embedded Chroma) or the URL of a Chroma server (`chroma run`)."""
         self._embed = embedding_function(embedding_model)
-        self._client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+        self._client = _client(location)
         self._collection = self._client.get_or_create_collection(
             collection,
             embedding_function=self._embed,  # type: ignore[arg-type]

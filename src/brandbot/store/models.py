@@ -71,6 +71,9 @@ class Request(Base):
     final_text: Mapped[str | None] = mapped_column(Text, default=None)
     reply_to: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     """Where the requester waits for news, e.g. a Slack channel and thread."""
+    worker: Mapped[str | None] = mapped_column(String(120), default=None)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    """The process working on the request and when it last said so: a stale one is picked up again."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -134,3 +137,13 @@ class ProcessedEvent(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Lease(Base):
+    """A named job that one replica at a time runs (the expiry sweep, recovery), until `expires_at`."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[datetime] = mapped_column()
