@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     admins: CommaList = Field(default_factory=list)
     approval_channel: str | None = None
     slack_workers: int = Field(default=8, ge=1, le=64)
+    worker_heartbeat_s: float = Field(default=10.0, gt=0)
+    worker_stale_s: float = Field(default=60.0, gt=0)
+    """A request whose worker has not beaten for this long is picked up by another replica."""
+    sweep_every_s: float = Field(default=15.0, gt=0)
+    """How often a replica looks for expired drafts and orphaned requests (one replica at a time)."""
     """Drafts and decisions handled at once by the Slack app; more wait in a queue."""
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from brandbot import metrics
 from brandbot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -91,7 +92,14 @@ class LLMClient:
                 "json_schema": {"name": json_schema.get("title", "answer"), "schema": json_schema, "strict": True},
             }
         started = time.perf_counter()
-        payload = self._post("/chat/completions", body)
+        kind = "draft" if json_schema is None else "structured"
+        try:
+            payload = self._post("/chat/completions", body)
+        except LLMError as error:
+            metrics.LLM_ERRORS.labels("unavailable" if isinstance(error, LLMUnavailable) else "refused").inc()
+            raise
+        finally:
+            metrics.LLM_LATENCY.labels(kind).observe(time.perf_counter() - started)
         try:
             choice = payload["choices"][0]
             usage = payload.get("usage") or {}
@@ -104,6 +112,7 @@ class LLMClient:
                 seconds=time.perf_counter() - started,
             )
         except (KeyError, IndexError, TypeError) as error:
+            metrics.LLM_ERRORS.labels("unreadable").inc()
             raise LLMError(f"The language model at {self.base_url} sent an answer brandbot cannot read.") from error
 
     def complete_json(

@@ -3,6 +3,9 @@ seconds to load; `brandbot review list` should not wait for it)."""
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from functools import cached_property
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from brandbot.guidelines.knowledge_base import KnowledgeBase
 from brandbot.llm import LLMClient
 from brandbot.rules import RuleSet, library
 from brandbot.store.db import Database
+from brandbot.store.leases import Leases
 from brandbot.store.requests import RequestStore
 from brandbot.workflow.checkpointer import checkpointer_for
 from brandbot.workflow.engine import Engine
@@ -26,6 +30,8 @@ class Services:
         self.requests = RequestStore(self.db)
         self._llm = llm
         self._rules: tuple[Path, RuleSet] | None = None
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.leases = Leases(self.db, self.worker_id)
 
     @cached_property
     def llm(self) -> LLMClient:
@@ -38,7 +44,7 @@ class Services:
     @cached_property
     def engine(self) -> Engine:
         context = WorkflowContext(self.settings, self.knowledge_base, self.llm, self.requests, self.rules)
-        return Engine(context, checkpointer_for(self.settings))
+        return Engine(context, checkpointer_for(self.settings), working_on=self.leases.work_on)
 
     def rules(self) -> RuleSet:
         """The installed rules, reloaded when `rules add/remove` has published a new version

@@ -7,6 +7,7 @@ import logging
 
 import typer
 
+from brandbot import logs
 from brandbot.cli import eval as evaluation
 from brandbot.cli import guidelines, llm, review, rules, serve
 from brandbot.cli.context import services
@@ -32,12 +33,7 @@ app.command()(serve.serve)
 
 @app.callback()
 def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr.")) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.configure(level=logging.INFO if verbose else logging.WARNING, json_lines=False)
 
 
 @app.command()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 
+from brandbot import logs
 from brandbot.cli.context import load_settings
 from brandbot.cli.output import fail
 from brandbot.services import Services
@@ -14,8 +17,10 @@ from brandbot.slack.server import serve as run
 def serve(
     port: int = typer.Option(3000, "--port", "-p", help="HTTP mode: where Slack sends events (/slack/events)."),
     host: str = typer.Option("0.0.0.0", "--host", help="HTTP mode: the address to listen on."),
+    log_format: str = typer.Option("json", "--log-format", help="json (one object per line) or text."),
 ) -> None:
     """Run the Slack app: Socket Mode if SLACK_APP_TOKEN is set, otherwise HTTP mode on --port."""
+    logs.configure(level=logging.getLogger().level or logging.INFO, json_lines=log_format == "json")
     services = Services(load_settings())
     try:
         run(services, host=host, port=port)

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
+from brandbot import metrics
 from brandbot.config import Settings
 from brandbot.guidelines.chunker import chunk_document
 from brandbot.guidelines.document import LoaderError
@@ -135,6 +136,7 @@ class KnowledgeBase:
         self._store(prepared, actor, progress)
         for result in results:
             log.info("%s", result.message)
+            metrics.DOCUMENTS_INGESTED.labels(result.outcome).inc()
         return results
 
     def _store(self, prepared: list[_Prepared], actor: str, progress: Progress | None) -> None:

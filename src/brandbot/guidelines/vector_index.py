@@ -164,5 +164,8 @@ class VectorIndex:
             self._collection.delete(ids=stale)
         return len(stale)
 
+    def heartbeat(self) -> None:
+        self._client.heartbeat()
+
     def count(self) -> int:
         return self._collection.count()

@@ -8,7 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
+from brandbot import metrics
 from brandbot.config import Settings
 from brandbot.services import Services
 from brandbot.slack.directory import Directory
@@ -22,6 +26,22 @@ class SlackNotConfigured(ValueError):
     pass
 
 
+class CountedRateLimitRetries(RateLimitErrorRetryHandler):
+    """slack_sdk's own 429 handling (it waits for Retry-After), counted for /metrics."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            metrics.SLACK_RATE_LIMITED.inc()
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
 def web_client(settings: Settings) -> WebClient:
     """429s wait for Retry-After (slack_sdk's handler); dropped connections are tried again."""
     if settings.slack_bot_token is None:
@@ -30,7 +50,7 @@ def web_client(settings: Settings) -> WebClient:
         token=settings.slack_bot_token.get_secret_value(),
         base_url=settings.slack_api_url,
         timeout=30,
-        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3), ConnectionErrorRetryHandler(max_retry_count=2)],
+        retry_handlers=[CountedRateLimitRetries(max_retry_count=3), ConnectionErrorRetryHandler(max_retry_count=2)],
     )
 
 

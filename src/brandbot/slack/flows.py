@@ -15,6 +15,7 @@ import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from brandbot import metrics
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.rules import RuleLoadError, library
 from brandbot.services import Services
@@ -50,10 +51,13 @@ def _log_failure(future: Future[None]) -> None:
         log.error("background work failed", exc_info=error)
 
 
-def draft_request(deps: SlackDeps, client: WebClient, user: str, text: str, channel: str, thread_ts: str) -> None:
-    """A request from a mention, a DM or /brandbot: progress in the thread, then the card."""
+def draft_request(
+    deps: SlackDeps, client: WebClient, user: str, text: str, channel: str, thread_ts: str, entry: str
+) -> None:
+    """A request from a mention, a DM or /brandbot (`entry`): progress in the thread, then the card."""
     text = text.strip()
     if not text:
+        metrics.REQUESTS.labels(entry, "empty").inc()
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=messages.EMPTY_REQUEST)
         return
     status = client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=messages.progress({}))
@@ -65,10 +69,12 @@ def draft_request(deps: SlackDeps, client: WebClient, user: str, text: str, chan
             user, text, "slack", reply_to=reply_to, on_progress=_progress_updater(client, channel, status["ts"])
         )
     except RequestInvalid as error:
+        metrics.REQUESTS.labels(entry, "invalid").inc()
         client.chat_update(channel=channel, ts=status["ts"], text=f":warning: {error}")
         return
     finally:
         _set_status(client, channel, thread_ts, "")
+    metrics.REQUESTS.labels(entry, "failed" if run.error or run.draft is None else "sent").inc()
     _report_run(deps, client, run, status_ts=status["ts"])
 
 
@@ -86,15 +92,41 @@ def retry_request(deps: SlackDeps, client: WebClient, user: str, request_id: str
     _report_run(deps, client, run, status_ts=status["ts"])
 
 
-def _report_run(deps: SlackDeps, client: WebClient, run: RunOutcome, status_ts: str) -> None:
+def recover_request(deps: SlackDeps, client: WebClient, request_id: str) -> None:
+    """Picks up a request whose replica died mid-work, and says so in the requester's thread."""
+    requests = deps.services.requests
+    request = requests.get_request(request_id)
+    if request is None:
+        return
+    delivery.tell_requester(client, request, messages.RESUMED)
+    before = requests.latest_draft(request_id)
+    try:
+        run = deps.services.engine.retry(request_id)
+    except RequestInvalid as error:
+        log.info("nothing to recover for %s: %s", request_id, error)
+        return
+    if before is not None and before.status != "pending" and run.draft is not None and run.draft.id != before.id:
+        delivery.deliver_outcome(deps.services, client, before.id)
+    else:
+        _report_run(deps, client, run, status_ts=None)
+
+
+def _report_run(deps: SlackDeps, client: WebClient, run: RunOutcome, status_ts: str | None) -> None:
+    """Updates the progress message in place, or posts anew when there is none (a recovery)."""
     reply_to = run.request.reply_to or {}
     channel = reply_to["channel"]
+
+    def say(**message: Any) -> None:
+        if status_ts is None:
+            client.chat_postMessage(channel=channel, thread_ts=reply_to.get("thread_ts"), **message)
+        else:
+            client.chat_update(channel=channel, ts=status_ts, **message)
+
     if run.error or run.draft is None:
-        failure = messages.failed(run.error or "Something went wrong while drafting.", run.request.id)
-        client.chat_update(channel=channel, ts=status_ts, **failure)
+        say(**messages.failed(run.error or "Something went wrong while drafting.", run.request.id))
         return
     link = delivery.post_card(deps.services, client, run.draft)
-    client.chat_update(channel=channel, ts=status_ts, text=messages.sent_for_approval(link, run.draft.id))
+    say(text=messages.sent_for_approval(link, run.draft.id))
 
 
 def make_decision(

@@ -37,6 +37,10 @@ class Database:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
 
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
     def revision(self) -> str | None:
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()

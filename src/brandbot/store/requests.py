@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from brandbot import metrics
 from brandbot.store import audit
 from brandbot.store.db import Database
 from brandbot.store.models import Decision, Draft, Request, utcnow
@@ -100,6 +101,8 @@ class RequestStore:
                 expires_at=now + ttl,
             )
             session.add(draft)
+            metrics.DRAFTS.inc()
+            metrics.TIME_TO_DRAFT.observe((now - _asked_at(session, record)).total_seconds())
             session.execute(
                 update(Request)
                 .where(Request.id == record.request_id)
@@ -175,6 +178,8 @@ class RequestStore:
                 )
                 session.add(decision)
                 _audit_decision(session, draft, decision, audit_detail or {})
+                metrics.DECISIONS.labels(action).inc()
+                metrics.TIME_TO_DECISION.observe((now - draft.created_at).total_seconds())
                 return decision
         except IntegrityError:
             return None
@@ -196,6 +201,20 @@ def _audit_decision(session: Session, draft: Draft, decision: Decision, extra: d
         revision=draft.revision,
         **detail,
     )
+
+
+def _asked_at(session: Session, record: DraftRecord) -> datetime:
+    """When this version was asked for: the request itself, or the decision asking for changes."""
+    if record.revision > 1:
+        asked = session.scalar(
+            select(Decision.decided_at)
+            .join(Draft, Draft.id == Decision.draft_id)
+            .where(Draft.request_id == record.request_id, Draft.revision == record.revision - 1)
+        )
+        if asked is not None:
+            return asked
+    request = session.get(Request, record.request_id)
+    return request.created_at if request is not None else utcnow()
 
 
 def _citation_key(source: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from brandbot import logs
 from brandbot.formats import format_for
 from brandbot.rules import DraftContext
 from brandbot.store.models import Draft, utcnow
@@ -49,6 +50,19 @@ def decide(
 ) -> DecisionResult:
     """`is_approver` widens who may decide beyond BRANDBOT_APPROVERS (e.g. a Slack user group);
     `confirm_errors` approves over error-level rule hits, which the audit log then records."""
+    with logs.bind(draft_id=draft_id):
+        return _decide(engine, draft_id, actor, action, text, is_approver, confirm_errors)
+
+
+def _decide(
+    engine: Engine,
+    draft_id: str,
+    actor: str,
+    action: str,
+    text: str | None,
+    is_approver: Callable[[str], bool] | None,
+    confirm_errors: bool,
+) -> DecisionResult:
     settings = engine.context.settings
     requests = engine.context.requests
     if action not in ACTIONS:

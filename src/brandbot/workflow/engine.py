@@ -11,6 +11,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.types import Command
 
+from brandbot import logs
 from brandbot.llm import LLMError
 from brandbot.store.models import Draft, Request
 from brandbot.workflow.graph import build_graph
@@ -41,9 +42,17 @@ def thread(request_id: str) -> RunnableConfig:
 
 
 class Engine:
-    def __init__(self, context: WorkflowContext, checkpointer: BaseCheckpointSaver[Any]) -> None:
+    def __init__(
+        self,
+        context: WorkflowContext,
+        checkpointer: BaseCheckpointSaver[Any],
+        working_on: Callable[[str], None] | None = None,
+    ) -> None:
+        """`working_on(request_id)` is told before each run, so another replica can tell a
+        request that is being worked on from one whose worker died."""
         self.context = context
         self.graph = build_graph(checkpointer)
+        self._working_on = working_on
 
     def ask(
         self,
@@ -101,10 +110,13 @@ class Engine:
         self, request_id: str, payload: DraftState | Command[Any] | None, on_progress: Progress | None = None
     ) -> RunOutcome:
         requests = self.context.requests
+        if self._working_on is not None:
+            self._working_on(request_id)
         try:
-            for event in self.graph.stream(payload, thread(request_id), context=self.context, stream_mode="custom"):
-                if on_progress is not None:
-                    on_progress(event)
+            with logs.bind(request_id=request_id):
+                for event in self.graph.stream(payload, thread(request_id), context=self.context, stream_mode="custom"):
+                    if on_progress is not None:
+                        on_progress(event)
         except LLMError as error:
             requests.update_request(request_id, status="failed", error=str(error))
             log.warning("request %s failed: %s", request_id, error)

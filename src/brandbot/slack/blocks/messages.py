@@ -20,6 +20,7 @@ HELP = (
     "Admins add or replace a guideline by sending me the file (.md, .txt, .html, .pdf, .docx) in a direct message,\n"
     "and brand rules the same way (a Vale rule .yml, or a zipped style folder)."
 )
+RESUMED = ":arrows_counterclockwise: I was interrupted while working on this; picking it up again now."
 EMPTY_REQUEST = "What should I draft? For example: `a short LinkedIn post announcing Tidewell Restore`."
 
 

@@ -11,6 +11,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from brandbot import logs, metrics
 from brandbot.slack.flows import SlackDeps
 from brandbot.store.events import EventLog
 
@@ -39,12 +40,16 @@ def told_on_failure(
     channel: str | None,
     thread_ts: str | None = None,
     user: str | None = None,
+    event_id: str | None = None,
 ) -> Iterator[None]:
-    """Logs a failure with its Slack method and tells the person waiting, in the thread or privately."""
+    """Logs a failure with its Slack method and tells the person waiting, in the thread or privately.
+    Log lines written inside carry the Slack event id."""
     try:
-        yield
+        with logs.bind(event_id=event_id):
+            yield
     except SlackApiError as error:
         method = error.response.api_url.rsplit("/", 1)[-1] if error.response is not None else "?"
+        metrics.SLACK_ERRORS.labels(method).inc()
         logger.exception(
             "Slack API call %s failed: %s", method, error.response.get("error") if error.response else error
         )

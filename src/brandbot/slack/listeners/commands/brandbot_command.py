@@ -40,6 +40,6 @@ def run_command(deps: SlackDeps) -> Handler:
         with told_on_failure(client, logger, command.get("channel_id"), user=user):
             dm = client.conversations_open(users=user)["channel"]["id"]
             root = client.chat_postMessage(channel=dm, text=f"You asked: _{mrkdwn_escape(text)}_")
-            flows.draft_request(deps, client, user, text, dm, root["ts"])
+            flows.draft_request(deps, client, user, text, dm, root["ts"], "command")
 
     return run_command

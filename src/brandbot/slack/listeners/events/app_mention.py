@@ -20,7 +20,9 @@ def draft_from_mention(deps: SlackDeps) -> Handler:
         if not first_time(deps, body.get("event_id"), f"message:{channel}:{ts}"):
             return
         thread_ts = event.get("thread_ts") or ts
-        with told_on_failure(client, logger, channel, thread_ts):
-            flows.draft_request(deps, client, event["user"], MENTION.sub("", event.get("text", "")), channel, thread_ts)
+        with told_on_failure(client, logger, channel, thread_ts, event_id=body.get("event_id")):
+            flows.draft_request(
+                deps, client, event["user"], MENTION.sub("", event.get("text", "")), channel, thread_ts, "mention"
+            )
 
     return draft_from_mention

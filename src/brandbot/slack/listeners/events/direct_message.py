@@ -29,10 +29,10 @@ def handle_direct_message(deps: SlackDeps) -> Handler:
         channel, ts, user = event["channel"], event["ts"], event["user"]
         if not first_time(deps, body.get("event_id"), f"message:{channel}:{ts}"):
             return
-        with told_on_failure(client, logger, channel, ts):
+        with told_on_failure(client, logger, channel, ts, event_id=body.get("event_id")):
             if event.get("files"):
                 flows.add_guidelines(deps, client, user, event["files"], channel)
             else:
-                flows.draft_request(deps, client, user, MENTION.sub("", event.get("text", "")), channel, ts)
+                flows.draft_request(deps, client, user, MENTION.sub("", event.get("text", "")), channel, ts, "dm")
 
     return handle_direct_message
