@@ -40,8 +40,13 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The same settings as environment variables, for `brandbot` run as a subprocess."""
+    servers = {
+        "BRANDBOT_DATABASE_URL": settings.database_url,
+        "BRANDBOT_CHROMA_URL": settings.chroma_url,
+    }
     return {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if key not in servers},
+        **{key: value for key, value in servers.items() if value},
         "HF_HUB_OFFLINE": "1",
         "BRANDBOT_DATA_DIR": str(settings.data_dir),
         "BRANDBOT_APPROVERS": ",".join(settings.approvers),

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,10 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
+from brandbot.config import Settings
 from brandbot.services import Services
 from brandbot.store.audit import entries
 from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
+from tests.support.bot_process import start_bot, stop
+from tests.support.servers import chroma_server, postgres
 from tests.support.slack_standin import TEAM, StandIn, deliver, event, interaction
 
 SECRET = "signing-secret-for-tests"
@@ -38,7 +38,7 @@ _ids = itertools.count(1)
 class Bot:
     url: str
     standin: StandIn
-    data_dir: Path
+    settings: Settings
     env: dict[str, str]
 
     def post(self, payload: dict[str, Any], **kwargs: Any) -> httpx.Response:
@@ -112,24 +112,40 @@ class Bot:
         return json.dumps([c.args for c in self.standin.of("chat.update") if c.args.get("ts") == ts])
 
     def services(self) -> Services:
-        return Services(make_settings(self.data_dir))
+        return Services(self.settings)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+@pytest.fixture(scope="module", params=["embedded", "servers"])
+def storage(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """The whole flow twice: SQLite files and Chroma in-process; PostgreSQL and a Chroma server."""
+    if request.param == "embedded":
+        yield {}
+        return
+    with postgres() as database_url, chroma_server() as chroma_url:
+        yield {"database_url": database_url, "chroma_url": chroma_url}
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str]) -> Iterator[Bot]:
+def bot(tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str], storage: dict[str, str]) -> Iterator[Bot]:
     standin = StandIn(TOKEN, group_members={APPROVER_GROUP: [DAVE]})
     standin.start()
     data_dir = tmp_path_factory.mktemp("slack") / "data"
-    env = settings_env(make_settings(data_dir, llm_base_url=local_llm[0], llm_model=local_llm[1]))
+    settings = make_settings(data_dir, llm_base_url=local_llm[0], llm_model=local_llm[1], **storage)
+    env = settings_env(settings)
     cli.run(env, "guidelines", "add", str(GUIDELINES))
     cli.run(env, "rules", "add", str(GUIDELINES / "rules"))
-    env |= {
+    env |= slack_env(standin)
+    log = data_dir / "serve.log"
+    process, url = start_bot(env, log)
+    yield Bot(url, standin, settings, env)
+    stop(process)
+    standin.stop()
+    assert TOKEN not in log.read_text(), "the bot token never reaches the log"
+    assert SECRET not in log.read_text()
+
+
+def slack_env(standin: StandIn) -> dict[str, str]:
+    return {
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": standin.api_url,
@@ -138,33 +154,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str]) ->
         "BRANDBOT_APPROVER_GROUP": APPROVER_GROUP,
         "BRANDBOT_ADMINS": ADMIN,
     }
-    env.pop("SLACK_APP_TOKEN", None)
-    port = free_port()
-    log = (data_dir / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "brandbot", "-v", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        raise AssertionError((data_dir / "serve.log").read_text())
-    yield Bot(url, standin, data_dir, env)
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
-    standin.stop()
-    assert TOKEN not in (data_dir / "serve.log").read_text(), "the bot token never reaches the log"
-    assert SECRET not in (data_dir / "serve.log").read_text()
 
 
 def test_mention_to_card_to_approval_to_final_text(bot: Bot) -> None:
@@ -396,16 +385,9 @@ def test_app_home_shows_own_requests_and_the_approver_queue(bot: Bot) -> None:
 
 def test_unreachable_llm_is_told_in_the_thread_with_a_retry_button(bot: Bot, tmp_path: Path) -> None:
     env = {**bot.env, "BRANDBOT_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "brandbot", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process, url = start_bot(env, tmp_path / "down.log")
     try:
-        other = Bot(f"http://127.0.0.1:{port}", bot.standin, bot.data_dir, env)
-        bot.standin.wait_for(lambda: _up(other.url), timeout=120, what="second bot up")
+        other = Bot(url, bot.standin, bot.settings, env)
         ts, _ = other.mention(ALICE, f"{REQUEST} (outage)")
         failure = bot.standin.wait_for(
             lambda: next((m for m in bot.standin.posts_to(GENERAL, ts) if "not reachable" in m.get("text", "")), None)
@@ -413,17 +395,9 @@ def test_unreachable_llm_is_told_in_the_thread_with_a_retry_button(bot: Bot, tmp
         retry = failure["blocks"][1]["elements"][0]
         assert retry["action_id"] == "request_retry"
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop(process)
     bot.click(ALICE, "request_retry", retry["value"])
     bot.card("(outage)")
-
-
-def _up(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def test_admin_uploads_rules_and_a_bad_rule_changes_nothing(bot: Bot) -> None:

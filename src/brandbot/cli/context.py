@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from brandbot.cli.output import fail
 from brandbot.config import Settings
 from brandbot.services import Services
+from brandbot.store.db import UnversionedDatabase
 
 
 def load_settings() -> Settings:
@@ -25,7 +26,10 @@ def load_settings() -> Settings:
 
 @contextmanager
 def services() -> Iterator[Services]:
-    built = Services(load_settings())
+    try:
+        built = Services(load_settings())
+    except UnversionedDatabase as error:
+        fail(str(error))
     try:
         yield built
     finally:

@@ -103,7 +103,10 @@ def recover_request(deps: SlackDeps, client: WebClient, request_id: str) -> None
     try:
         run = deps.services.engine.retry(request_id)
     except RequestInvalid as error:
-        log.info("nothing to recover for %s: %s", request_id, error)
+        log.warning("could not pick %s up again: %s", request_id, error)
+        failure = "I was interrupted and could not pick your request up where it stopped."
+        requests.update_request(request_id, status="failed", error=failure)
+        delivery.tell_requester(client, request, **messages.failed(failure, request_id))
         return
     if before is not None and before.status != "pending" and run.draft is not None and run.draft.id != before.id:
         delivery.deliver_outcome(deps.services, client, before.id)

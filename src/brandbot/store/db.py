@@ -10,12 +10,16 @@ from typing import Any
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK = 7_262_331
 """A PostgreSQL advisory lock id: replicas starting together migrate one after the other."""
+
+
+class UnversionedDatabase(RuntimeError):
+    pass
 
 
 class Database:
@@ -34,6 +38,12 @@ class Database:
         with self.engine.begin() as connection:
             if self.engine.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK})
+            tables = set(inspect(connection).get_table_names())
+            if "requests" in tables and "alembic_version" not in tables:
+                raise UnversionedDatabase(
+                    f"The database at {self.engine.url.render_as_string(hide_password=True)} was made by a "
+                    "development build without schema versions; move it aside and start with a new one."
+                )
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
 

@@ -7,6 +7,7 @@ resumes both, so the guard lives in the app's database: one conditional UPDATE f
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from brandbot.rules import DraftContext
 from brandbot.store.models import Draft, utcnow
 from brandbot.workflow.engine import Engine, RunOutcome
 
+log = logging.getLogger(__name__)
 ACTIONS = ("approve", "edit", "changes", "reject")
 SYSTEM_ACTOR = "brandbot"
 
@@ -169,6 +171,7 @@ def _commit(
     if decision is None:
         closed = engine.context.requests.get_draft(draft.id) or draft
         raise DecisionRefused(describe_closed(engine, closed))
+    log.info("%s decided by %s", action, actor)
     run = engine.resume(draft.request_id, {"action": action, "text": text})
     return DecisionResult(draft.id, action, actor, decision.decided_at, run)
 

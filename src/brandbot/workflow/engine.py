@@ -88,7 +88,9 @@ class Engine:
                 raise RequestInvalid(f"Request {request_id} is waiting for a decision; there is nothing to retry.")
             log.info("resuming %s with the decision recorded on %s", request_id, pending["draft_id"])
             return self.resume(request_id, _resume_value(decision.action, decision.final_text or decision.note))
-        if not snapshot.values:
+        restartable = request.status in ("received", "drafting", "failed")
+        if not snapshot.values or (not snapshot.next and restartable):
+            log.info("starting %s over: no checkpoint to continue from", request_id)
             state: DraftState = {"request_id": request.id, "requester": request.requester, "request": request.text}
             return self._run(request_id, state, on_progress)
         if not snapshot.next:
@@ -117,6 +119,7 @@ class Engine:
                 for event in self.graph.stream(payload, thread(request_id), context=self.context, stream_mode="custom"):
                     if on_progress is not None:
                         on_progress(event)
+                log.info("workflow paused or finished: %s", self.context.requests.get_request(request_id).status)  # type: ignore[union-attr]
         except LLMError as error:
             requests.update_request(request_id, status="failed", error=str(error))
             log.warning("request %s failed: %s", request_id, error)

@@ -14,6 +14,9 @@ from brandbot.slack.listeners.common import Handler, Payload, first_time, told_o
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(\|[^>]*)?>")
 
 
+log = logging.getLogger(__name__)
+
+
 def draft_from_mention(deps: SlackDeps) -> Handler:
     def draft_from_mention(body: Payload, event: Payload, client: WebClient, logger: logging.Logger) -> None:
         channel, ts = event["channel"], event["ts"]
@@ -21,6 +24,7 @@ def draft_from_mention(deps: SlackDeps) -> Handler:
             return
         thread_ts = event.get("thread_ts") or ts
         with told_on_failure(client, logger, channel, thread_ts, event_id=body.get("event_id")):
+            log.info("mention from %s in %s", event["user"], channel)
             flows.draft_request(
                 deps, client, event["user"], MENTION.sub("", event.get("text", "")), channel, thread_ts, "mention"
             )

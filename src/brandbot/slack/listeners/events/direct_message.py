@@ -14,6 +14,9 @@ from brandbot.slack.listeners.events.app_mention import MENTION
 HANDLED_SUBTYPES = {None, "file_share"}
 
 
+log = logging.getLogger(__name__)
+
+
 def is_direct_message(event: Payload) -> bool:
     """People's own messages in a DM; edits, joins and every bot's messages are not requests."""
     return (
@@ -30,6 +33,7 @@ def handle_direct_message(deps: SlackDeps) -> Handler:
         if not first_time(deps, body.get("event_id"), f"message:{channel}:{ts}"):
             return
         with told_on_failure(client, logger, channel, ts, event_id=body.get("event_id")):
+            log.info("direct message from %s%s", user, " with files" if event.get("files") else "")
             if event.get("files"):
                 flows.add_guidelines(deps, client, user, event["files"], channel)
             else:

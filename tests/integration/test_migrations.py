@@ -1,0 +1,62 @@
+"""Schema migrations on SQLite and a real PostgreSQL: from empty, from the previous revision, and
+agreeing with the models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from brandbot.store.db import Database
+from brandbot.store.models import Base
+from tests.support.servers import postgres
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'app.db'}")
+        yield database
+        database.dispose()
+    else:
+        with postgres() as url:
+            database = Database(url)
+            yield database
+            database.dispose()
+
+
+def test_upgrade_from_empty_matches_the_models(empty_database: Database) -> None:
+    empty_database.create_schema()
+    assert empty_database.revision() == "0004"
+    with empty_database.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == [], "a model changed without a migration"
+
+
+def test_upgrade_from_the_previous_revision_keeps_the_data(empty_database: Database) -> None:
+    empty_database.create_schema("0003")
+    with empty_database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO requests (id, requester, text, origin, status, created_at, updated_at) "
+                "VALUES ('req_old', 'alice', 'A post', 'slack', 'drafting', :now, :now)"
+            ),
+            {"now": "2026-11-01 10:00:00+00:00"},
+        )
+    assert "worker" not in {column["name"] for column in inspect(empty_database.engine).get_columns("requests")}
+    empty_database.create_schema()
+    assert empty_database.revision() == "0004"
+    with empty_database.engine.connect() as connection:
+        row = connection.execute(text("SELECT requester, status, worker FROM requests WHERE id = 'req_old'")).one()
+    assert tuple(row) == ("alice", "drafting", None)
+    assert "leases" in inspect(empty_database.engine).get_table_names()
+
+
+def test_running_the_migration_twice_changes_nothing(empty_database: Database) -> None:
+    empty_database.create_schema()
+    empty_database.create_schema()
+    assert empty_database.revision() == "0004"
