@@ -1,0 +1,50 @@
+"""The container image can't be built here (no Docker engine), so its parts are checked as they are:
+the install script the Dockerfile runs, the Dockerfile itself (hadolint), and the compose file."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import REPO
+
+
+def test_the_image_install_steps_give_a_working_brandbot(tmp_path: Path) -> None:
+    prefix = tmp_path / "opt-brandbot"
+    result = subprocess.run(
+        ["bash", str(REPO / "deploy" / "install.sh"), str(prefix), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "embedding model loads offline" in result.stdout
+    help_text = subprocess.run([str(prefix / "bin" / "brandbot"), "serve", "--help"], capture_output=True, text=True)
+    assert help_text.returncode == 0 and "--port" in help_text.stdout
+
+
+def test_dockerfile_passes_hadolint_and_runs_the_shared_install_script() -> None:
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).with_name("hadolint"))
+    result = subprocess.run([hadolint, str(REPO / "Dockerfile")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert "RUN /deploy/install.sh /opt/brandbot" in dockerfile
+    assert (
+        "HEALTHCHECK" in dockerfile and "USER 10001" in dockerfile and 'ENTRYPOINT ["brandbot", "serve"]' in dockerfile
+    )
+
+
+def test_compose_wires_replicas_database_chroma_and_a_gpu_llm() -> None:
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"bot-a", "bot-b", "lb", "postgres", "chroma", "vllm"} <= services.keys()
+    bot = services["bot-a"]["environment"]
+    assert bot["BRANDBOT_DATABASE_URL"].startswith("postgresql+psycopg://")
+    assert bot["BRANDBOT_CHROMA_URL"] == "http://chroma:8000"
+    assert bot["BRANDBOT_LLM_MODEL"] == "meta-llama/Llama-4-Scout-17B-16E-Instruct"
+    gpus = services["vllm"]["deploy"]["resources"]["reservations"]["devices"][0]
+    assert gpus["capabilities"] == ["gpu"] and "--tensor-parallel-size=8" in services["vllm"]["command"]
