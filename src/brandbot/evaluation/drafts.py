@@ -11,10 +11,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from brandbot.evaluation.golden import EvalFileError
+from brandbot.evaluation.golden import load_yaml
 from brandbot.formats import format_for
 from brandbot.services import Services
 
@@ -28,13 +27,7 @@ class RequestSet(BaseModel):
 
 
 def load_requests(path: Path) -> RequestSet:
-    try:
-        return RequestSet.model_validate(yaml.safe_load(path.read_text()))
-    except (OSError, yaml.YAMLError) as error:
-        raise EvalFileError(f"{path}: cannot read it ({error})") from error
-    except ValidationError as error:
-        first = error.errors()[0]
-        raise EvalFileError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from error
+    return load_yaml(path, RequestSet)
 
 
 @dataclass

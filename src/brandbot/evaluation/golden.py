@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -66,8 +67,16 @@ class GoldenSet(BaseModel):
 
 
 def load_golden(path: Path) -> GoldenSet:
+    return load_yaml(path, GoldenSet)
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def load_yaml(path: Path, model: type[Model]) -> Model:
+    """An evaluation input file, or one line naming the file, the place and what is wrong."""
     try:
-        return GoldenSet.model_validate(yaml.safe_load(path.read_text()))
+        return model.model_validate(yaml.safe_load(path.read_text()))
     except (OSError, yaml.YAMLError) as error:
         raise EvalFileError(f"{path}: cannot read it ({error})") from error
     except ValidationError as error:

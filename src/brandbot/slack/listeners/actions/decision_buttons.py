@@ -17,9 +17,7 @@ def approve_clicked(deps: SlackDeps) -> Handler:
     def approve_clicked(body: Payload, action: Payload, client: WebClient, logger: logging.Logger) -> None:
         user, channel, draft_id = body["user"]["id"], _channel(body), action["value"]
         with told_on_failure(client, logger, channel, user=user):
-            refusal = flows.refusal_before_modal(deps, user, draft_id)
-            if refusal:
-                client.chat_postEphemeral(channel=channel, user=user, text=refusal)
+            if not _allowed(deps, client, user, draft_id, channel):
                 return
             flows.make_decision(deps, client, user, draft_id, "approve", None, channel)
 
@@ -33,9 +31,7 @@ def open_decision_modal(deps: SlackDeps) -> Handler:
         ack()
         user, channel, draft_id = body["user"]["id"], _channel(body), action["value"]
         with told_on_failure(client, logger, channel, user=user):
-            refusal = flows.refusal_before_modal(deps, user, draft_id)
-            if refusal:
-                client.chat_postEphemeral(channel=channel, user=user, text=refusal)
+            if not _allowed(deps, client, user, draft_id, channel):
                 return
             if action["action_id"] == approval.CHANGES:
                 view = modals.changes_modal(draft_id)
@@ -47,6 +43,14 @@ def open_decision_modal(deps: SlackDeps) -> Handler:
             client.views_open(trigger_id=body["trigger_id"], view=view)
 
     return open_decision_modal
+
+
+def _allowed(deps: SlackDeps, client: WebClient, user: str, draft_id: str, channel: str) -> bool:
+    """Tells the clicker privately why not, when they may not decide (or the draft is decided)."""
+    refusal = flows.refusal_before_modal(deps, user, draft_id)
+    if refusal:
+        client.chat_postEphemeral(channel=channel, user=user, text=refusal)
+    return refusal is None
 
 
 def _channel(body: Payload) -> str:
