@@ -24,12 +24,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from sentence_transformers import SentenceTransformer
 
 from brandbot.config import Settings
+from brandbot.evaluation.golden import corpora_root
 from brandbot.guidelines.embeddings import embedding_function, resolve_model
 from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
 from brandbot.services import Services
 
 REPO = Path(__file__).resolve().parents[1]
-CORPORA = Path(os.environ.get("BRANDBOT_CORPORA") or REPO.parent / "shared" / "corpora")
+CORPORA = corpora_root(Settings(_env_file=None).corpora, REPO)  # type: ignore[call-arg]
 QUERIES = [
     "can I say cheap?",
     "how do we write dates in emails?",

@@ -23,13 +23,14 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from brandbot.config import Settings
+from brandbot.evaluation.golden import corpora_root
 from brandbot.formats import FORMATS
 from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
 from brandbot.rules import DraftContext, RuleSet, library, load_styles
 from brandbot.services import Services
 
 REPO = Path(__file__).resolve().parents[1]
-CORPORA = Path(os.environ.get("BRANDBOT_CORPORA") or REPO.parent / "shared" / "corpora")
+CORPORA = corpora_root(Settings(_env_file=None).corpora, REPO)  # type: ignore[call-arg]
 RULES = REPO / "guidelines" / "rules"
 
 
@@ -73,7 +74,7 @@ def request_share() -> None:
     if not services.llm.healthy():
         print("  skipped: no LLM answers at", settings.llm_base_url, "(run `brandbot llm serve`)")
         return
-    library.add(settings, RULES)
+    library.add(settings, services.db, RULES, actor="bench")
     services.knowledge_base.add([i for i in expand_paths([REPO / "guidelines"]) if isinstance(i, SourceFile)], "bench")
     services.engine.ask("alice", "Warm-up: a short X post about Tidewell Backup")
     spent = {"checks": 0.0}

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from brandbot.config import Settings
-from brandbot.llm_server import LocalLLM
+from brandbot.local_llm.server import LocalLLM
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

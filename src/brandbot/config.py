@@ -12,8 +12,6 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 LOCAL_MODEL_NAME = "HuggingFaceTB/SmolLM2-135M-Instruct"
 """The name `brandbot llm serve` gives the small local model; production sets Llama 4."""
 
-PRODUCTION_MODEL_NAME = "meta-llama/Llama-4-Scout-17B-16E-Instruct"
-
 
 def _xdg_dir(variable: str, fallback: str) -> Path:
     return Path(os.environ.get(variable) or Path.home() / fallback)
@@ -61,18 +59,23 @@ class Settings(BaseSettings):
     embedding_model: str = "all-MiniLM-L6-v2"
     chunk_max_tokens: int = Field(default=200, ge=32, le=254)
     retrieval_top_k: int = Field(default=5, ge=1, le=50)
+    corpora: Path | None = None
+    """The shared public corpora that `corpora:NAME` in an evaluation file names (BRANDBOT_CORPORA);
+    unset, the evaluation looks in ../shared/corpora beside the repository."""
 
     approvers: CommaList = Field(default_factory=list)
     approver_group: str | None = None
     admins: CommaList = Field(default_factory=list)
     approval_channel: str | None = None
     slack_workers: int = Field(default=8, ge=1, le=64)
+    """Work rows (drafts, resumes, uploads) one replica runs at once; more wait in the queue."""
+    outbox_workers: int = Field(default=4, ge=1, le=64)
+    """Messages to people one replica delivers at once."""
     worker_heartbeat_s: float = Field(default=10.0, gt=0)
     worker_stale_s: float = Field(default=60.0, gt=0)
-    """A request whose worker has not beaten for this long is picked up by another replica."""
+    """A work row whose worker has not renewed its lease for this long is taken over by another replica."""
     sweep_every_s: float = Field(default=15.0, gt=0)
-    """How often a replica looks for expired drafts and orphaned requests (one replica at a time)."""
-    """Drafts and decisions handled at once by the Slack app; more wait in a queue."""
+    """How often a replica looks for expired drafts and decisions whose resume never ran (one replica at a time)."""
 
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")

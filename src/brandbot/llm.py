@@ -127,10 +127,6 @@ class LLMClient:
             return None
         return value if isinstance(value, dict) else None
 
-    def served_models(self) -> list[str]:
-        payload = self._get("/models")
-        return [str(model.get("id")) for model in payload.get("data", [])]
-
     def healthy(self) -> bool:
         """vLLM's /health lives beside /v1, not under it."""
         root = self.base_url.removesuffix("/v1")
@@ -139,13 +135,10 @@ class LLMClient:
         except httpx.HTTPError:
             return False
 
-    def _get(self, path: str) -> dict[str, Any]:
-        return self._request("GET", path, None)
-
     def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._request("POST", path, body)
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    def _request(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
         attempts = self._settings.llm_max_retries + 1
         for attempt in range(1, attempts + 1):
             try:

@@ -6,15 +6,19 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from datetime import timedelta
 from functools import cached_property
-from pathlib import Path
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import KnowledgeBase
 from brandbot.llm import LLMClient
 from brandbot.rules import RuleSet, library
+from brandbot.store import rule_versions
 from brandbot.store.db import Database
+from brandbot.store.events import EventLog
 from brandbot.store.leases import Leases
+from brandbot.store.models import OutboxMessage, WorkItem
+from brandbot.store.queue import Queue
 from brandbot.store.requests import RequestStore
 from brandbot.workflow.checkpointer import checkpointer_for
 from brandbot.workflow.engine import Engine
@@ -29,9 +33,10 @@ class Services:
         self.db.create_schema()
         self.requests = RequestStore(self.db)
         self._llm = llm
-        self._rules: tuple[Path, RuleSet] | None = None
+        self._rules: tuple[int | None, RuleSet] | None = None
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.leases = Leases(self.db, self.worker_id)
+        self.events = EventLog(self.db)
 
     @cached_property
     def llm(self) -> LLMClient:
@@ -44,14 +49,22 @@ class Services:
     @cached_property
     def engine(self) -> Engine:
         context = WorkflowContext(self.settings, self.knowledge_base, self.llm, self.requests, self.rules)
-        return Engine(context, checkpointer_for(self.settings), working_on=self.leases.work_on)
+        return Engine(context, checkpointer_for(self.settings), self.work)
+
+    @cached_property
+    def work(self) -> Queue[WorkItem]:
+        return Queue(self.db, WorkItem, self.worker_id, timedelta(seconds=self.settings.worker_stale_s))
+
+    @cached_property
+    def outbox(self) -> Queue[OutboxMessage]:
+        return Queue(self.db, OutboxMessage, self.worker_id, timedelta(seconds=self.settings.worker_stale_s))
 
     def rules(self) -> RuleSet:
-        """The installed rules, reloaded when `rules add/remove` has published a new version
-        (the rules path is a symlink that then points elsewhere)."""
-        current = self.settings.resolved_rules_path.resolve()
+        """The installed rules, reloaded when any replica has published a new version (one
+        cheap query per call; the rules are loaded once per version)."""
+        current = rule_versions.current_id(self.db)
         if self._rules is None or self._rules[0] != current:
-            self._rules = (current, library.load_active(self.settings))
+            self._rules = (current, library.load_active(self.settings, self.db))
         return self._rules[1]
 
     def close(self) -> None:

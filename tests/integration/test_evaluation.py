@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from brandbot.config import Settings
+from brandbot.evaluation.golden import corpora_root
 from tests.conftest import REPO, settings_env
 from tests.integration import cli
 
 GOLDEN = REPO / "eval" / "golden"
-CORPORA = Path(os.environ.get("BRANDBOT_CORPORA") or REPO.parent / "shared" / "corpora")
+CORPORA = corpora_root(Settings(_env_file=None).corpora, REPO)  # type: ignore[call-arg]
 
 
 def scores(report: dict[str, object]) -> dict[str, dict[str, float]]:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from brandbot.slack import listeners
-from brandbot.slack.flows import SlackDeps
+from brandbot.slack.deps import SlackDeps
 from tests.conftest import REPO
 
 MANIFEST = yaml.safe_load((REPO / "manifest.yml").read_text())

@@ -18,9 +18,10 @@ from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
 from brandbot.store.audit import entries
 from brandbot.store.models import utcnow
-from brandbot.workflow.approvals import DecisionRefused, decide, expire_due
+from brandbot.workflow.approvals import DecisionRefused, expire_due
 from brandbot.workflow.engine import RequestInvalid
 from tests.conftest import make_settings
+from tests.support.deciding import decide
 from tests.support.fake_llm import FakeLLM
 
 GUIDE = (
@@ -128,7 +129,7 @@ def test_reject_closes_the_request_with_the_reason(services: Services) -> None:
 def test_expiry_closes_overdue_drafts_only(services: Services) -> None:
     run = ask(services)
     assert expire_due(services.engine) == []
-    expired = expire_due(services.engine, now=utcnow() + timedelta(hours=73))
+    expired = expire_due(services.engine, now=utcnow() + timedelta(hours=73), resume_here=True)
     assert [result.draft_id for result in expired] == [run.draft.id]
     assert services.requests.get_request(run.request.id).status == "expired"  # type: ignore[union-attr]
     with pytest.raises(DecisionRefused, match=r"expired at .* without a decision"):
@@ -194,7 +195,7 @@ def test_llm_down_mid_run_keeps_the_request_and_retry_finishes_it(services: Serv
 
     fake.down = False
     fake_transport.handler = original
-    retried = services.engine.retry(run.request.id)
+    retried = services.engine.retry(run.request.id, "alice")
     assert retried.request.status == "awaiting_review" and retried.draft is not None
     assert sum("response_format" in body for body in fake.requests) == briefs_before, "intake is not run again"
 
@@ -204,10 +205,10 @@ def test_decision_recorded_before_a_crash_is_resumed_by_retry(services: Services
     draft = services.requests.get_draft(run.draft.id)
     assert services.requests.claim_decision(draft, "bob", "approve", None, draft.text) is not None  # type: ignore[arg-type]
     assert services.engine.pending_review(run.request.id) is not None, "the workflow never heard of it"
-    retried = services.engine.retry(run.request.id)
+    retried = services.engine.retry(run.request.id, "alice")
     assert retried.request.status == "approved"
     with pytest.raises(RequestInvalid, match="already approved"):
-        services.engine.retry(run.request.id)
+        services.engine.retry(run.request.id, "alice")
 
 
 def test_two_threads_deciding_at_once_give_one_decision(services: Services) -> None:

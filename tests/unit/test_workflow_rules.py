@@ -12,6 +12,7 @@ from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.rules import library
 from brandbot.services import Services
 from brandbot.store.audit import entries
+from brandbot.store.db import Database
 from brandbot.workflow.approvals import ConfirmationNeeded, decide
 from tests.conftest import REPO
 from tests.support.fake_llm import FakeLLM
@@ -23,9 +24,9 @@ GUIDE = b"# Legal\n\n## Trial\n\nEvery promotional post carries the free-trial d
 
 
 def build(settings: Settings, drafts: list[str]) -> tuple[Services, FakeLLM]:
-    library.add(settings, REPO / "guidelines" / "rules")
     fake = FakeLLM(brief=PROMO, drafts=drafts)
     services = Services(settings, llm=fake.client(settings))
+    library.add(settings, services.db, REPO / "guidelines" / "rules", actor="admin")
     services.knowledge_base.add([SourceFile("legal.md", len(GUIDE), lambda: GUIDE)], "admin")
     return services, fake
 
@@ -105,7 +106,7 @@ def test_rules_installed_later_apply_to_the_next_draft(
         "extends: substitution\nmessage: Use '%s' instead of '%s'.\nlevel: error\nswap:\n  cheap: affordable\n"
     )
     (styles / "config.yml").write_text("styles: [Brand]\n")
-    library.add(settings, styles)
+    library.add(settings, services.db, styles, actor="admin")
     assert services.engine.ask("alice", REQUEST).draft.text == "Our affordable plans."  # type: ignore[union-attr]
 
 
@@ -115,5 +116,8 @@ def test_adding_a_folder_that_holds_the_data_directory_is_refused(tmp_path: Path
 
     settings = make_settings(tmp_path / "data")
     settings.ensure_dirs()
+    db = Database(settings.resolved_database_url)
+    db.create_schema()
     with pytest.raises(RuleLoadError, match="holds brandbot's own data directory"):
-        library.add(settings, tmp_path)
+        library.add(settings, db, tmp_path, actor="admin")
+    db.dispose()

@@ -38,7 +38,7 @@ def retrieval(
             golden = load_golden(path)
         except EvalFileError as error:
             fail(str(error))
-        corpus = resolve_corpus(golden.corpus, path, _repo_root(path))
+        corpus = resolve_corpus(golden.corpus, path, _repo_root(path), settings.corpora)
         if not corpus.exists():
             fail(f"{path}: corpus {golden.corpus} not found at {corpus}")
         services = Services(eval_settings(settings, corpus))
@@ -79,14 +79,19 @@ def drafts(
     except EvalFileError as error:
         fail(str(error))
     root = _repo_root(requests_file)
-    guidelines = resolve_corpus(request_set.guidelines, requests_file, root)
+    guidelines = resolve_corpus(request_set.guidelines, requests_file, root, settings.corpora)
     services = Services(eval_settings(settings, guidelines))
     try:
         if not services.llm.healthy():
             fail(f"no LLM answers at {settings.llm_base_url} (start one with `brandbot llm serve`)")
         services.knowledge_base.add(_files(guidelines), "eval")
         if request_set.rules:
-            library.add(services.settings, resolve_corpus(request_set.rules, requests_file, root))
+            library.add(
+                services.settings,
+                services.db,
+                resolve_corpus(request_set.rules, requests_file, root, settings.corpora),
+                actor="eval",
+            )
         with Progress(
             TextColumn("[bold]Drafting"),
             BarColumn(),

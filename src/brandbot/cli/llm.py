@@ -6,7 +6,7 @@ import typer
 
 from brandbot.cli.context import load_settings
 from brandbot.cli.output import console, errors, fail
-from brandbot.llm_server import LocalLLM, LocalLLMError
+from brandbot.local_llm.server import LocalLLM, LocalLLMError
 
 app = typer.Typer(help="Run the local LLM server (vLLM on the CPU, SmolLM2-135M).", no_args_is_help=True)
 

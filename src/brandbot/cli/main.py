@@ -52,11 +52,15 @@ def ask(
 
 
 @app.command()
-def retry(request_id: str, output: Output = OutputOption) -> None:
+def retry(
+    request_id: str,
+    actor: str = typer.Option(getpass.getuser(), "--as", help="Who is retrying (recorded in the audit log)."),
+    output: Output = OutputOption,
+) -> None:
     """Pick up a request that failed (LLM down, process stopped) where it stopped."""
     with services() as built:
         try:
-            run = built.engine.retry(request_id)
+            run = built.engine.retry(request_id, actor)
         except RequestInvalid as error:
             fail(str(error))
         _report(built.requests, run, output)

@@ -11,7 +11,7 @@ from brandbot.cli.context import services
 from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
 from brandbot.cli.render import show_draft, show_next_steps, status_text
 from brandbot.services import Services
-from brandbot.workflow.approvals import ConfirmationNeeded, DecisionRefused, decide, expire_due
+from brandbot.workflow.approvals import ConfirmationNeeded, DecisionRefused, decide_and_resume, expire_due
 from brandbot.workflow.status import draft_status
 
 app = typer.Typer(help="Review drafts: approve, request changes, edit or reject.", no_args_is_help=True)
@@ -26,7 +26,7 @@ def list_drafts(
 ) -> None:
     """Drafts awaiting a decision (overdue ones are expired first)."""
     with services() as built:
-        expire_due(built.engine)
+        expire_due(built.engine, resume_here=True)
         if all_:
             rows = [
                 draft_status(built.requests, request, built.requests.latest_draft(request.id))
@@ -120,7 +120,7 @@ def reject(
 def expire(output: Output = OutputOption) -> None:
     """Close drafts whose review window (BRANDBOT_REVIEW_TTL_HOURS) has passed."""
     with services() as built:
-        expired = expire_due(built.engine)
+        expired = expire_due(built.engine, resume_here=True)
     if output is Output.json:
         print_json([result.draft_id for result in expired])
     else:
@@ -133,14 +133,15 @@ def _decide(
     with services() as built:
         try:
             try:
-                result = decide(built.engine, draft_id, actor, action, text, confirm_errors=confirm_errors)
+                result, run = decide_and_resume(
+                    built.engine, draft_id, actor, action, text, confirm_errors=confirm_errors
+                )
             except ConfirmationNeeded as question:
                 if not (sys.stdin.isatty() and typer.confirm(f"{question} Approve anyway?", err=True)):
                     fail(f"{question} Pass --yes to approve anyway.")
-                result = decide(built.engine, draft_id, actor, action, text, confirm_errors=True)
+                result, run = decide_and_resume(built.engine, draft_id, actor, action, text, confirm_errors=True)
         except DecisionRefused as refusal:
             fail(str(refusal))
-        run = result.run
         latest = draft_status(built.requests, run.request, run.draft)
     if output is Output.json:
         print_json({"decided": result.draft_id, "action": action, "actor": actor, **latest})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
 from pathlib import Path
 
 import typer
 from rich.text import Text
 
-from brandbot.cli.context import load_settings
+from brandbot.cli.context import services
 from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
 from brandbot.rules import DraftContext, Level, RuleLoadError, RuleSet, library, load_styles, summarize
 from brandbot.rules.context import KNOWN_CHANNELS, KNOWN_FORMATS
@@ -26,13 +27,15 @@ BAD_INPUT = 2
 def add(
     path: Path = typer.Argument(..., help="A rule .yml, a style folder, a styles directory or a .zip of one."),
     style: str | None = typer.Option(None, "--style", help="The style a single rule file goes into."),
+    actor: str = typer.Option(getpass.getuser(), "--as", help="Who is adding them, for the audit log."),
     output: Output = OutputOption,
 ) -> None:
     """Install rules; nothing changes unless the result loads without error."""
-    try:
-        added = library.add(load_settings(), path, style)
-    except RuleLoadError as error:
-        fail(str(error))
+    with services() as built:
+        try:
+            added = library.add(built.settings, built.db, path, style, actor=actor)
+        except RuleLoadError as error:
+            fail(str(error))
     if output is Output.json:
         print_json(added)
     else:
@@ -42,10 +45,11 @@ def add(
 @app.command("list")
 def list_rules(output: Output = OutputOption) -> None:
     """The installed rules, with their level before any draft context applies."""
-    try:
-        rules = library.list_rules(load_settings())
-    except RuleLoadError as error:
-        fail(str(error), BAD_INPUT)
+    with services() as built:
+        try:
+            rules = library.list_rules(built.settings, built.db)
+        except RuleLoadError as error:
+            fail(str(error), BAD_INPUT)
     if output is Output.json:
         print_json([rule.to_dict() for rule in rules])
         return
@@ -60,12 +64,16 @@ def list_rules(output: Output = OutputOption) -> None:
 
 
 @app.command()
-def remove(rule_or_style: str = typer.Argument(..., help="A rule id (Style.Rule) or a whole style.")) -> None:
+def remove(
+    rule_or_style: str = typer.Argument(..., help="A rule id (Style.Rule) or a whole style."),
+    actor: str = typer.Option(getpass.getuser(), "--as", help="Who is removing it, for the audit log."),
+) -> None:
     """Remove a rule or a style; nothing changes unless the rest still loads."""
-    try:
-        removed = library.remove(load_settings(), rule_or_style)
-    except (LookupError, RuleLoadError) as error:
-        fail(str(error))
+    with services() as built:
+        try:
+            removed = library.remove(built.settings, built.db, rule_or_style, actor=actor)
+        except (LookupError, RuleLoadError) as error:
+            fail(str(error))
     console.print(f"Removed {', '.join(removed)}.", highlight=False)
 
 
@@ -115,6 +123,9 @@ def _read(file: str) -> str:
 
 def _rules(rules_dir: Path | None) -> RuleSet:
     try:
-        return load_styles(rules_dir) if rules_dir is not None else library.load_active(load_settings())
+        if rules_dir is not None:
+            return load_styles(rules_dir)
+        with services() as built:
+            return library.load_active(built.settings, built.db)
     except RuleLoadError as error:
         fail(str(error), BAD_INPUT)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import TypeVar
@@ -85,12 +84,17 @@ def load_yaml(path: Path, model: type[Model]) -> Model:
         raise EvalFileError(f"{path}: {where}: {first['msg']}") from error
 
 
-def resolve_corpus(spec: str, golden_path: Path, repo: Path) -> Path:
-    """`corpora:NAME` is a shared public corpus ($BRANDBOT_CORPORA, else ../shared/corpora beside
-    the repo), `repo:PATH` is inside this repository, anything else is relative to the golden file."""
+def corpora_root(configured: Path | None, repo: Path) -> Path:
+    """`Settings.corpora` when set, else ../shared/corpora beside the repository, where a
+    checkout next to the shared public corpora finds them without configuration."""
+    return configured or repo.parent / "shared" / "corpora"
+
+
+def resolve_corpus(spec: str, golden_path: Path, repo: Path, corpora: Path | None) -> Path:
+    """`corpora:NAME` is a shared public corpus (see `corpora_root`), `repo:PATH` is inside this
+    repository, anything else is relative to the golden file."""
     if spec.startswith("corpora:"):
-        root = Path(os.environ.get("BRANDBOT_CORPORA") or repo.parent / "shared" / "corpora")
-        return root / spec.removeprefix("corpora:")
+        return corpora_root(corpora, repo) / spec.removeprefix("corpora:")
     if spec.startswith("repo:"):
         return repo / spec.removeprefix("repo:")
     return (golden_path.parent / spec).resolve()

@@ -23,10 +23,6 @@ class LoadedDocument:
     title: str
     sections: list[Section] = field(default_factory=list)
 
-    @property
-    def text_length(self) -> int:
-        return sum(len(section.text) for section in self.sections)
-
 
 class SectionBuilder:
     """Collects paragraphs under the current heading trail, as loaders walk a document."""

@@ -41,10 +41,6 @@ class TokenCounter:
         encoded = self._tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
-    @property
-    def model_window(self) -> int:
-        return int(self._tokenizer.model_max_length)
-
 
 @lru_cache(maxsize=4)
 def token_counter(name: str) -> TokenCounter:

@@ -3,6 +3,9 @@
 A new version becomes visible in one database transaction (the registry's `publish`), after
 all its chunks are in Chroma; until then searches see the old version, and a process killed
 half way leaves only unreferenced chunks that the next write sweeps away.
+
+Writes (store + publish, remove, sweep) hold one lock across processes and replicas: a sweep
+sees stored-but-unpublished chunks as leftovers, so it must never run beside another ingest.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -29,12 +33,16 @@ from brandbot.guidelines.retrieval import Passage, fuse
 from brandbot.guidelines.vector_index import StoredChunk, VectorIndex, chunk_id, version_key
 from brandbot.store.db import Database
 from brandbot.store.documents import DocumentRegistry
+from brandbot.store.locks import exclusive
 from brandbot.store.models import Document
 
 log = logging.getLogger(__name__)
 
 UPSERT_BATCH = 256
 RULES_MARKERS = ("config.yml", ".vale.ini")
+WRITE_LOCK = "guidelines-write"
+WRITE_LOCK_WAIT_S = 1800.0
+"""An ingest of a big upload embeds for minutes on CPU; waiting behind a few of them is normal."""
 CANDIDATES_PER_RETRIEVER = 10
 """Fusing each retriever's top 10 beat its top 30 on all three golden sets (nDCG@10 0.881 / 0.872 /
 0.851 against 0.874 / 0.864 / 0.828): the weaker retriever's deep tail only adds noise to RRF."""
@@ -114,6 +122,7 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[SourceFile | IngestResult]:
 class KnowledgeBase:
     def __init__(self, settings: Settings, db: Database) -> None:
         self._settings = settings
+        self._db = db
         self.registry = DocumentRegistry(db)
         self.index = VectorIndex(settings.chroma_location, settings.chroma_collection, settings.embedding_model)
         self._count_tokens = token_counter(settings.embedding_model)
@@ -121,8 +130,8 @@ class KnowledgeBase:
         self._keyword_lock = threading.Lock()
 
     def add(self, files: Iterable[SourceFile], actor: str, progress: Progress | None = None) -> list[IngestResult]:
-        """Results in the order given; a file that fails never stops the others."""
-        self.sweep()
+        """Results in the order given; a file that fails never stops the others. Files are read
+        and parsed before taking the write lock; embedding (in Chroma's upsert) happens under it."""
         results: list[IngestResult] = []
         prepared: list[_Prepared] = []
         for source in files:
@@ -133,7 +142,9 @@ class KnowledgeBase:
                 prepared.append(outcome)
                 outcome = outcome.result
             results.append(outcome)
-        self._store(prepared, actor, progress)
+        with self._writing():
+            self._sweep()
+            self._store(prepared, actor, progress)
         for result in results:
             log.info("%s", result.message)
             metrics.DOCUMENTS_INGESTED.labels(result.outcome).inc()
@@ -205,12 +216,20 @@ class KnowledgeBase:
         )
 
     def remove(self, doc_id: str, actor: str) -> Document | None:
-        removed = self.registry.withdraw(doc_id, actor)
-        self.sweep()
+        with self._writing():
+            removed = self.registry.withdraw(doc_id, actor)
+            self._sweep()
         return removed
 
     def sweep(self) -> int:
         """Deletes chunks no live version refers to: leftovers of replaced or interrupted ingests."""
+        with self._writing():
+            return self._sweep()
+
+    def _writing(self) -> AbstractContextManager[None]:
+        return exclusive(self._db, WRITE_LOCK, WRITE_LOCK_WAIT_S)
+
+    def _sweep(self) -> int:
         dropped = self.index.delete_all_but(self.live_keys())
         if dropped:
             log.info("swept %d stale chunks", dropped)

@@ -1,21 +1,18 @@
-"""The installed rules: a styles directory at `settings.resolved_rules_path`, managed like the
-guideline documents.
+"""The installed rules: a styles directory, published as versions in the app database
+(`brandbot.store.rule_versions`), so every replica drafts with the same rules.
 
-Every change is made to a copy, loaded in full, and only then published: the rules path is a
-symlink to the current version, replaced in one rename. A bad rule file therefore changes
-nothing, and a reader loading the rules sees the old version or the new one, never a mix.
+Every change is made to a copy of the current version, loaded in full, and only then published
+as the next version: a bad rule file therefore changes nothing, and a reader sees the old
+version or the new one, never a mix.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
+import io
 import shutil
 import tempfile
-import time
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from brandbot.config import Settings
@@ -24,28 +21,36 @@ from brandbot.rules.errors import RuleLoadError
 from brandbot.rules.loader import NOT_STYLES, RULE_SUFFIXES, load_styles, rule_files
 from brandbot.rules.ruleset import RuleInfo, RuleSet
 from brandbot.rules.vocab import VOCAB_FOLDERS
+from brandbot.store import rule_versions
+from brandbot.store.db import Database
+from brandbot.store.rule_versions import RuleVersion
 
-_KEPT_VERSIONS = 2
-"""The current version and the one before, which a reader may still be loading."""
+_ATTEMPTS = 5
+"""Changes rebuilt on a version another process published meanwhile, before giving up."""
 
-
-def load_active(settings: Settings) -> RuleSet:
-    """The installed rules; an empty RuleSet when none are installed."""
-    root = settings.resolved_rules_path
-    # Resolved once, so a change published halfway through loading can't mix two versions.
-    return load_styles(root.resolve()) if root.is_dir() else RuleSet()
-
-
-def list_rules(settings: Settings) -> list[RuleInfo]:
-    return load_active(settings).describe()
+Change = Callable[[Path], tuple[list[str], RuleSet]]
+"""Edits a styles directory in place; returns the rule ids it touched and the rules it loads to."""
 
 
-def add(settings: Settings, source: Path, style: str | None = None) -> list[str]:
+def load_active(settings: Settings, db: Database) -> RuleSet:
+    """The current rules; an empty RuleSet when none are installed."""
+    version = _current(settings, db)
+    if version is None:
+        return RuleSet()
+    with _scratch(settings) as scratch:
+        # load_styles reads every file up front, so the unpacked copy can go right after.
+        return load_styles(_unpacked(version, scratch))
+
+
+def list_rules(settings: Settings, db: Database) -> list[RuleInfo]:
+    return load_active(settings, db).describe()
+
+
+def add(settings: Settings, db: Database, source: Path, style: str | None = None, *, actor: str) -> list[str]:
     """Install a rule file (into `style`, default: the folder it sits in), a style folder, a
     whole styles directory (config.yml and vocabularies included) or a .zip of one; a style
     folder replaces the installed one of that name. Returns the rule ids added."""
-    root = settings.resolved_rules_path
-    with _locked(root), tempfile.TemporaryDirectory(prefix=".incoming-", dir=_parent(root)) as scratch:
+    with _scratch(settings) as scratch:
         incoming = _unpack(source, Path(scratch), style, settings.max_upload_bytes)
         added = [
             f"{folder.name}.{file.stem}"
@@ -53,24 +58,28 @@ def add(settings: Settings, source: Path, style: str | None = None) -> list[str]
             if folder.is_dir() and folder.name not in NOT_STYLES
             for file in rule_files(folder)
         ]
-        with _staged(root) as staged:
+
+        def merge(staged: Path) -> tuple[list[str], RuleSet]:
             _merge(incoming, staged, whole_folders=source.suffix not in RULE_SUFFIXES)
-            loaded = {info.id for info in load_styles(staged).describe()}
+            rules = load_styles(staged)
+            loaded = {info.id for info in rules.describe()}
             missing = [rule_id for rule_id in added if rule_id not in loaded]
             if missing:
                 raise RuleLoadError.at(
                     CONFIG_FILE, "styles", f"'{missing[0].split('.')[0]}' is added but not enabled; list it there"
                 )
-    return added
+            return added, rules
+
+        return _publish_change(settings, db, actor, merge)
 
 
-def remove(settings: Settings, rule_or_style: str) -> list[str]:
+def remove(settings: Settings, db: Database, rule_or_style: str, *, actor: str) -> list[str]:
     """Remove one rule (Style.Rule) or a whole style; returns the rule ids removed."""
-    root = settings.resolved_rules_path
     style, _, name = rule_or_style.partition(".")
     if not style or style in NOT_STYLES:
         raise LookupError(f"no rule or style '{rule_or_style}' (see `brandbot rules list`)")
-    with _locked(root), _staged(root) as staged:
+
+    def delete(staged: Path) -> tuple[list[str], RuleSet]:
         before = {info.id for info in load_styles(staged).describe()}
         folder = staged / style
         targets = [folder / f"{name}{suffix}" for suffix in RULE_SUFFIXES] if name else [folder]
@@ -82,53 +91,72 @@ def remove(settings: Settings, rule_or_style: str) -> list[str]:
                 shutil.rmtree(target)
             else:
                 target.unlink()
-        after = {info.id for info in load_styles(staged).describe()}
-    return sorted(before - after)
+        rules = load_styles(staged)
+        return sorted(before - {info.id for info in rules.describe()}), rules
+
+    return _publish_change(settings, db, actor, delete)
 
 
-def _parent(root: Path) -> Path:
-    root.parent.mkdir(parents=True, exist_ok=True)
-    return root.parent
+def style_for_single_file(rules: RuleSet) -> str:
+    """The style a lone rule file joins when its sender has no way to name one (a Slack upload):
+    the one installed style. ValueError unless exactly one is installed."""
+    styles = sorted({info.id.split(".")[0] for info in rules.describe()} - {"Vale"})
+    if len(styles) != 1:
+        raise ValueError("a single rule file needs exactly one installed style to join; send a zipped style folder")
+    return styles[0]
 
 
-@contextmanager
-def _locked(root: Path) -> Iterator[None]:
-    """One writer at a time; readers never wait."""
-    with open(_parent(root) / f".{root.name}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+def _publish_change(settings: Settings, db: Database, actor: str, change: Change) -> list[str]:
+    """Applies `change` to a copy of the current version and publishes the result; when another
+    process published first, the change is made again on top of its version, not over it."""
+    for _ in range(_ATTEMPTS):
+        base = _current(settings, db)
+        with _scratch(settings) as scratch:
+            staged = _unpacked(base, scratch)
+            touched, rules = change(staged)
+            if rule_versions.publish(db, _pack(staged), actor, len(rules), based_on=base.id if base else None):
+                return touched
+    raise RuleLoadError(f"the rules changed {_ATTEMPTS} times while this change was being checked; try again")
 
 
-@contextmanager
-def _staged(root: Path) -> Iterator[Path]:
-    """A copy of the installed rules to change; published if the block finishes, else dropped."""
-    versions = _parent(root) / f".{root.name}.versions"
-    versions.mkdir(exist_ok=True)
-    staged = versions / f"{time.time_ns()}"
-    if root.is_dir():
-        shutil.copytree(root, staged)
-    else:
-        staged.mkdir()
-    try:
-        yield staged
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    _publish(root, staged, versions)
+def _current(settings: Settings, db: Database) -> RuleVersion | None:
+    """The current version. An installation from before rules lived in the database has them
+    in a folder at `resolved_rules_path`: the first use publishes that folder (left in place)."""
+    version = rule_versions.current(db)
+    folder = settings.resolved_rules_path
+    if version is not None or not folder.is_dir():
+        return version
+    folder = folder.resolve()  # a symlink to the folder's last version
+    rules = load_styles(folder)
+    return rule_versions.publish(db, _pack(folder), "brandbot", len(rules), based_on=None) or rule_versions.current(db)
 
 
-def _publish(root: Path, staged: Path, versions: Path) -> None:
-    link = root.parent / f".{root.name}.{staged.name}.link"
-    link.symlink_to(os.path.relpath(staged, root.parent), target_is_directory=True)
-    if root.is_dir() and not root.is_symlink():
-        # A styles directory made by hand (its rules are in the staged copy) is kept beside it,
-        # never deleted; from now on every change is a single rename of the link.
-        root.rename(root.with_name(f"{root.name}.before-brandbot-{staged.name}"))
-    os.replace(link, root)
-    current = staged.resolve()
-    for old in sorted(versions.iterdir(), key=lambda entry: int(entry.name))[:-_KEPT_VERSIONS]:
-        if old.resolve() != current:
-            shutil.rmtree(old, ignore_errors=True)
+def _scratch(settings: Settings) -> tempfile.TemporaryDirectory[str]:
+    """Beside the app's own data, so `_unpack` can tell a source folder that holds it."""
+    settings.ensure_dirs()
+    return tempfile.TemporaryDirectory(prefix=".rules-", dir=settings.data_dir)
+
+
+def _unpacked(version: RuleVersion | None, scratch: str) -> Path:
+    """The version's styles directory, laid out under `scratch` (empty for no version)."""
+    styles = Path(scratch) / "styles"
+    styles.mkdir()
+    if version is not None:
+        with zipfile.ZipFile(io.BytesIO(version.archive)) as archive:
+            archive.extractall(styles)
+    return styles
+
+
+def _pack(styles: Path) -> bytes:
+    """A zip of the styles directory with sorted names and fixed timestamps: the same rules
+    always give the same bytes, and so the same digest."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in sorted(entry for entry in styles.rglob("*") if entry.is_file()):
+            archive.writestr(
+                zipfile.ZipInfo(file.relative_to(styles).as_posix()), file.read_bytes(), zipfile.ZIP_DEFLATED
+            )
+    return buffer.getvalue()
 
 
 def _unpack(source: Path, scratch: Path, style: str | None, limit: int) -> Path:

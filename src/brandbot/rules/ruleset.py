@@ -66,6 +66,14 @@ class RuleSet:
             for d in (check.definition for check in self.checks)
         ]
 
+    def single_style(self) -> str:
+        """The style a lone rule file joins when its sender can't name one (a Slack upload):
+        the one installed style; with none or several, a zipped style folder is needed."""
+        styles = sorted({check.definition.id.split(".")[0] for check in self.checks} - {"Vale"})
+        if len(styles) != 1:
+            raise ValueError("a single rule file needs exactly one installed style to join; send a zipped style folder")
+        return styles[0]
+
 
 def _alerts(check: Check, level: Level, doc: Document) -> Iterator[Alert]:
     definition = check.definition

@@ -15,8 +15,9 @@ from slack_sdk.http_retry.state import RetryState
 from brandbot import metrics
 from brandbot.config import Settings
 from brandbot.services import Services
+from brandbot.slack.background import Background
+from brandbot.slack.deps import SlackDeps
 from brandbot.slack.directory import Directory
-from brandbot.slack.flows import SlackDeps
 from brandbot.slack.listeners import register
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,10 @@ def web_client(settings: Settings) -> WebClient:
     )
 
 
-def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, SlackDeps]:
+def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Background]:
+    """Listeners run before Slack gets its answer (`process_before_response`): each one only
+    verifies, dedupes and writes the rows for the work, which this replica's workers (or any
+    other's) then run. Only reads (App Home, modals) run lazily after the answer."""
     settings = services.settings
     if not socket_mode and settings.slack_signing_secret is None:
         raise SlackNotConfigured("SLACK_SIGNING_SECRET is not set (HTTP mode verifies every request with it)")
@@ -64,11 +68,11 @@ def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Sl
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None,
-        process_before_response=False,
+        process_before_response=True,
         listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="bolt"),
     )
-    work = ThreadPoolExecutor(max_workers=settings.slack_workers, thread_name_prefix="brandbot-work")
-    deps = SlackDeps(services, Directory(settings, client), work)
+    deps = SlackDeps(services, Directory(settings, client), client)
+    background = Background(deps)
     register(app, deps)
 
     @app.error
@@ -76,4 +80,4 @@ def build_app(services: Services, *, socket_mode: bool = False) -> tuple[App, Sl
         log.exception("unhandled error for a %s request: %s", body.get("type"), error)
         return None
 
-    return app, deps
+    return app, background

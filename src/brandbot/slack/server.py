@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from collections.abc import Callable, Iterable
-from datetime import timedelta
 from typing import Any
 
 import waitress
@@ -17,10 +14,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from brandbot.services import Services
-from brandbot.slack import delivery, flows
 from brandbot.slack.app import build_app
-from brandbot.slack.flows import SlackDeps
-from brandbot.workflow.approvals import expire_due
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +24,8 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 def serve(services: Services, *, host: str, port: int, threads: int = 16) -> None:
     socket_mode = services.settings.slack_app_token is not None
-    app, deps = build_app(services, socket_mode=socket_mode)
-    stop = threading.Event()
-    threading.Thread(target=_background_jobs, args=(deps, app, stop), name="sweeps", daemon=True).start()
+    app, background = build_app(services, socket_mode=socket_mode)
+    background.start()
     try:
         if socket_mode:
             assert services.settings.slack_app_token is not None
@@ -42,7 +35,7 @@ def serve(services: Services, *, host: str, port: int, threads: int = 16) -> Non
             log.info("listening on http://%s:%d%s", host, port, EVENTS_PATH)
             waitress.serve(wsgi(app, services), host=host, port=port, threads=threads, ident="brandbot")
     finally:
-        stop.set()
+        background.stop()
 
 
 def wsgi(app: App, services: Services) -> WsgiApp:
@@ -83,27 +76,3 @@ def _answers(probe: Callable[[], object]) -> bool:
         log.warning("readiness probe %s failed", getattr(probe, "__qualname__", probe), exc_info=True)
         return False
     return True
-
-
-def _background_jobs(deps: SlackDeps, app: App, stop: threading.Event) -> None:
-    """The heartbeat for this replica's requests, then once per sweep, on one replica at a time:
-    expired drafts closed (cards and requesters told) and orphaned requests adopted."""
-    services = deps.services
-    settings = services.settings
-    next_sweep = 0.0
-    while not stop.wait(settings.worker_heartbeat_s):
-        try:
-            services.leases.heartbeat()
-            if time.monotonic() < next_sweep:
-                continue
-            next_sweep = time.monotonic() + settings.sweep_every_s
-            if not services.leases.acquire("sweep", timedelta(seconds=settings.sweep_every_s * 0.9)):
-                continue
-            for result in expire_due(services.engine):
-                delivery.deliver_outcome(services, app.client, result.draft_id)
-            stale = timedelta(seconds=settings.worker_stale_s)
-            for request_id in services.leases.adopt_orphans(stale, origin="slack"):
-                log.warning("adopting request %s from a replica that stopped", request_id)
-                deps.work.submit(flows.recover_request, deps, app.client, request_id)
-        except Exception:
-            log.exception("background job failed; trying again")

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
+from typing import Any, cast
+
+from sqlalchemy import CursorResult
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from brandbot.store.db import Database
 from brandbot.store.models import ProcessedEvent
+
+
+def claim_in(session: Session, key: str) -> bool:
+    """True for the first transaction with this key, in any process; the claim commits with
+    whatever else the transaction writes (the request a Slack event causes), or not at all."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = session.execute(insert(ProcessedEvent).values(key=key).on_conflict_do_nothing(index_elements=["key"]))
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 class EventLog:
@@ -14,9 +27,5 @@ class EventLog:
 
     def claim(self, key: str) -> bool:
         """True for the first caller with this key, in any process; False for every later one."""
-        try:
-            with self._db.session() as session:
-                session.add(ProcessedEvent(key=key))
-        except IntegrityError:
-            return False
-        return True
+        with self._db.session() as session:
+            return claim_in(session, key)

@@ -71,9 +71,6 @@ class Request(Base):
     final_text: Mapped[str | None] = mapped_column(Text, default=None)
     reply_to: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     """Where the requester waits for news, e.g. a Slack channel and thread."""
-    worker: Mapped[str | None] = mapped_column(String(120), default=None)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
-    """The process working on the request and when it last said so: a stale one is picked up again."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -147,3 +144,38 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(80), primary_key=True)
     owner: Mapped[str] = mapped_column(String(120))
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class QueuedRow:
+    """What work rows and outbox rows share: claimed with a lease by one replica, retried with
+    backoff, finished once. `key` makes enqueueing idempotent."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    request_id: Mapped[str | None] = mapped_column(String(40), index=True, default=None)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    state: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    run_after: Mapped[datetime] = mapped_column(default=utcnow)
+    owner: Mapped[str | None] = mapped_column(String(120), default=None)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class WorkItem(QueuedRow, Base):
+    """A slow unit of work: draft a request, resume a decided draft, ingest an upload."""
+
+    __tablename__ = "work"
+
+
+class OutboxMessage(QueuedRow, Base):
+    """A message to people about a fact (a draft is ready, a decision, a failure)."""
+
+    __tablename__ = "outbox"
+
+    messages: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """The Slack messages this row produced, by role ({"card": {"channel", "ts"}, ...}):
+    a re-delivery updates them instead of posting again."""

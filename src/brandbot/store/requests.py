@@ -1,32 +1,50 @@
-"""Requests, their draft revisions and the decisions on them."""
+"""Requests, their draft revisions and the decisions on them.
+
+Each change that causes more work or news writes it in the same transaction: a request its
+draft job, a draft its card notice, a decision its resume job and its news, a failure its news.
+"""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from brandbot import metrics
-from brandbot.store import audit
+from brandbot.store import audit, queue
 from brandbot.store.db import Database
-from brandbot.store.models import Decision, Draft, Request, utcnow
+from brandbot.store.events import claim_in
+from brandbot.store.models import Decision, Draft, Request, WorkItem, utcnow
+from brandbot.store.outbox import Notice, notify
+from brandbot.store.status import DECIDED_STATUS, Action, DraftStatus, RequestStatus
 
-DECIDED_STATUS = {
-    "approve": "approved",
-    "edit": "approved",
-    "changes": "changes_requested",
-    "reject": "rejected",
-    "expire": "expired",
-}
+
+class Job:
+    """Kinds of work rows about a request; each runs the request's workflow as far as it goes."""
+
+    draft = "draft"
+    resume = "resume"
+    retry = "retry"
+    ALL = (draft, resume, retry)
+
+
+class _AlreadyHandled(Exception):
+    """Rolls back a request whose Slack event was handled before."""
 
 
 def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(5)}"
+
+
+def resume_key(draft_id: str) -> str:
+    return f"resume:{draft_id}"
 
 
 @dataclass(frozen=True)
@@ -48,13 +66,35 @@ class RequestStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def create_request(self, requester: str, text: str, origin: str, reply_to: dict[str, Any] | None = None) -> Request:
+    def create_request(
+        self,
+        requester: str,
+        text: str,
+        origin: str,
+        reply_to: dict[str, Any] | None = None,
+        *,
+        event_keys: tuple[str, ...] = (),
+    ) -> Request | None:
+        """The request and its draft job, together. `event_keys` (a Slack event id, a message ts)
+        make a repeated delivery create nothing: None then."""
         request = Request(
-            id=new_id("req"), requester=requester, text=text, origin=origin, status="received", reply_to=reply_to
+            id=new_id("req"),
+            requester=requester,
+            text=text,
+            origin=origin,
+            status=RequestStatus.received,
+            reply_to=reply_to,
         )
-        with self._db.session() as session:
-            session.add(request)
-            audit.record(session, requester, "request.created", request_id=request.id, origin=origin)
+        try:
+            with self._db.session() as session:
+                if not all([claim_in(session, key) for key in event_keys]):
+                    raise _AlreadyHandled
+                session.add(request)
+                session.flush()
+                audit.record(session, requester, "request.created", request_id=request.id, origin=origin)
+                queue.put(session, WorkItem, Job.draft, f"draft:{request.id}", request_id=request.id)
+        except (_AlreadyHandled, IntegrityError):
+            return None
         return request
 
     def get_request(self, request_id: str) -> Request | None:
@@ -76,53 +116,94 @@ class RequestStore:
         with self._db.session() as session:
             session.execute(update(Request).where(Request.id == request_id).values(updated_at=utcnow(), **fields))
 
-    def record_draft(self, record: DraftRecord, ttl: timedelta) -> Draft:
-        """Idempotent per (request, revision): a resumed workflow re-running this gets the same row."""
+    def set_reply_to(self, request_id: str, **fields: Any) -> None:
+        """Adds to where the requester waits, e.g. the ts of the progress message to edit."""
         with self._db.session() as session:
-            existing = session.scalar(
+            request = session.get(Request, request_id, with_for_update=True)
+            if request is not None:
+                request.reply_to = {**(request.reply_to or {}), **fields}
+
+    def fail(self, request_id: str, error: str) -> None:
+        """The request stops here until someone retries it; the requester is told why."""
+        with self._db.session() as session:
+            request = session.get(Request, request_id, with_for_update=True)
+            if request is None:
+                return
+            request.status, request.error, request.updated_at = RequestStatus.failed, error, utcnow()
+            if request.reply_to:
+                notify(session, Notice.failed, secrets.token_hex(6), request_id=request_id, error=error)
+
+    def reopen(self, request_id: str, actor: str) -> bool:
+        """failed -> received with a retry job, for one caller only: two retries at once give one run."""
+        with self._db.session() as session:
+            reopened = session.execute(
+                update(Request)
+                .where(Request.id == request_id, Request.status == RequestStatus.failed)
+                .values(status=RequestStatus.received, error=None, updated_at=utcnow())
+                .returning(Request.id)
+            ).first()
+            if reopened is None:
+                return False
+            audit.record(session, actor, "request.retried", request_id=request_id)
+            queue.put(session, WorkItem, Job.retry, f"retry:{request_id}:{secrets.token_hex(4)}", request_id=request_id)
+            return True
+
+    def record_draft(self, record: DraftRecord, ttl: timedelta) -> Draft:
+        """Idempotent per (request, revision): a resumed workflow re-running this, or a second
+        worker racing it, gets the same row, and only the first writes the audit entry and the card notice."""
+        now = utcnow()
+        values = {
+            "id": new_id("d"),
+            "request_id": record.request_id,
+            "revision": record.revision,
+            "text": record.text,
+            "sources": record.sources,
+            "checks": record.checks,
+            "alerts": record.alerts,
+            "fixes": record.fixes,
+            "auto_revisions": record.auto_revisions,
+            "model": record.model,
+            "status": DraftStatus.pending,
+            "created_at": now,
+            "expires_at": now + ttl,
+        }
+        with self._db.session() as session:
+            dialect = session.get_bind().dialect.name
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            result = session.execute(
+                insert(Draft).values(**values).on_conflict_do_nothing(index_elements=["request_id", "revision"])
+            )
+            inserted = cast(CursorResult[Any], result).rowcount
+            draft = session.scalar(
                 select(Draft).where(Draft.request_id == record.request_id, Draft.revision == record.revision)
             )
-            if existing is not None:
-                return existing
-            now = utcnow()
-            draft = Draft(
-                id=new_id("d"),
-                request_id=record.request_id,
-                revision=record.revision,
-                text=record.text,
-                sources=record.sources,
-                checks=record.checks,
-                alerts=record.alerts,
-                fixes=record.fixes,
-                auto_revisions=record.auto_revisions,
-                model=record.model,
-                status="pending",
-                created_at=now,
-                expires_at=now + ttl,
-            )
-            session.add(draft)
-            metrics.DRAFTS.inc()
-            metrics.TIME_TO_DRAFT.observe((now - _asked_at(session, record)).total_seconds())
-            session.execute(
-                update(Request)
-                .where(Request.id == record.request_id)
-                .values(status="awaiting_review", error=None, updated_at=now)
-            )
-            audit.record(
-                session,
-                "brandbot",
-                "draft.created",
-                request_id=record.request_id,
-                draft_id=draft.id,
-                revision=record.revision,
-                model=record.model,
-                sources=[_citation_key(source) for source in record.sources],
-                checks={check["name"]: check["passed"] for check in record.checks},
-                rule_hits=sorted({alert["check"] for alert in record.alerts}),
-                fixes=record.fixes,
-                auto_revisions=record.auto_revisions,
-            )
+            assert draft is not None
+            if inserted:
+                self._announce_draft(session, draft, record, now)
             return draft
+
+    def _announce_draft(self, session: Session, draft: Draft, record: DraftRecord, now: datetime) -> None:
+        metrics.DRAFTS.inc()
+        metrics.TIME_TO_DRAFT.observe((now - _asked_at(session, record)).total_seconds())
+        request = session.get(Request, record.request_id, with_for_update=True)
+        assert request is not None
+        request.status, request.error, request.updated_at = RequestStatus.awaiting_review, None, now
+        audit.record(
+            session,
+            "brandbot",
+            "draft.created",
+            request_id=record.request_id,
+            draft_id=draft.id,
+            revision=record.revision,
+            model=record.model,
+            sources=[_citation_key(source) for source in record.sources],
+            checks={check["name"]: check["passed"] for check in record.checks},
+            rule_hits=sorted({alert["check"] for alert in record.alerts}),
+            fixes=record.fixes,
+            auto_revisions=record.auto_revisions,
+        )
+        if request.reply_to:
+            notify(session, Notice.draft_ready, draft.id, request_id=request.id, draft_id=draft.id)
 
     def set_card(self, draft_id: str, card: dict[str, Any]) -> None:
         with self._db.session() as session:
@@ -142,11 +223,34 @@ class RequestStore:
 
     def pending_drafts(self) -> list[Draft]:
         with self._db.session() as session:
-            return list(session.scalars(select(Draft).where(Draft.status == "pending").order_by(Draft.created_at)))
+            return list(
+                session.scalars(select(Draft).where(Draft.status == DraftStatus.pending).order_by(Draft.created_at))
+            )
 
     def due_for_expiry(self, now: datetime) -> list[Draft]:
         with self._db.session() as session:
-            return list(session.scalars(select(Draft).where(Draft.status == "pending", Draft.expires_at <= now)))
+            return list(
+                session.scalars(select(Draft).where(Draft.status == DraftStatus.pending, Draft.expires_at <= now))
+            )
+
+    def decided_but_waiting(self) -> list[Draft]:
+        """The latest drafts of requests still awaiting review although they were decided: a
+        resume that never ran. The sweep queues their resume again (a no-op if it is queued)."""
+        latest = (
+            select(Draft.request_id, func.max(Draft.revision).label("revision")).group_by(Draft.request_id).subquery()
+        )
+        query = (
+            select(Draft)
+            .join(latest, (Draft.request_id == latest.c.request_id) & (Draft.revision == latest.c.revision))
+            .join(Request, Request.id == Draft.request_id)
+            .where(Request.status == RequestStatus.awaiting_review, Draft.status != DraftStatus.pending)
+        )
+        with self._db.session() as session:
+            return list(session.scalars(query))
+
+    def queue_resume(self, draft: Draft) -> None:
+        with self._db.session() as session:
+            queue.put(session, WorkItem, Job.resume, resume_key(draft.id), request_id=draft.request_id)
 
     def decision_for(self, draft_id: str) -> Decision | None:
         with self._db.session() as session:
@@ -156,18 +260,19 @@ class RequestStore:
         self,
         draft: Draft,
         actor: str,
-        action: str,
+        action: Action,
         note: str | None,
         final_text: str | None,
         audit_detail: dict[str, Any] | None = None,
     ) -> Decision | None:
-        """The one atomic step of a decision: pending -> decided, or None if someone else won."""
+        """The one atomic step of a decision: pending -> decided, or None if someone else won.
+        The resume of the workflow and the news for the people are written with it."""
         now = utcnow()
         try:
             with self._db.session() as session:
                 claimed = session.execute(
                     update(Draft)
-                    .where(Draft.id == draft.id, Draft.status == "pending")
+                    .where(Draft.id == draft.id, Draft.status == DraftStatus.pending)
                     .values(status=DECIDED_STATUS[action])
                     .returning(Draft.id)
                 ).first()
@@ -178,6 +283,10 @@ class RequestStore:
                 )
                 session.add(decision)
                 _audit_decision(session, draft, decision, audit_detail or {})
+                queue.put(session, WorkItem, Job.resume, resume_key(draft.id), request_id=draft.request_id)
+                request = session.get(Request, draft.request_id)
+                if request is not None and request.reply_to:
+                    notify(session, Notice.decided, draft.id, request_id=draft.request_id, draft_id=draft.id)
                 metrics.DECISIONS.labels(action).inc()
                 metrics.TIME_TO_DECISION.observe((now - draft.created_at).total_seconds())
                 return decision
@@ -189,13 +298,13 @@ def _audit_decision(session: Session, draft: Draft, decision: Decision, extra: d
     detail: dict[str, Any] = dict(extra)
     if decision.note:
         detail["note"] = decision.note
-    if decision.action == "edit":
+    if decision.action == Action.edit:
         detail["edited"] = decision.final_text != draft.text
         detail["final_text"] = decision.final_text
     audit.record(
         session,
         decision.actor,
-        f"draft.{DECIDED_STATUS[decision.action]}",
+        f"draft.{DECIDED_STATUS[Action(decision.action)]}",
         request_id=draft.request_id,
         draft_id=draft.id,
         revision=draft.revision,

@@ -2,7 +2,7 @@
 
 LangGraph treats a resume of a stale interrupt as a silent no-op and runs two concurrent
 resumes both, so the guard lives in the app's database: one conditional UPDATE from
-'pending' decides the winner, and only the winner resumes the workflow.
+'pending' decides the winner, and writes the one resume job and the news with it.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from brandbot import logs
 from brandbot.formats import format_for
 from brandbot.rules import DraftContext
 from brandbot.store.models import Draft, utcnow
+from brandbot.store.requests import resume_key
+from brandbot.store.status import Action, DraftStatus
 from brandbot.workflow.engine import Engine, RunOutcome
 
 log = logging.getLogger(__name__)
-ACTIONS = ("approve", "edit", "changes", "reject")
+ACTIONS = tuple(action.value for action in Action if action != Action.expire)
 SYSTEM_ACTOR = "brandbot"
 
 
@@ -34,10 +36,36 @@ class ConfirmationNeeded(DecisionRefused):
 @dataclass(frozen=True)
 class DecisionResult:
     draft_id: str
+    request_id: str
     action: str
     actor: str
     decided_at: datetime
-    run: RunOutcome
+
+
+def refusal(
+    engine: Engine,
+    draft: Draft | None,
+    draft_id: str,
+    actor: str,
+    is_approver: Callable[[str], bool] | None = None,
+    *,
+    addressed: bool = False,
+) -> str | None:
+    """Why `actor` may not decide this draft now, in one sentence; None if they may.
+    The one place that says who decides: the CLI, Slack's buttons and its modals ask it.
+    `addressed` words it to the person ("You ...") rather than about them."""
+    settings = engine.context.settings
+    who = "You" if addressed else actor
+    if draft is None:
+        return f"There is no draft {draft_id}."
+    if actor not in settings.approvers and not (is_approver and is_approver(actor)):
+        return f"{who} can't approve drafts: only brandbot approvers can."
+    request = engine.context.requests.get_request(draft.request_id)
+    if request is not None and actor == request.requester:
+        return f"{who} asked for this draft, so someone else has to decide on it."
+    if draft.status != DraftStatus.pending:
+        return describe_closed(engine, draft)
+    return None
 
 
 def decide(
@@ -49,11 +77,21 @@ def decide(
     *,
     is_approver: Callable[[str], bool] | None = None,
     confirm_errors: bool = False,
+    addressed: bool = False,
 ) -> DecisionResult:
-    """`is_approver` widens who may decide beyond BRANDBOT_APPROVERS (e.g. a Slack user group);
+    """Claims the decision; its resume and its news are queued with it, for any worker.
+    `is_approver` widens who may decide beyond BRANDBOT_APPROVERS (e.g. a Slack user group);
     `confirm_errors` approves over error-level rule hits, which the audit log then records."""
     with logs.bind(draft_id=draft_id):
-        return _decide(engine, draft_id, actor, action, text, is_approver, confirm_errors)
+        return _decide(engine, draft_id, actor, action, text, is_approver, confirm_errors, addressed)
+
+
+def decide_and_resume(
+    engine: Engine, draft_id: str, actor: str, action: str, text: str | None = None, *, confirm_errors: bool = False
+) -> tuple[DecisionResult, RunOutcome]:
+    """For the CLI: decides, then runs the resume here unless a bot's worker took it first."""
+    result = decide(engine, draft_id, actor, action, text, confirm_errors=confirm_errors)
+    return result, engine.run_now(resume_key(result.draft_id), result.request_id)
 
 
 def _decide(
@@ -64,62 +102,62 @@ def _decide(
     text: str | None,
     is_approver: Callable[[str], bool] | None,
     confirm_errors: bool,
+    addressed: bool,
 ) -> DecisionResult:
     settings = engine.context.settings
     requests = engine.context.requests
     if action not in ACTIONS:
         raise DecisionRefused(f"Unknown action '{action}': use one of {', '.join(ACTIONS)}.")
     draft = requests.get_draft(draft_id)
-    if draft is None:
-        raise DecisionRefused(f"There is no draft {draft_id}.")
+    if draft is not None and draft.status == DraftStatus.pending and draft.expires_at <= utcnow():
+        _expire(engine, draft)
+        draft = requests.get_draft(draft_id)
+    refused = refusal(engine, draft, draft_id, actor, is_approver, addressed=addressed)
+    if refused:
+        raise DecisionRefused(refused)
+    assert draft is not None
     request = requests.get_request(draft.request_id)
     assert request is not None
-    if actor not in settings.approvers and not (is_approver and is_approver(actor)):
-        raise DecisionRefused(f"{actor} can't approve drafts: only approvers listed in BRANDBOT_APPROVERS can.")
-    if actor == request.requester:
-        raise DecisionRefused(f"{actor} asked for this draft, so someone else has to decide on it.")
-    if draft.status == "pending" and draft.expires_at <= utcnow():
-        _expire(engine, draft)
-        draft = requests.get_draft(draft_id) or draft
-    if draft.status != "pending":
-        raise DecisionRefused(describe_closed(engine, draft))
     text = (text or "").strip() or None
-    if action == "changes" and not text:
+    if action == Action.changes and not text:
         raise DecisionRefused("Say what should change: the feedback is what the next draft is written from.")
-    if action == "reject" and not text:
+    if action == Action.reject and not text:
         raise DecisionRefused("Give a reason for the rejection, so the requester knows what to do next.")
-    if action == "edit" and not text:
+    if action == Action.edit and not text:
         raise DecisionRefused("An edit needs the edited text.")
-    if action == "changes" and draft.revision > settings.max_change_rounds:
+    if action == Action.changes and draft.revision > settings.max_change_rounds:
         raise DecisionRefused(
             f"This request has had {settings.max_change_rounds} rounds of changes already; approve, edit or reject it."
         )
     detail: dict[str, object] = {}
     errors = sorted({alert["check"] for alert in draft.alerts if alert["level"] == "error"})
-    if action == "approve" and errors:
+    if action == Action.approve and errors:
         if not confirm_errors:
             raise ConfirmationNeeded(
                 f"Draft {draft.id} still breaks {len(errors)} error-level brand rule(s): {', '.join(errors)}. "
                 "Confirm to approve it anyway; the approval is recorded as made over these errors."
             )
         detail["approved_over_errors"] = errors
-    if action == "edit" and text is not None:
+    if action == Action.edit and text is not None:
         brief = request.brief or {}
         scope = DraftContext(
             format=format_for(brief.get("format", "")).name, promotional=bool(brief.get("promotional"))
         )
         detail["edit_alerts"] = [alert.to_dict() for alert in engine.context.rules().check(text, scope)]
-    return _commit(engine, draft, actor, action, text, detail)
+    return _commit(engine, draft, actor, Action(action), text, detail)
 
 
-def expire_due(engine: Engine, now: datetime | None = None) -> list[DecisionResult]:
-    """Closes every pending draft whose review window has passed."""
+def expire_due(engine: Engine, now: datetime | None = None, *, resume_here: bool = False) -> list[DecisionResult]:
+    """Closes every pending draft whose review window has passed; the requests are closed by
+    the queued resumes, here (`resume_here`, the CLI) or by a bot's workers."""
     due = engine.context.requests.due_for_expiry(now or utcnow())
     results = []
     for draft in due:
         result = _expire(engine, draft)
         if result is not None:
             results.append(result)
+            if resume_here:
+                engine.run_now(resume_key(result.draft_id), result.request_id)
     return results
 
 
@@ -128,13 +166,13 @@ def describe_closed(engine: Engine, draft: Draft) -> str:
     decision = engine.context.requests.decision_for(draft.id)
     when = f" at {_format_time(decision.decided_at)}" if decision else ""
     who = f" by {decision.actor}" if decision and decision.actor != SYSTEM_ACTOR else ""
-    if draft.status == "approved":
+    if draft.status == DraftStatus.approved:
         return f"Draft {draft.id} was already approved{who}{when}."
-    if draft.status == "rejected":
+    if draft.status == DraftStatus.rejected:
         return f"Draft {draft.id} was already rejected{who}{when}."
-    if draft.status == "expired":
+    if draft.status == DraftStatus.expired:
         return f"Draft {draft.id} expired{when} without a decision."
-    if draft.status == "changes_requested":
+    if draft.status == DraftStatus.changes_requested:
         latest = engine.context.requests.latest_draft(draft.request_id)
         newer = f"; the current version is revision {latest.revision} ({latest.id})" if latest else ""
         return f"Changes were already requested on draft {draft.id}{who}{when}{newer}."
@@ -143,18 +181,18 @@ def describe_closed(engine: Engine, draft: Draft) -> str:
 
 def _expire(engine: Engine, draft: Draft) -> DecisionResult | None:
     try:
-        return _commit(engine, draft, SYSTEM_ACTOR, "expire", None)
+        return _commit(engine, draft, SYSTEM_ACTOR, Action.expire, None)
     except DecisionRefused:
         return None
 
 
 def _commit(
-    engine: Engine, draft: Draft, actor: str, action: str, text: str | None, detail: dict[str, object] | None = None
+    engine: Engine, draft: Draft, actor: str, action: Action, text: str | None, detail: dict[str, object] | None = None
 ) -> DecisionResult:
     pending = engine.pending_review(draft.request_id)
     if pending is None or pending["draft_id"] != draft.id:
         current = engine.context.requests.get_draft(draft.id) or draft
-        if current.status != "pending":
+        if current.status != DraftStatus.pending:
             raise DecisionRefused(describe_closed(engine, current))
         raise DecisionRefused(
             f"Draft {draft.id} is not the one awaiting review for request {draft.request_id}; "
@@ -164,16 +202,15 @@ def _commit(
         draft,
         actor,
         action,
-        note=text if action in ("changes", "reject") else None,
-        final_text=text if action == "edit" else (draft.text if action == "approve" else None),
+        note=text if action in (Action.changes, Action.reject) else None,
+        final_text=text if action == Action.edit else (draft.text if action == Action.approve else None),
         audit_detail=detail,
     )
     if decision is None:
         closed = engine.context.requests.get_draft(draft.id) or draft
         raise DecisionRefused(describe_closed(engine, closed))
     log.info("%s decided by %s", action, actor)
-    run = engine.resume(draft.request_id, {"action": action, "text": text})
-    return DecisionResult(draft.id, action, actor, decision.decided_at, run)
+    return DecisionResult(draft.id, draft.request_id, action, actor, decision.decided_at)
 
 
 def _format_time(moment: datetime) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from brandbot.formats import AUDIENCES, DEFAULT_FORMAT, FORMATS, LENGTHS, format_for
@@ -32,11 +33,15 @@ _AUDIENCE_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("customers", re.compile(r"\b(customers?|clients?|users?)\b", re.I)),
 ]
 
-_PROMOTIONAL = re.compile(
-    r"\b(free trial|trial|offer|discount|promo(tion)?|sale|sign[ -]?up|try (it|us|tidewell)|pricing|launch(es|ing)?)\b",
-    re.I,
-)
-"""Words that make a request promotional whatever the model says: the safe side for legal rules."""
+_PROMOTIONAL_WORDS = r"free trial|trial|offer|discount|promo(tion)?|sale|sign[ -]?up|pricing|launch(es|ing)?"
+
+
+@lru_cache(maxsize=8)
+def _promotional(brand: str) -> re.Pattern[str]:
+    """Words that make a request promotional whatever the model says: the safe side for legal rules.
+    "Try <brand>" is one of them, so the pattern follows the configured brand name."""
+    return re.compile(rf"\b({_PROMOTIONAL_WORDS}|try (it|us|{re.escape(brand)}))\b", re.I)
+
 
 SCHEMA: dict[str, Any] = {
     "title": "request_brief",
@@ -69,19 +74,19 @@ class Brief:
         return {**asdict(self), "channel": format_for(self.format).channel}
 
 
-def keyword_brief(request: str) -> Brief:
+def keyword_brief(request: str, brand: str) -> Brief:
     return Brief(
         format=_first_match(_FORMAT_WORDS, request) or DEFAULT_FORMAT,
         audience=_first_match(_AUDIENCE_WORDS, request) or "general",
         length="short" if re.search(r"\b(short|brief|quick)\b", request, re.I) else "medium",
         topic=" ".join(request.split())[:120],
-        promotional=bool(_PROMOTIONAL.search(request)),
+        promotional=bool(_promotional(brand).search(request)),
         source="keywords",
     )
 
 
-def classify(llm: LLMClient, request: str) -> Brief:
-    fallback = keyword_brief(request)
+def classify(llm: LLMClient, request: str, brand: str) -> Brief:
+    fallback = keyword_brief(request, brand)
     try:
         answer = llm.complete_json(prompts.brief_messages(request), SCHEMA, max_tokens=120)
     except LLMRequestRefused:

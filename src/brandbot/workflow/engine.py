@@ -1,8 +1,12 @@
-"""Runs requests through the graph: start one, pick a failed one up again, resume a paused one."""
+"""Runs requests through the graph, as work rows: a request, a decision and a retry each queue
+one, and whoever claims it (a bot replica's worker, or the CLI inline) advances the request's
+workflow as far as it goes: to the next review, or to the end."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,11 +17,16 @@ from langgraph.types import Command
 
 from brandbot import logs
 from brandbot.llm import LLMError
-from brandbot.store.models import Draft, Request
+from brandbot.store.models import Draft, Request, WorkItem
+from brandbot.store.queue import Queue, RowState
+from brandbot.store.requests import Job
+from brandbot.store.status import RequestStatus
+from brandbot.workers import Handler, LostOwnership, run_one
 from brandbot.workflow.graph import build_graph
 from brandbot.workflow.state import DraftState, WorkflowContext
 
 log = logging.getLogger(__name__)
+RESTARTABLE = (RequestStatus.received, RequestStatus.drafting, RequestStatus.failed)
 
 
 class RequestInvalid(ValueError):
@@ -42,27 +51,21 @@ def thread(request_id: str) -> RunnableConfig:
 
 
 class Engine:
-    def __init__(
-        self,
-        context: WorkflowContext,
-        checkpointer: BaseCheckpointSaver[Any],
-        working_on: Callable[[str], None] | None = None,
-    ) -> None:
-        """`working_on(request_id)` is told before each run, so another replica can tell a
-        request that is being worked on from one whose worker died."""
+    def __init__(self, context: WorkflowContext, checkpointer: BaseCheckpointSaver[Any], work: Queue[WorkItem]) -> None:
         self.context = context
         self.graph = build_graph(checkpointer)
-        self._working_on = working_on
+        self.work = work
 
-    def ask(
+    def submit(
         self,
         requester: str,
         text: str,
         origin: str = "cli",
         *,
         reply_to: dict[str, Any] | None = None,
-        on_progress: Progress | None = None,
-    ) -> RunOutcome:
+        event_keys: tuple[str, ...] = (),
+    ) -> Request | None:
+        """Records the request and queues its drafting; None if `event_keys` were seen before."""
         text = text.strip()
         if not text:
             raise RequestInvalid("The request is empty: say what you need, e.g. 'a LinkedIn post about ...'.")
@@ -71,34 +74,79 @@ class Engine:
             raise RequestInvalid(f"The request is {len(text)} characters long; the limit is {limit}.")
         if not requester.strip():
             raise RequestInvalid("Who is asking? A requester name is required.")
-        request = self.context.requests.create_request(requester.strip(), text, origin, reply_to)
-        state: DraftState = {"request_id": request.id, "requester": request.requester, "request": text}
-        return self._run(request.id, state, on_progress)
+        return self.context.requests.create_request(requester.strip(), text, origin, reply_to, event_keys=event_keys)
 
-    def retry(self, request_id: str, on_progress: Progress | None = None) -> RunOutcome:
-        """Continues a request whose run failed (LLM down, process killed) where it stopped."""
+    def ask(self, requester: str, text: str, origin: str = "cli", *, on_progress: Progress | None = None) -> RunOutcome:
+        """Submits and drafts in this process, for the CLI."""
+        request = self.submit(requester, text, origin)
+        assert request is not None
+        return self.run_now(f"draft:{request.id}", request.id, on_progress)
+
+    def retry(self, request_id: str, actor: str, on_progress: Progress | None = None) -> RunOutcome:
+        """Picks up a failed request where it stopped, or one whose worker stopped (its work row's
+        lease lapsed); here, in this process."""
         request = self.context.requests.get_request(request_id)
         if request is None:
             raise RequestInvalid(f"There is no request {request_id}.")
-        snapshot = self.graph.get_state(thread(request_id))
+        if self.context.requests.reopen(request_id, actor):
+            key = self._open_job(request_id)
+            assert key is not None
+            return self.run_now(key, request_id, on_progress)
+        key = self._open_job(request_id)
+        if key is not None and self.work.claim(key=key) is not None:
+            return self.run_now(key, request_id, on_progress, claimed=True)
+        if key is not None:
+            raise RequestInvalid(f"Request {request_id} is being worked on already.")
+        raise RequestInvalid(f"Request {request_id} is already {request.status}; there is nothing to retry.")
+
+    def run_now(
+        self, key: str, request_id: str, on_progress: Progress | None = None, *, claimed: bool = False
+    ) -> RunOutcome:
+        """Runs the work row `key` here if no worker took it first; else waits for it to settle."""
+        row = self.work.by_key(key) if claimed else self.work.claim(key=key)
+        if row is not None:
+            run_one(self.work, row, self.handler(on_progress))
+        else:
+            self._wait_for(key)
+        return self._outcome(request_id)
+
+    def handler(self, on_progress: Progress | None = None) -> Handler[WorkItem]:
+        """How a request's work row runs, for any worker."""
+
+        def run(row: WorkItem) -> None:
+            assert row.request_id is not None
+            self.advance(row.request_id, on_progress, guard=lambda: self._still_owned(row))
+
+        def on_give_up(row: WorkItem, reason: str) -> None:
+            if row.request_id is not None:
+                self.context.requests.fail(row.request_id, f"Internal error: {reason}")
+
+        return Handler(run, on_give_up)
+
+    def advance(
+        self, request_id: str, on_progress: Progress | None = None, guard: Callable[[], None] = lambda: None
+    ) -> None:
+        """Runs the workflow from wherever the request stands: new, failed half way, or paused on
+        a review that has been decided (the decision is read from the app database)."""
+        request = self.context.requests.get_request(request_id)
+        if request is None:
+            log.warning("work for request %s, which does not exist", request_id)
+            return
         pending = self.pending_review(request_id)
         if pending is not None:
             decision = self.context.requests.decision_for(pending["draft_id"])
             if decision is None:
-                raise RequestInvalid(f"Request {request_id} is waiting for a decision; there is nothing to retry.")
-            log.info("resuming %s with the decision recorded on %s", request_id, pending["draft_id"])
-            return self.resume(request_id, _resume_value(decision.action, decision.final_text or decision.note))
-        restartable = request.status in ("received", "drafting", "failed")
-        if not snapshot.values or (not snapshot.next and restartable):
-            log.info("starting %s over: no checkpoint to continue from", request_id)
+                return
+            log.info("resuming %s with the decision on %s", request_id, pending["draft_id"])
+            text = decision.final_text if decision.action == "edit" else decision.note
+            self._run(request_id, Command(resume={"action": decision.action, "text": text}), on_progress, guard)
+            return
+        snapshot = self.graph.get_state(thread(request_id))
+        if not snapshot.values or (not snapshot.next and request.status in RESTARTABLE):
             state: DraftState = {"request_id": request.id, "requester": request.requester, "request": request.text}
-            return self._run(request_id, state, on_progress)
-        if not snapshot.next:
-            raise RequestInvalid(f"Request {request_id} is already {request.status}; there is nothing to retry.")
-        return self._run(request_id, None, on_progress)
-
-    def resume(self, request_id: str, value: dict[str, Any]) -> RunOutcome:
-        return self._run(request_id, Command(resume=value))
+            self._run(request_id, state, on_progress, guard)
+        elif snapshot.next:
+            self._run(request_id, None, on_progress, guard)
 
     def pending_review(self, request_id: str) -> dict[str, Any] | None:
         """The payload of the review the graph is paused on, if it is paused on one."""
@@ -109,31 +157,41 @@ class Engine:
         return None
 
     def _run(
-        self, request_id: str, payload: DraftState | Command[Any] | None, on_progress: Progress | None = None
-    ) -> RunOutcome:
-        requests = self.context.requests
-        if self._working_on is not None:
-            self._working_on(request_id)
+        self,
+        request_id: str,
+        payload: DraftState | Command[Any] | None,
+        on_progress: Progress | None,
+        guard: Callable[[], None],
+    ) -> None:
+        context = dataclasses.replace(self.context, guard=guard)
         try:
             with logs.bind(request_id=request_id):
-                for event in self.graph.stream(payload, thread(request_id), context=self.context, stream_mode="custom"):
+                for event in self.graph.stream(payload, thread(request_id), context=context, stream_mode="custom"):
                     if on_progress is not None:
                         on_progress(event)
-                log.info("workflow paused or finished: %s", self.context.requests.get_request(request_id).status)  # type: ignore[union-attr]
         except LLMError as error:
-            requests.update_request(request_id, status="failed", error=str(error))
+            guard()
+            self.context.requests.fail(request_id, str(error))
             log.warning("request %s failed: %s", request_id, error)
-            return self._outcome(request_id, str(error))
-        except Exception as error:
-            requests.update_request(request_id, status="failed", error=f"Internal error: {type(error).__name__}")
-            raise
-        return self._outcome(request_id, None)
 
-    def _outcome(self, request_id: str, error: str | None) -> RunOutcome:
+    def _still_owned(self, row: WorkItem) -> None:
+        if not self.work.owns(row.id):
+            raise LostOwnership(row.key)
+
+    def _open_job(self, request_id: str) -> str | None:
+        """The key of the request's unfinished work row, if it has one."""
+        return self.work.unfinished_key(request_id, Job.ALL)
+
+    def _wait_for(self, key: str, timeout_s: float = 600.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            row = self.work.by_key(key)
+            if row is None or row.state in (RowState.done, RowState.failed):
+                return
+            time.sleep(0.2)
+
+    def _outcome(self, request_id: str) -> RunOutcome:
         request = self.context.requests.get_request(request_id)
         assert request is not None
+        error = request.error if request.status == RequestStatus.failed else None
         return RunOutcome(request, self.context.requests.latest_draft(request_id), error)
-
-
-def _resume_value(action: str, text: str | None) -> dict[str, Any]:
-    return {"action": action, "text": text}

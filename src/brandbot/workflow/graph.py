@@ -7,8 +7,10 @@ their start when resumed, so each one's writes to the app records are idempotent
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
@@ -19,6 +21,7 @@ from langgraph.types import Command, interrupt
 from brandbot.formats import format_for
 from brandbot.rules import DraftContext, Level, apply_substitutions
 from brandbot.store.requests import DraftRecord
+from brandbot.store.status import Action, RequestStatus
 from brandbot.workflow import prompts
 from brandbot.workflow.brief import classify
 from brandbot.workflow.checks import check_draft
@@ -28,8 +31,8 @@ Graph = CompiledStateGraph[DraftState, WorkflowContext, DraftState, DraftState]
 
 
 def intake(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
-    brief = classify(runtime.context.llm, state["request"])
-    runtime.context.requests.update_request(state["request_id"], status="drafting", brief=brief.to_dict())
+    brief = classify(runtime.context.llm, state["request"], runtime.context.settings.brand_name)
+    runtime.context.requests.update_request(state["request_id"], status=RequestStatus.drafting, brief=brief.to_dict())
     return {"brief": brief.to_dict(), "revision": 1, "feedback": [], "auto_revisions": 0, "fixes": []}
 
 
@@ -57,7 +60,7 @@ def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any
         problems=problems,
         previous_draft=state.get("draft") if changes or problems else None,
     )
-    context.requests.update_request(state["request_id"], status="drafting")
+    context.requests.update_request(state["request_id"], status=RequestStatus.drafting)
     runtime.stream_writer({"stage": "drafting", "revision": state["revision"], "passages": len(state["passages"])})
     completion = context.llm.complete(messages, max_tokens=fmt.max_tokens)
     return {"draft": completion.text.strip(), "model": completion.model, "changes_requested": [], "rule_feedback": []}
@@ -129,11 +132,11 @@ def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Lite
         }
     )
     update: dict[str, Any] = {"draft_id": recorded.id}
-    action = decision["action"]
-    if action in ("approve", "edit"):
+    action = Action(decision["action"])
+    if action in (Action.approve, Action.edit):
         update["final_text"] = decision.get("text") or state["draft"]
         return Command(goto="deliver", update=update)
-    if action == "changes":
+    if action == Action.changes:
         update |= {
             "feedback": [*state.get("feedback", []), decision["text"]],
             "changes_requested": [decision["text"]],
@@ -142,13 +145,15 @@ def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Lite
             "fixes": [],
         }
         return Command(goto="draft", update=update)
-    update["outcome"] = "rejected" if action == "reject" else "expired"
+    update["outcome"] = (RequestStatus.rejected if action == Action.reject else RequestStatus.expired).value
     return Command(goto="close", update=update)
 
 
 def deliver(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
-    runtime.context.requests.update_request(state["request_id"], status="approved", final_text=state["final_text"])
-    return {"outcome": "approved"}
+    runtime.context.requests.update_request(
+        state["request_id"], status=RequestStatus.approved, final_text=state["final_text"]
+    )
+    return {"outcome": RequestStatus.approved.value}
 
 
 def close(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
@@ -161,15 +166,29 @@ def _citation(passage: dict[str, Any]) -> dict[str, Any]:
     return {key: passage.get(key) for key in keys}
 
 
+Node = TypeVar("Node", bound=Callable[..., Any])
+
+
+def guarded(node: Node) -> Node:
+    """Each step first checks that this process still owns the request's work."""
+
+    @functools.wraps(node)
+    def run(state: DraftState, runtime: Runtime[WorkflowContext]) -> Any:
+        runtime.context.guard()
+        return node(state, runtime)
+
+    return cast(Node, run)
+
+
 def build_graph(checkpointer: BaseCheckpointSaver[Any]) -> Graph:
     builder = StateGraph(DraftState, context_schema=WorkflowContext)
-    builder.add_node("intake", intake)
-    builder.add_node("retrieve", retrieve)
-    builder.add_node("draft", draft)
-    builder.add_node("check", check, destinations=("draft", "review"))
-    builder.add_node("review", review, destinations=("deliver", "draft", "close"))
-    builder.add_node("deliver", deliver)
-    builder.add_node("close", close)
+    builder.add_node("intake", guarded(intake))
+    builder.add_node("retrieve", guarded(retrieve))
+    builder.add_node("draft", guarded(draft))
+    builder.add_node("check", guarded(check), destinations=("draft", "review"))
+    builder.add_node("review", guarded(review), destinations=("deliver", "draft", "close"))
+    builder.add_node("deliver", guarded(deliver))
+    builder.add_node("close", guarded(close))
     builder.add_edge(START, "intake")
     builder.add_edge("intake", "retrieve")
     builder.add_edge("retrieve", "draft")

@@ -47,3 +47,5 @@ class WorkflowContext:
     requests: RequestStore
     rules: Callable[[], RuleSet]
     """The active brand rules, read when a check runs, so a `rules add` applies to the next draft."""
+    guard: Callable[[], None] = lambda: None
+    """Called before each step; raises when this run's work row was taken over by another replica."""

@@ -7,9 +7,7 @@ SECTION_TEXT = 3000
 INPUT_VALUE = 3000
 """Characters in one plain_text_input."""
 MESSAGE_BLOCKS = 50
-VIEW_BLOCKS = 100
 HEADER_TEXT = 150
-BUTTON_VALUE = 2000
 
 
 def split_text(text: str, limit: int = SECTION_TEXT) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from brandbot.slack.flows import SlackDeps
+from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners import actions, commands, events, views
 
 

@@ -1,4 +1,4 @@
-"""What every listener shares: the instant ack, exactly-once claims, and failing out loud."""
+"""What every listener shares: the ack, the keys that make a delivery count once, and failing out loud."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from brandbot import logs, metrics
-from brandbot.slack.flows import SlackDeps
-from brandbot.store.events import EventLog
 
+Handler = Callable[..., None]
+Payload = dict[str, Any]
 SORRY = ":warning: Something went wrong on my side ({what}). Nothing you sent is lost; please try again in a minute."
 
 
 def ack_now(ack: Ack) -> None:
-    """Slack wants an answer within 3 seconds; the work itself is queued by a lazy listener."""
+    """For listeners whose lazy part only reads (App Home): nothing to record first."""
     ack()
 
 
@@ -27,10 +27,13 @@ def ignore_other_messages() -> None:
     """Messages in channels, edits and bots' posts need no answer (mentions arrive as app_mention)."""
 
 
-def first_time(deps: SlackDeps, *keys: str | None) -> bool:
-    """Claims each key once across all processes; a retried or duplicated delivery gets False."""
-    log = EventLog(deps.services.db)
-    return all(log.claim(key) for key in keys if key)
+def event_keys(body: Payload, event: Payload) -> tuple[str, ...]:
+    """A retried delivery repeats the event id; the same message seen as a mention and as a DM
+    repeats channel and ts. Either makes the second one a no-op."""
+    keys = [f"message:{event['channel']}:{event['ts']}"]
+    if body.get("event_id"):
+        keys.insert(0, str(body["event_id"]))
+    return tuple(keys)
 
 
 @contextmanager
@@ -71,7 +74,3 @@ def _tell(
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
     except SlackApiError:
         logger.exception("could not tell the person about the failure either")
-
-
-Handler = Callable[..., None]
-Payload = dict[str, Any]

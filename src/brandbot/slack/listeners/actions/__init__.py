@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from brandbot.slack.blocks import approval, messages
-from brandbot.slack.flows import SlackDeps
+from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.actions.decision_buttons import approve_clicked, open_decision_modal
 from brandbot.slack.listeners.actions.guideline_remove import remove_guideline
 from brandbot.slack.listeners.actions.retry_button import retry_clicked
@@ -13,8 +13,8 @@ from brandbot.slack.listeners.common import ack_now
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    app.action(approval.APPROVE)(ack=ack_now, lazy=[deps.later(approve_clicked(deps))])
+    app.action(approval.APPROVE)(approve_clicked(deps))
     for action_id in (approval.CHANGES, approval.EDIT, approval.REJECT):
         app.action(action_id)(open_decision_modal(deps))
-    app.action(messages.RETRY)(ack=ack_now, lazy=[deps.later(retry_clicked(deps))])
-    app.action(messages.REMOVE_GUIDELINE)(ack=ack_now, lazy=[deps.later(remove_guideline(deps))])
+    app.action(messages.RETRY)(retry_clicked(deps))
+    app.action(messages.REMOVE_GUIDELINE)(ack=ack_now, lazy=[remove_guideline(deps)])

@@ -1,4 +1,5 @@
-"""Approve decides at once; Request changes, Edit and Reject open a modal first (within trigger_id's 3 s)."""
+"""Approve decides before the ack; Request changes, Edit and Reject open a modal first (within
+trigger_id's 3 s). A refusal is told to the clicker alone."""
 
 from __future__ import annotations
 
@@ -7,19 +8,20 @@ import logging
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from brandbot.slack import flows
+from brandbot.slack import decisions
 from brandbot.slack.blocks import approval, modals
-from brandbot.slack.flows import SlackDeps
+from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, told_on_failure
 
 
 def approve_clicked(deps: SlackDeps) -> Handler:
-    def approve_clicked(body: Payload, action: Payload, client: WebClient, logger: logging.Logger) -> None:
+    def approve_clicked(ack: Ack, body: Payload, action: Payload, client: WebClient, logger: logging.Logger) -> None:
         user, channel, draft_id = body["user"]["id"], _channel(body), action["value"]
-        with told_on_failure(client, logger, channel, user=user):
-            if not _allowed(deps, client, user, draft_id, channel):
-                return
-            flows.make_decision(deps, client, user, draft_id, "approve", None, channel)
+        refusal = decisions.decide(deps, user, draft_id, "approve", None)
+        ack()
+        if refusal:
+            with told_on_failure(client, logger, None):
+                client.chat_postEphemeral(channel=channel, user=user, text=refusal)
 
     return approve_clicked
 
@@ -31,7 +33,9 @@ def open_decision_modal(deps: SlackDeps) -> Handler:
         ack()
         user, channel, draft_id = body["user"]["id"], _channel(body), action["value"]
         with told_on_failure(client, logger, channel, user=user):
-            if not _allowed(deps, client, user, draft_id, channel):
+            refusal = decisions.refusal_before_modal(deps, user, draft_id)
+            if refusal:
+                client.chat_postEphemeral(channel=channel, user=user, text=refusal)
                 return
             if action["action_id"] == approval.CHANGES:
                 view = modals.changes_modal(draft_id)
@@ -43,14 +47,6 @@ def open_decision_modal(deps: SlackDeps) -> Handler:
             client.views_open(trigger_id=body["trigger_id"], view=view)
 
     return open_decision_modal
-
-
-def _allowed(deps: SlackDeps, client: WebClient, user: str, draft_id: str, channel: str) -> bool:
-    """Tells the clicker privately why not, when they may not decide (or the draft is decided)."""
-    refusal = flows.refusal_before_modal(deps, user, draft_id)
-    if refusal:
-        client.chat_postEphemeral(channel=channel, user=user, text=refusal)
-    return refusal is None
 
 
 def _channel(body: Payload) -> str:

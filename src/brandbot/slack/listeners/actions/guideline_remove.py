@@ -7,7 +7,7 @@ import logging
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from brandbot.slack.flows import SlackDeps
+from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload
 
 

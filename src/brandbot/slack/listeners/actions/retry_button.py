@@ -1,23 +1,38 @@
-""" "Try again" on a failed request: picks the workflow up where it stopped."""
+""" "Try again" on a failed request: the requester or an approver reopens it, once; a worker
+picks the workflow up where it stopped."""
 
 from __future__ import annotations
 
 import logging
 
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from brandbot.slack import flows
-from brandbot.slack.flows import SlackDeps
-from brandbot.slack.listeners.common import Handler, Payload, first_time, told_on_failure
+from brandbot.slack.deps import SlackDeps
+from brandbot.slack.listeners.common import Handler, Payload, told_on_failure
 
 
 def retry_clicked(deps: SlackDeps) -> Handler:
-    def retry_clicked(body: Payload, action: Payload, client: WebClient, logger: logging.Logger) -> None:
-        user = body["user"]["id"]
+    def retry_clicked(ack: Ack, body: Payload, action: Payload, client: WebClient, logger: logging.Logger) -> None:
+        user, request_id = body["user"]["id"], action["value"]
         channel = (body.get("channel") or {}).get("id")
-        if not first_time(deps, f"retry:{action['value']}:{action.get('action_ts')}"):
-            return
-        with told_on_failure(client, logger, channel, user=user):
-            flows.retry_request(deps, client, user, action["value"])
+        refusal = _refusal(deps, user, request_id)
+        ack()
+        if refusal and channel:
+            with told_on_failure(client, logger, None):
+                client.chat_postEphemeral(channel=channel, user=user, text=refusal)
 
     return retry_clicked
+
+
+def _refusal(deps: SlackDeps, user: str, request_id: str) -> str | None:
+    requests = deps.services.requests
+    request = requests.get_request(request_id)
+    if request is None:
+        return f"There is no request {request_id}."
+    if user != request.requester and not deps.directory.is_approver(user):
+        return ":no_entry: Only the person who asked or an approver can retry this request."
+    if not requests.reopen(request_id, user):
+        return f":information_source: Request `{request_id}` is {request.status.replace('_', ' ')}; nothing to retry."
+    deps.nudge()
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from brandbot.slack.flows import SlackDeps
+from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import ack_now, ignore_other_messages
 from brandbot.slack.listeners.events.app_home_opened import publish_home
 from brandbot.slack.listeners.events.app_mention import draft_from_mention
@@ -12,7 +12,7 @@ from brandbot.slack.listeners.events.direct_message import handle_direct_message
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    app.event("app_mention")(ack=ack_now, lazy=[deps.later(draft_from_mention(deps))])
-    app.event("message", matchers=[is_direct_message])(ack=ack_now, lazy=[deps.later(handle_direct_message(deps))])
+    app.event("app_mention")(draft_from_mention(deps))
+    app.event("message", matchers=[is_direct_message])(handle_direct_message(deps))
     app.event("message")(ignore_other_messages)
-    app.event("app_home_opened")(ack=ack_now, lazy=[deps.later(publish_home(deps))])
+    app.event("app_home_opened")(ack=ack_now, lazy=[publish_home(deps)])

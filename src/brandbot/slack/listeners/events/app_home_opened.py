@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import logging
-
 from slack_sdk import WebClient
 
-from brandbot.slack import delivery
 from brandbot.slack.blocks.home import home_view
-from brandbot.slack.flows import SlackDeps
+from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload
+from brandbot.slack.notices import permalink
 from brandbot.workflow.status import draft_status
 
 
 def publish_home(deps: SlackDeps) -> Handler:
-    def publish_home(event: Payload, client: WebClient, logger: logging.Logger) -> None:
+    def publish_home(event: Payload, client: WebClient) -> None:
         if event.get("tab", "home") != "home":
             return
         user = event["user"]
@@ -30,7 +28,7 @@ def publish_home(deps: SlackDeps) -> Handler:
                 request = requests.get_request(draft.request_id)
                 if request is None or request.requester == user:
                     continue
-                link = delivery.permalink(client, draft.card["channel"], draft.card["ts"]) if draft.card else None
+                link = permalink(client, draft.card["channel"], draft.card["ts"]) if draft.card else None
                 queue.append((draft_status(requests, request, draft), link))
         client.views_publish(user_id=user, view=home_view(mine, queue))
 

@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 import re
 
-from slack_sdk import WebClient
-
-from brandbot.slack import flows
-from brandbot.slack.flows import SlackDeps
-from brandbot.slack.listeners.common import Handler, Payload, first_time, told_on_failure
+from brandbot.slack import requests
+from brandbot.slack.deps import SlackDeps
+from brandbot.slack.listeners.common import Handler, Payload, event_keys
 
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(\|[^>]*)?>")
 
 
-log = logging.getLogger(__name__)
-
-
 def draft_from_mention(deps: SlackDeps) -> Handler:
-    def draft_from_mention(body: Payload, event: Payload, client: WebClient, logger: logging.Logger) -> None:
+    def draft_from_mention(body: Payload, event: Payload) -> None:
         channel, ts = event["channel"], event["ts"]
-        if not first_time(deps, body.get("event_id"), f"message:{channel}:{ts}"):
-            return
+        text = MENTION.sub("", event.get("text", ""))
         thread_ts = event.get("thread_ts") or ts
-        with told_on_failure(client, logger, channel, thread_ts, event_id=body.get("event_id")):
-            log.info("mention from %s in %s", event["user"], channel)
-            flows.draft_request(
-                deps, client, event["user"], MENTION.sub("", event.get("text", "")), channel, thread_ts, "mention"
-            )
+        requests.submit(deps, event["user"], text, channel, thread_ts, "mention", event_keys(body, event))
 
     return draft_from_mention

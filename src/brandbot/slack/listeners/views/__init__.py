@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from brandbot.slack.blocks import modals
-from brandbot.slack.flows import SlackDeps
-from brandbot.slack.listeners.views.decision_modals import decide_from_modal, validate_modal
+from brandbot.slack.deps import SlackDeps
+from brandbot.slack.listeners.views.decision_modals import decide_from_modal
 
 
 def register(app: App, deps: SlackDeps) -> None:
     for callback_id in (modals.CHANGES_MODAL, modals.REJECT_MODAL, modals.EDIT_MODAL):
-        app.view(callback_id)(ack=validate_modal, lazy=[deps.later(decide_from_modal(deps))])
+        app.view(callback_id)(decide_from_modal(deps))

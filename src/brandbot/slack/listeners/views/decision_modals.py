@@ -1,49 +1,36 @@
-"""An empty field is answered inside the modal; a valid submission closes it and decides."""
+"""A submission is decided before the ack: an empty field or a refusal (someone else decided
+meanwhile) is answered inside the modal, which stays open with the text typed; a decision closes it."""
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt import Ack
-from slack_sdk import WebClient
 
-from brandbot.slack import flows
+from brandbot.slack import decisions
 from brandbot.slack.blocks import modals
-from brandbot.slack.flows import SlackDeps
-from brandbot.slack.listeners.common import Handler, Payload, told_on_failure
+from brandbot.slack.deps import SlackDeps
+from brandbot.slack.listeners.common import Handler, Payload
 
 ACTIONS = {modals.CHANGES_MODAL: "changes", modals.REJECT_MODAL: "reject", modals.EDIT_MODAL: "edit"}
-REQUIRED = {
+FIELDS = {
     modals.CHANGES_MODAL: ("feedback", "Say what should change."),
     modals.REJECT_MODAL: ("reason", "Give a reason."),
+    modals.EDIT_MODAL: ("part_0", "The edited draft can't be empty."),
 }
 
 
-def validate_modal(ack: Ack, view: Payload) -> None:
-    values = view["state"]["values"]
-    callback_id = view["callback_id"]
-    if callback_id in REQUIRED:
-        block_id, message = REQUIRED[callback_id]
-        if not modals.submitted(values, block_id):
-            ack(response_action="errors", errors={block_id: message})
-            return
-    elif not modals.edited_text(values):
-        ack(response_action="errors", errors={"part_0": "The edited draft can't be empty."})
-        return
-    ack()
-
-
 def decide_from_modal(deps: SlackDeps) -> Handler:
-    def decide_from_modal(body: Payload, view: Payload, client: WebClient, logger: logging.Logger) -> None:
+    def decide_from_modal(ack: Ack, body: Payload, view: Payload) -> None:
         user, draft_id, callback_id = body["user"]["id"], view["private_metadata"], view["callback_id"]
         values = view["state"]["values"]
-        text = (
-            modals.edited_text(values)
-            if callback_id == modals.EDIT_MODAL
-            else modals.submitted(values, REQUIRED[callback_id][0])
-        )
-        channel = deps.services.settings.approval_channel
-        with told_on_failure(client, logger, channel, user=user):
-            flows.make_decision(deps, client, user, draft_id, ACTIONS[callback_id], text, channel)
+        block_id, empty = FIELDS[callback_id]
+        text = modals.edited_text(values) if callback_id == modals.EDIT_MODAL else modals.submitted(values, block_id)
+        if not text:
+            ack(response_action="errors", errors={block_id: empty})
+            return
+        refusal = decisions.decide(deps, user, draft_id, ACTIONS[callback_id], text)
+        if refusal:
+            ack(response_action="errors", errors={block_id: refusal.removeprefix(":no_entry: ")})
+            return
+        ack()
 
     return decide_from_modal

@@ -1,0 +1,25 @@
+"""What every Slack listener and worker shares."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from slack_sdk import WebClient
+
+from brandbot.services import Services
+from brandbot.slack.directory import Directory
+
+
+@dataclass(frozen=True)
+class SlackDeps:
+    services: Services
+    directory: Directory
+    client: WebClient
+    wake: threading.Condition = field(default_factory=threading.Condition)
+    """What this replica's idle workers wait on between looks at the queues."""
+
+    def nudge(self) -> None:
+        """After a listener queued work: this replica's idle workers look at once."""
+        with self.wake:
+            self.wake.notify_all()

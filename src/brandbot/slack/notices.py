@@ -1,0 +1,149 @@
+"""Delivers the outbox: each notice about a draft or a request becomes Slack messages.
+
+A delivery may be cut short (a replica killed, Slack down) and run again; every message it
+posts is recorded on its row as soon as Slack answers, and a re-delivery edits that message
+instead of posting a second one.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from brandbot.services import Services
+from brandbot.slack.blocks import approval, messages
+from brandbot.store.models import Draft, OutboxMessage, Request
+from brandbot.store.outbox import Notice, record_message
+from brandbot.store.status import DraftStatus, RequestStatus
+from brandbot.workers import Handler
+from brandbot.workflow.status import draft_status
+
+log = logging.getLogger(__name__)
+
+
+class Courier:
+    """Renders one outbox row; `handlers` is what the outbox workers run."""
+
+    def __init__(self, services: Services, client: WebClient) -> None:
+        self.services = services
+        self.client = client
+
+    def handlers(self) -> dict[str, Handler[OutboxMessage]]:
+        return {
+            Notice.draft_ready: Handler(self._draft_ready),
+            Notice.decided: Handler(self._decided),
+            Notice.failed: Handler(self._failed),
+            Notice.say: Handler(self._say),
+        }
+
+    def _draft_ready(self, row: OutboxMessage) -> None:
+        """The card in the approval channel; the previous revision's card says it was superseded;
+        the requester learns where the draft waits."""
+        requests = self.services.requests
+        draft, request = self._draft_and_request(row.payload["draft_id"])
+        channel = self.services.settings.approval_channel
+        if not channel:
+            raise RuntimeError("BRANDBOT_APPROVAL_CHANNEL is not set: there is nowhere to send drafts for approval")
+        card = approval.approval_card(draft_status(requests, request, draft))
+        posted = self._post(row, "card", channel, None, **card)
+        requests.set_card(draft.id, posted)
+        previous = [d for d in requests.drafts_for(request.id) if d.revision == draft.revision - 1]
+        if previous and previous[0].card:
+            self._close_card(previous[0], request)
+        link = permalink(self.client, posted["channel"], posted["ts"])
+        text = messages.sent_for_approval(link, draft.id)
+        status_ts = (request.reply_to or {}).get("status_ts")
+        if draft.revision == 1 and status_ts and "requester" not in row.messages:
+            self._update_status(row, request, status_ts, text=text)
+        else:
+            self._tell(row, "requester", request, text=text)
+
+    def _decided(self, row: OutboxMessage) -> None:
+        """The card loses its buttons and shows who decided what; the requester hears the outcome."""
+        requests = self.services.requests
+        draft, request = self._draft_and_request(row.payload["draft_id"])
+        self._close_card(draft, request)
+        view = draft_status(requests, request, draft)
+        outcome = approval.outcome_line(view)
+        if draft.status == DraftStatus.approved:
+            decision = requests.decision_for(draft.id)
+            final = (decision.final_text if decision else None) or draft.text
+            self._tell(row, "requester", request, text=messages.approved(outcome))
+            for number, part in enumerate(messages.final_text(final)):
+                self._tell(row, f"final_{number}", request, text=part)
+        elif draft.status == DraftStatus.changes_requested:
+            self._tell(row, "requester", request, text=messages.revision_started(outcome))
+        else:
+            self._tell(row, "requester", request, text=messages.closed(outcome))
+
+    def _failed(self, row: OutboxMessage) -> None:
+        request = self.services.requests.get_request(str(row.request_id))
+        if request is None or request.status != RequestStatus.failed:
+            return
+        self._tell(row, "requester", request, **messages.failed(row.payload["error"], request.id))
+
+    def _say(self, row: OutboxMessage) -> None:
+        payload = dict(row.payload)
+        channel, thread_ts = payload.pop("channel"), payload.pop("thread_ts", None)
+        self._post(row, "message", channel, thread_ts, **payload)
+
+    def _close_card(self, draft: Draft, request: Request) -> None:
+        """Idempotent by nature: the card is edited to the same decided state every time."""
+        if not draft.card or draft.status == DraftStatus.pending:
+            return
+        requests = self.services.requests
+        latest = requests.latest_draft(request.id)
+        newer = (
+            None if latest is None or latest.id == draft.id else {"revision": latest.revision, "draft_id": latest.id}
+        )
+        view = draft_status(requests, request, draft)
+        self.client.chat_update(
+            channel=draft.card["channel"], ts=draft.card["ts"], **approval.decided_card(view, newer)
+        )
+
+    def _tell(self, row: OutboxMessage, role: str, request: Request, **message: Any) -> None:
+        if request.reply_to:
+            self._post(row, role, request.reply_to["channel"], request.reply_to.get("thread_ts"), **message)
+
+    def _update_status(self, row: OutboxMessage, request: Request, status_ts: str, **message: Any) -> None:
+        """Turns the requester's progress message into the news; posts anew if it was deleted."""
+        channel = (request.reply_to or {})["channel"]
+        try:
+            self.client.chat_update(channel=channel, ts=status_ts, **message)
+        except SlackApiError as error:
+            log.info("progress message gone (%s); posting instead", error.response.get("error"))
+            self._tell(row, "requester", request, **message)
+            return
+        record_message(self.services.db, row.id, "requester", channel, status_ts)
+
+    def _post(
+        self, row: OutboxMessage, role: str, channel: str, thread_ts: str | None, **message: Any
+    ) -> dict[str, str]:
+        """Posts once per row and role: a message this row already produced is edited instead."""
+        earlier = row.messages.get(role)
+        if earlier is not None:
+            self.client.chat_update(channel=earlier["channel"], ts=earlier["ts"], **message)
+            return dict(earlier)
+        response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
+        posted = {"channel": str(response["channel"]), "ts": str(response["ts"])}
+        record_message(self.services.db, row.id, role, posted["channel"], posted["ts"])
+        row.messages = {**row.messages, role: posted}
+        return posted
+
+    def _draft_and_request(self, draft_id: str) -> tuple[Draft, Request]:
+        draft = self.services.requests.get_draft(draft_id)
+        assert draft is not None, draft_id
+        request = self.services.requests.get_request(draft.request_id)
+        assert request is not None
+        return draft, request
+
+
+def permalink(client: WebClient, channel: str, ts: str) -> str | None:
+    try:
+        return str(client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+    except SlackApiError as error:
+        log.error("chat.getPermalink failed: %s", error.response.get("error"))
+        return None

@@ -1,0 +1,175 @@
+"""Rows that one replica at a time works on: claimed with a lease, retried with backoff,
+finished once. Work rows and the outbox are both such queues.
+
+A row is written by `put` inside the transaction of the fact that caused it, so it exists
+exactly when the fact does. A claim is one conditional UPDATE (on PostgreSQL the candidate is
+picked `FOR UPDATE SKIP LOCKED`, so replicas never wait on each other's claims); a row whose
+owner stopped renewing its lease is claimed again by whoever comes next.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from brandbot.store.db import Database
+from brandbot.store.models import OutboxMessage, QueuedRow, WorkItem, utcnow
+
+Row = TypeVar("Row", WorkItem, OutboxMessage)
+
+
+class RowState(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+    """Given up on after too many attempts; what it was for has been told it failed."""
+
+
+def put(
+    session: Session,
+    model: type[QueuedRow],
+    kind: str,
+    key: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    request_id: str | None = None,
+    run_after: datetime | None = None,
+) -> None:
+    """Adds a row unless one with `key` exists: a fact recorded twice causes its work once."""
+    values = {
+        "kind": kind,
+        "key": key,
+        "payload": payload or {},
+        "request_id": request_id,
+        "state": RowState.queued.value,
+        "attempts": 0,
+        "run_after": run_after or utcnow(),
+        "created_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+
+
+class Queue(Generic[Row]):
+    def __init__(self, db: Database, model: type[Row], owner: str, lease: timedelta) -> None:
+        self._db = db
+        self.model: type[Row] = model
+        self.owner = owner
+        self.lease = lease
+
+    def claim(self, kinds: Collection[str] | None = None, *, key: str | None = None) -> Row | None:
+        """The next due row (of `kinds`, or the one with `key`), now this process's until its lease ends."""
+        model = self.model
+        now = utcnow()
+        query = select(model.id).where(_claimable(model, now)).order_by(model.run_after, model.id).limit(1)
+        if kinds is not None:
+            query = query.where(model.kind.in_(list(kinds)))
+        if key is not None:
+            query = query.where(model.key == key)
+        with self._db.session() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            row_id = session.scalar(query)
+            if row_id is None:
+                return None
+            return session.scalar(
+                update(model)
+                .where(model.id == row_id, _claimable(model, now))
+                .values(
+                    state=RowState.running.value,
+                    owner=self.owner,
+                    lease_until=now + self.lease,
+                    attempts=model.attempts + 1,
+                )
+                .returning(model)
+            )
+
+    def renew(self) -> int:
+        """The heartbeat: every row this process runs keeps its lease."""
+        model = self.model
+        with self._db.session() as session:
+            result = session.execute(
+                update(model)
+                .where(model.owner == self.owner, model.state == RowState.running.value)
+                .values(lease_until=utcnow() + self.lease)
+                .returning(model.id)
+            )
+            return len(result.all())
+
+    def owns(self, row_id: int) -> bool:
+        """False once another replica has taken the row over (this process's lease lapsed)."""
+        model = self.model
+        with self._db.session() as session:
+            owner = session.scalar(select(model.owner).where(model.id == row_id, model.state == RowState.running.value))
+        return owner == self.owner
+
+    def finish(self, row_id: int) -> bool:
+        return self._settle(row_id, state=RowState.done.value, finished_at=utcnow(), error=None)
+
+    def retry_later(self, row_id: int, error: str, delay: timedelta) -> bool:
+        return self._settle(
+            row_id, state=RowState.queued.value, run_after=utcnow() + delay, error=error, owner=None, lease_until=None
+        )
+
+    def give_up(self, row_id: int, error: str) -> bool:
+        return self._settle(row_id, state=RowState.failed.value, finished_at=utcnow(), error=error)
+
+    def get(self, row_id: int) -> Row | None:
+        with self._db.session() as session:
+            return session.get(self.model, row_id)
+
+    def by_key(self, key: str) -> Row | None:
+        with self._db.session() as session:
+            return session.scalar(select(self.model).where(self.model.key == key))
+
+    def unfinished_key(self, request_id: str, kinds: Collection[str]) -> str | None:
+        model = self.model
+        query = (
+            select(model.key)
+            .where(
+                model.request_id == request_id,
+                model.kind.in_(list(kinds)),
+                model.state.in_([RowState.queued.value, RowState.running.value]),
+            )
+            .order_by(model.id.desc())
+            .limit(1)
+        )
+        with self._db.session() as session:
+            return session.scalar(query)
+
+    def waiting(self, kinds: Collection[str] | None = None) -> int:
+        """Rows not finished yet: queued, or running."""
+        model = self.model
+        query = select(func.count()).where(model.state.in_([RowState.queued.value, RowState.running.value]))
+        if kinds is not None:
+            query = query.where(model.kind.in_(list(kinds)))
+        with self._db.session() as session:
+            return int(session.scalar(query) or 0)
+
+    def _settle(self, row_id: int, **values: Any) -> bool:
+        """Only the owner settles a row: a replica that lost it changes nothing."""
+        model = self.model
+        with self._db.session() as session:
+            done = session.execute(
+                update(model)
+                .where(model.id == row_id, model.owner == self.owner, model.state == RowState.running.value)
+                .values(**values)
+                .returning(model.id)
+            ).first()
+        return done is not None
+
+
+def _claimable(model: type[QueuedRow], now: datetime) -> ColumnElement[bool]:
+    queued = and_(model.state == RowState.queued.value, model.run_after <= now)
+    abandoned = and_(model.state == RowState.running.value, model.lease_until < now)
+    return or_(queued, abandoned)

@@ -1,0 +1,44 @@
+"""The states of requests and drafts, and the decisions that move a draft out of pending.
+
+Changed only by the store and the workflow graph; everything else reads them.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class RequestStatus(enum.StrEnum):
+    received = "received"
+    drafting = "drafting"
+    awaiting_review = "awaiting_review"
+    approved = "approved"
+    rejected = "rejected"
+    expired = "expired"
+    failed = "failed"
+
+
+class DraftStatus(enum.StrEnum):
+    pending = "pending"
+    approved = "approved"
+    changes_requested = "changes_requested"
+    rejected = "rejected"
+    expired = "expired"
+
+
+class Action(enum.StrEnum):
+    approve = "approve"
+    edit = "edit"
+    changes = "changes"
+    reject = "reject"
+    expire = "expire"
+
+
+DECIDED_STATUS = {
+    Action.approve: DraftStatus.approved,
+    Action.edit: DraftStatus.approved,
+    Action.changes: DraftStatus.changes_requested,
+    Action.reject: DraftStatus.rejected,
+    Action.expire: DraftStatus.expired,
+}
+UNFINISHED = (RequestStatus.received, RequestStatus.drafting)
