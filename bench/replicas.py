@@ -84,7 +84,8 @@ def main() -> None:
             print(
                 f"drafts per minute, 16 in flight: vLLM directly {cold:.1f} (cold prefix cache), "
                 f"bot {bot_rate:.1f}, vLLM directly again {warm:.1f}; ratio bot / direct "
-                f"{bot_rate / warm:.2f} against the warm run, {bot_rate / cold:.2f} against the cold one  (goal >= 0.90)"
+                f"{bot_rate / warm:.2f} against the warm run, {bot_rate / cold:.2f} against the cold one"
+                "  (goal >= 0.90)"
             )
             decision_latency(standin, [url for _, url in replicas], cards)
         finally:
@@ -116,11 +117,12 @@ def straight_to_vllm(services: Services) -> float:
     llm = services.llm
 
     def one(text: str) -> None:
-        brief = classify(llm, text)
+        brand = services.settings.brand_name
+        brief = classify(llm, text, brand)
         fmt = format_for(brief.format)
         passages = [p.to_dict() for p in services.knowledge_base.search(f"{text}\n{fmt.label} for {brief.audience}")]
         messages = prompts.draft_messages(
-            brand="Tidewell", request=text, requester="bench", fmt=fmt, audience=brief.audience, passages=passages
+            brand=brand, request=text, requester="bench", fmt=fmt, audience=brief.audience, passages=passages
         )
         llm.complete(messages, max_tokens=fmt.max_tokens)
 

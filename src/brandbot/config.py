@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     """A Chroma server (`chroma run`) instead of the embedded store, e.g. http://chroma:8000."""
     chroma_collection: str = "guidelines"
     rules_path: Path | None = None
+    """Where an older version kept its rules on disk: published once into the database, then unused."""
 
     llm_base_url: str = "http://127.0.0.1:8000/v1"
     llm_model: str = LOCAL_MODEL_NAME

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +46,7 @@ def test_second_holder_waits_for_the_first(db: Database) -> None:
             order.append("first in")
             first_holds.set()
             second_started.wait(10)
+            time.sleep(0.3)  # the second is now waiting on the lock, not on its way to it
             order.append("first out")
 
     def second() -> None:
@@ -127,7 +129,7 @@ def test_two_ingests_in_two_processes_both_go_live_whole(tmp_path: Path) -> None
     second = cli.start(env, "guidelines", "add", str(small), "--output", "json")
     outputs = [process.communicate(timeout=600) for process in (first, second)]
     for process, (stdout, stderr) in zip((first, second), outputs, strict=True):
-        assert process.returncode == 0, f"{process.args}: {stderr}\n{stdout}"
+        assert process.returncode == 0, f"{process.args!r}: {stderr}\n{stdout}"
 
     settings.ensure_dirs()
     database = Database(settings.resolved_database_url)
@@ -138,8 +140,9 @@ def test_two_ingests_in_two_processes_both_go_live_whole(tmp_path: Path) -> None
         assert documents["big-rules.md"].chunk_count == BIG_SECTIONS + 1
         for doc_id, document in documents.items():
             assert len(kb.chunks_of(doc_id)) == document.chunk_count, f"{doc_id} went live with missing chunks"
-        assert kb.search("what colour is zebra teal?", 3)[0].doc_id == "colours.md"
-        assert kb.search("mascot walrus amber boots", 3)[0].doc_id == "big-rules.md"
+        # among 1200 near-identical filler chunks the dense ranking is arbitrary; BM25's is not
+        assert "colours.md" in {hit.doc_id for hit in kb.search("zebra teal", 3)}
+        assert "Walrus" in {hit.section for hit in kb.search("walrus amber boots", 3)}
 
         data = small.read_bytes()
         [again] = kb.add([SourceFile(small.name, len(data), lambda: data)], "admin")

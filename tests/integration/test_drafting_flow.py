@@ -187,7 +187,7 @@ def test_llm_stopped_mid_run_loses_nothing(data_dir: Path, local_llm: tuple[str,
         assert services.engine.graph.get_state(thread(request_id)).next == ("draft",)
 
         proxy.start()
-        retried = services.engine.retry(request_id)
+        retried = services.engine.retry(request_id, "alice")
         assert retried.request.status == "awaiting_review" and retried.draft is not None
         assert retried.draft.text.strip()
     finally:

@@ -152,7 +152,9 @@ def test_a_replica_killed_mid_draft_loses_nothing(cluster: Cluster) -> None:
         assert "picking it up again" in cluster.a.thread(ts)
         request = services.requests.get_request(request_id)
         assert request is not None and request.status == "awaiting_review"
-        assert request.worker is not None and request.worker.split(":")[1] != str(doomed.pid)
+        work = services.work.by_key(f"draft:{request_id}")
+        assert work is not None and work.state == "done" and work.attempts == 2
+        assert work.owner is not None and work.owner.split(":")[1] != str(doomed.pid)
     finally:
         services.close()
 
@@ -180,7 +182,7 @@ def test_readiness_metrics_and_json_logs(cluster: Cluster) -> None:
     ready = httpx.get(f"{cluster.a.url}/readyz", timeout=10)
     assert ready.status_code == 200 and ready.json() == {"database": True, "chroma": True, "llm": True}
     metrics = httpx.get(f"{cluster.a.url}/metrics", timeout=10).text
-    assert 'brandbot_requests_total{entry="mention",outcome="sent"}' in metrics
+    assert 'brandbot_requests_total{entry="mention",outcome="queued"}' in metrics
     assert "brandbot_llm_request_seconds_bucket" in metrics and "brandbot_drafts_total" in metrics
     lines = [json.loads(line) for line in (cluster.logs / "a.log").read_text().splitlines() if line.startswith("{")]
     assert lines and all({"ts", "level", "logger", "message"} <= line.keys() for line in lines)

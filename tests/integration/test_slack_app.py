@@ -9,7 +9,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,11 +17,13 @@ import pytest
 from brandbot.config import Settings
 from brandbot.services import Services
 from brandbot.store.audit import entries
+from brandbot.workflow import approvals
 from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
 from tests.support.bot_process import start_bot, stop
 from tests.support.servers import chroma_server, postgres
 from tests.support.slack_standin import TEAM, StandIn, deliver, event, interaction
+from tests.support.tcp_proxy import TcpProxy
 
 SECRET = "signing-secret-for-tests"
 TOKEN = "xoxb-test-token"
@@ -40,6 +41,8 @@ class Bot:
     standin: StandIn
     settings: Settings
     env: dict[str, str]
+    llm: TcpProxy | None = None
+    """Between the bot and the local vLLM, so a test can take the LLM away and bring it back."""
 
     def post(self, payload: dict[str, Any], **kwargs: Any) -> httpx.Response:
         return deliver(f"{self.url}/slack/events", SECRET, payload, **kwargs)
@@ -129,17 +132,21 @@ def storage(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
 def bot(tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str], storage: dict[str, str]) -> Iterator[Bot]:
     standin = StandIn(TOKEN, group_members={APPROVER_GROUP: [DAVE]})
     standin.start()
+    proxy = TcpProxy(int(local_llm[0].rsplit(":", 1)[1].split("/")[0]))
+    proxy.start()
     data_dir = tmp_path_factory.mktemp("slack") / "data"
-    settings = make_settings(data_dir, llm_base_url=local_llm[0], llm_model=local_llm[1], **storage)
+    llm_url = f"http://127.0.0.1:{proxy.port}/v1"
+    settings = make_settings(data_dir, llm_base_url=llm_url, llm_model=local_llm[1], **storage)
     env = settings_env(settings)
     cli.run(env, "guidelines", "add", str(GUIDELINES))
     cli.run(env, "rules", "add", str(GUIDELINES / "rules"))
     env |= slack_env(standin)
     log = data_dir / "serve.log"
     process, url = start_bot(env, log)
-    yield Bot(url, standin, settings, env)
+    yield Bot(url, standin, settings, env, proxy)
     stop(process)
     standin.stop()
+    proxy.stop()
     assert TOKEN not in log.read_text(), "the bot token never reaches the log"
     assert SECRET not in log.read_text()
 
@@ -383,21 +390,43 @@ def test_app_home_shows_own_requests_and_the_approver_queue(bot: Bot) -> None:
     assert "Awaiting your review" in by_user[BOB] and "(home)" in by_user[BOB]
 
 
-def test_unreachable_llm_is_told_in_the_thread_with_a_retry_button(bot: Bot, tmp_path: Path) -> None:
-    env = {**bot.env, "BRANDBOT_LLM_BASE_URL": "http://127.0.0.1:9/v1"}
-    process, url = start_bot(env, tmp_path / "down.log")
+def test_unreachable_llm_is_told_in_the_thread_with_a_retry_button(bot: Bot) -> None:
+    assert bot.llm is not None
+    bot.llm.stop()
     try:
-        other = Bot(url, bot.standin, bot.settings, env)
-        ts, _ = other.mention(ALICE, f"{REQUEST} (outage)")
+        ts, _ = bot.mention(ALICE, f"{REQUEST} (outage)")
         failure = bot.standin.wait_for(
             lambda: next((m for m in bot.standin.posts_to(GENERAL, ts) if "not reachable" in m.get("text", "")), None)
         )
         retry = failure["blocks"][1]["elements"][0]
         assert retry["action_id"] == "request_retry"
     finally:
-        stop(process)
-    bot.click(ALICE, "request_retry", retry["value"])
+        bot.llm.start()
+    bot.click(MALLORY, "request_retry", retry["value"])
+    bot.standin.wait_for(
+        lambda: any(
+            c.args["user"] == MALLORY and "Only the person who asked" in c.args["text"]
+            for c in bot.standin.of("chat.postEphemeral")
+        ),
+        what="a bystander's retry refused",
+    )
+    clicks = [threading.Thread(target=bot.click, args=(user, "request_retry", retry["value"])) for user in (ALICE, BOB)]
+    for click in clicks:
+        click.start()
+    for click in clicks:
+        click.join()
     bot.card("(outage)")
+    time.sleep(2)
+    services = bot.services()
+    actions = [e.action for e in entries(services.db, request_id=retry["value"])]
+    services.close()
+    assert actions.count("request.retried") == 1 and actions.count("draft.created") == 1, actions
+    cards = [
+        c
+        for c in bot.standin.of("chat.postMessage")
+        if c.args["channel"] == APPROVALS and "(outage)" in json.dumps(c.args)
+    ]
+    assert len(cards) == 1
 
 
 def test_admin_uploads_rules_and_a_bad_rule_changes_nothing(bot: Bot) -> None:
@@ -422,3 +451,49 @@ def test_admin_uploads_rules_and_a_bad_rule_changes_nothing(bot: Bot) -> None:
     )
     assert "installed" in installed
     services.close()
+
+
+def test_a_decision_made_in_the_cli_reaches_the_card_and_the_thread(bot: Bot) -> None:
+    ts, _ = bot.mention(ALICE, f"{REQUEST} (cli decides)")
+    card_ts, draft_id = bot.card("(cli decides)")
+    cli.run(bot.env, "review", "approve", draft_id, "--as", BOB, "--yes")
+    bot.standin.wait_for(lambda: f"Approved by <@{BOB}>" in bot.card_text(card_ts), what="card closed")
+    assert '"type": "actions"' not in bot.card_text(card_ts).split("Approved by")[-1]
+    bot.standin.wait_for(lambda: "ready to copy" in bot.thread(ts), what="requester told")
+
+
+def test_a_decision_whose_process_died_before_resuming_is_resumed_and_told(bot: Bot) -> None:
+    """`decide` claims and queues the resume; nothing here runs it, as when the deciding
+    process is killed right after its transaction: the bot's workers finish the job."""
+    ts, _ = bot.mention(ALICE, f"{REQUEST} (orphaned decision)")
+    card_ts, draft_id = bot.card("(orphaned decision)")
+    services = Services(bot.settings.model_copy(update={"approvers": [BOB, CAROL]}))
+    try:
+        approvals.decide(services.engine, draft_id, CAROL, "reject", "not this quarter")
+        bot.standin.wait_for(lambda: "Rejected by" in bot.card_text(card_ts), what="card closed")
+        bot.standin.wait_for(lambda: "not this quarter" in bot.thread(ts), what="requester told")
+        draft = services.requests.get_draft(draft_id)
+        assert draft is not None
+        bot.standin.wait_for(
+            lambda: services.requests.get_request(draft.request_id).status == "rejected",  # type: ignore[union-attr]
+            what="workflow resumed to its end",
+        )
+        assert services.engine.pending_review(draft.request_id) is None
+    finally:
+        services.close()
+    assert bot.thread(ts).count("Rejected by") == 1
+
+
+def test_a_deleted_progress_message_does_not_fail_the_request(bot: Bot) -> None:
+    ts, _ = bot.mention(ALICE, f"{REQUEST} (deleted status)")
+    status = bot.standin.wait_for(
+        lambda: next((m["_ts"] for m in bot.standin.posts_to(GENERAL, ts) if "_ts" in m), None),
+        what="progress message",
+    )
+    bot.standin.delete(status)
+    bot.card("(deleted status)")
+    bot.standin.wait_for(lambda: "waiting for an approver" in bot.thread(ts), what="news posted anew")
+    services = bot.services()
+    request = next(r for r in services.requests.list_requests(requester=ALICE) if "(deleted status)" in r.text)
+    services.close()
+    assert request.status == "awaiting_review"

@@ -41,6 +41,8 @@ class StandIn:
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[int]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+    delays: list[tuple[str, Callable[[dict[str, Any]], bool], float]] = field(default_factory=list)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -70,6 +72,17 @@ class StandIn:
 
     def fail(self, method: str, status: int, times: int = 1) -> None:
         self.failures.setdefault(method, []).extend([status] * times)
+
+    def slow(self, method: str, seconds: float, when: Callable[[dict[str, Any]], bool] = lambda args: True) -> None:
+        """The next call of `method` matching `when` is carried out, then answered `seconds` late:
+        a client killed meanwhile never hears that its message was posted."""
+        with self._lock:
+            self.delays.append((method, when, seconds))
+
+    def delete(self, ts: str) -> None:
+        """Someone deleted this message: editing it answers `message_not_found`, as Slack does."""
+        with self._lock:
+            self.deleted.add(ts)
 
     def add_file(self, file_id: str, name: str, data: bytes) -> dict[str, Any]:
         self.files[file_id] = (name, data)
@@ -134,6 +147,7 @@ class StandIn:
                 json.dumps({"ok": False, "error": "ratelimited" if status == 429 else "fatal_error"}).encode()
             )
             return
+        delay = self._delay_for(method, args)
         if method == "response_url":
             body: dict[str, Any] = {"ok": True}
         elif token != self.token:
@@ -141,12 +155,21 @@ class StandIn:
         else:
             body = self._answer(method, args)
         self._record(method, args, token)
+        time.sleep(delay)
         payload = json.dumps(body).encode()
         request.send_response(200)
         request.send_header("Content-Type", "application/json")
         request.send_header("Content-Length", str(len(payload)))
         request.end_headers()
         request.wfile.write(payload)
+
+    def _delay_for(self, method: str, args: dict[str, Any]) -> float:
+        with self._lock:
+            for index, (slow_method, when, seconds) in enumerate(self.delays):
+                if slow_method == method and when(args):
+                    del self.delays[index]
+                    return seconds
+        return 0.0
 
     def _record(self, method: str, args: dict[str, Any], token: str | None) -> None:
         with self._lock:
@@ -168,6 +191,8 @@ class StandIn:
             args["_ts"] = ts
             return {**ok, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
         if method == "chat.update":
+            if args.get("ts") in self.deleted:
+                return {"ok": False, "error": "message_not_found"}
             return {**ok, "channel": args["channel"], "ts": args["ts"]}
         if method == "chat.postEphemeral":
             return {**ok, "message_ts": f"{1_800_000_000 + next(self._ts)}.000200"}
@@ -179,7 +204,12 @@ class StandIn:
         if method == "conversations.open":
             return {**ok, "channel": {"id": f"D{args['users']}"}}
         if method == "conversations.replies":
-            return {**ok, "messages": self.posts_to(args["channel"], args.get("ts"))}
+            thread = [m for m in self.posts_to(args["channel"]) if args["ts"] in (m["_ts"], m.get("thread_ts"))]
+            return {**ok, "messages": [_as_read(m, args) for m in thread], "has_more": False}
+        if method == "conversations.history":
+            oldest = float(args.get("oldest") or 0)
+            top = [m for m in self.posts_to(args["channel"]) if not m.get("thread_ts") and float(m["_ts"]) > oldest]
+            return {**ok, "messages": [_as_read(m, args) for m in reversed(top)], "has_more": False}
         if method == "users.info":
             return {**ok, "user": {"id": args["user"], "name": args["user"].lower(), "tz": "UTC"}}
         if method == "usergroups.users.list":
@@ -206,6 +236,17 @@ class StandIn:
         request.send_header("Content-Length", str(len(data)))
         request.end_headers()
         request.wfile.write(data)
+
+
+def _as_read(message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
+    """A posted message as Slack's read methods return it; metadata only when asked for."""
+    read = {"type": "message", "ts": message["_ts"], "text": message.get("text", "")}
+    if message.get("thread_ts"):
+        read["thread_ts"] = message["thread_ts"]
+    if str(args.get("include_all_metadata")).lower() in ("true", "1") and message.get("metadata"):
+        metadata = message["metadata"]
+        read["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
+    return read
 
 
 def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:

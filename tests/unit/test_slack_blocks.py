@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from brandbot.slack.blocks import approval, home, messages, modals
 from brandbot.slack.blocks.limits import MESSAGE_BLOCKS, SECTION_TEXT, split_text
+from brandbot.store.status import Action, DraftStatus, RequestStatus
+from brandbot.store.views import Compliance, DecisionView, DraftView
 
 
-def view(**overrides: Any) -> dict[str, Any]:
-    base: dict[str, Any] = {
-        "request_id": "req_1",
-        "draft_id": "d_abc",
-        "status": "pending",
-        "request_status": "awaiting_review",
-        "revision": 2,
-        "requester": "UALICE01",
-        "request": "A LinkedIn post about <Tidewell Restore> & more",
-        "brief": {"format": "linkedin_post"},
-        "text": "Tidewell Restore brings a laptop back in one click.",
-        "sources": [{"title": "Tidewell voice", "section": "Tone", "version": "0123456789abcdef", "page": None}],
-        "checks": [{"name": "length", "passed": True, "level": "error", "message": "ok"}],
-        "expires_at": "2026-11-29T14:02:00+00:00",
-        "decision": None,
-    }
-    return {**base, **overrides}
+def view(**overrides: Any) -> DraftView:
+    base = DraftView(
+        request_id="req_1",
+        draft_id="d_abc",
+        status=DraftStatus.pending,
+        request_status=RequestStatus.awaiting_review,
+        revision=2,
+        latest_revision=2,
+        requester="UALICE01",
+        request="A LinkedIn post about <Tidewell Restore> & more",
+        brief={"format": "linkedin_post"},
+        text="Tidewell Restore brings a laptop back in one click.",
+        sources=[{"title": "Tidewell voice", "section": "Tone", "version": "0123456789abcdef", "page": None}],
+        checks=[{"name": "length", "passed": True, "level": "error", "message": "ok"}],
+        alerts=[],
+        compliance=Compliance(errors=0, warnings=0, suggestions=0),
+        fixes=[],
+        auto_revisions=0,
+        model="test-model",
+        created_at="2026-11-26T14:00:00+00:00",
+        expires_at="2026-11-29T14:02:00+00:00",
+        decision=None,
+        final_text=None,
+        error=None,
+    )
+    return dataclasses.replace(base, **overrides)
 
 
 def all_text(payload: Any) -> str:
@@ -65,8 +77,8 @@ def test_split_text_keeps_every_word() -> None:
 
 def test_decided_card_has_no_buttons_and_says_who_and_when() -> None:
     decided = view(
-        status="approved",
-        decision={"action": "approve", "actor": "UBOB0001", "at": "2026-11-26T14:02:00+00:00", "note": None},
+        status=DraftStatus.approved,
+        decision=DecisionView(Action.approve, "UBOB0001", "2026-11-26T14:02:00+00:00", None),
     )
     card = approval.decided_card(decided)
     assert not any(block["type"] == "actions" for block in card["blocks"])
@@ -76,8 +88,8 @@ def test_decided_card_has_no_buttons_and_says_who_and_when() -> None:
 
 def test_superseded_card_names_the_new_revision() -> None:
     changed = view(
-        status="changes_requested",
-        decision={"action": "changes", "actor": "UBOB0001", "at": "2026-11-26T14:02:00+00:00", "note": "shorter"},
+        status=DraftStatus.changes_requested,
+        decision=DecisionView(Action.changes, "UBOB0001", "2026-11-26T14:02:00+00:00", "shorter"),
     )
     text = all_text(approval.decided_card(changed, {"revision": 3, "draft_id": "d_new"}))
     assert "Changes requested by <@UBOB0001>" in text and "shorter" in text and "Superseded by revision 3" in text

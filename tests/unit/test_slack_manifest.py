@@ -23,6 +23,8 @@ SCOPES_FOR_METHOD = {
     "views.open": set(),
     "views.publish": set(),
     "conversations.open": {"im:write"},
+    "conversations.history": {"channels:history", "groups:history"},
+    "conversations.replies": {"channels:history", "groups:history", "im:history"},
     "usergroups.users.list": {"usergroups:read"},
     "assistant.threads.setStatus": {"assistant:write"},
 }

@@ -15,8 +15,8 @@ from brandbot.cli.output import Output, OutputOption, console, fail, print_json,
 from brandbot.cli.render import show_draft, show_next_steps
 from brandbot.store.audit import entries
 from brandbot.store.requests import RequestStore
+from brandbot.store.views import draft_view
 from brandbot.workflow.engine import RequestInvalid, RunOutcome
-from brandbot.workflow.status import draft_status
 
 app = typer.Typer(
     help="brandbot: on-brand drafts from your guidelines, signed off by a person.",
@@ -104,9 +104,9 @@ def audit(
 
 
 def _report(requests: RequestStore, run: RunOutcome, output: Output) -> None:
-    view = draft_status(requests, run.request, run.draft)
+    view = draft_view(requests, run.request, run.draft)
     if output is Output.json:
-        print_json(view)
+        print_json(view.to_dict())
     else:
         show_draft(view)
         show_next_steps(view)

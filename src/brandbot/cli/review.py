@@ -11,8 +11,9 @@ from brandbot.cli.context import services
 from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
 from brandbot.cli.render import show_draft, show_next_steps, status_text
 from brandbot.services import Services
+from brandbot.store.status import DraftStatus
+from brandbot.store.views import DraftView, draft_view
 from brandbot.workflow.approvals import ConfirmationNeeded, DecisionRefused, decide_and_resume, expire_due
-from brandbot.workflow.status import draft_status
 
 app = typer.Typer(help="Review drafts: approve, request changes, edit or reject.", no_args_is_help=True)
 
@@ -29,16 +30,16 @@ def list_drafts(
         expire_due(built.engine, resume_here=True)
         if all_:
             rows = [
-                draft_status(built.requests, request, built.requests.latest_draft(request.id))
+                draft_view(built.requests, request, built.requests.latest_draft(request.id))
                 for request in built.requests.list_requests()
             ]
         else:
             rows = [
-                draft_status(built.requests, built.requests.get_request(draft.request_id), draft)  # type: ignore[arg-type]
+                draft_view(built.requests, built.requests.get_request(draft.request_id), draft)  # type: ignore[arg-type]
                 for draft in built.requests.pending_drafts()
             ]
     if output is Output.json:
-        print_json(rows)
+        print_json([row.to_dict() for row in rows])
         return
     if not rows:
         console.print("Nothing awaits review." if not all_ else "No requests yet.")
@@ -46,13 +47,13 @@ def list_drafts(
     grid = table("Draft", "Request", "Status", "Rev", "Requester", "Asked", "Created")
     for row in rows:
         grid.add_row(
-            row["draft_id"] or "-",
-            row["request_id"],
-            status_text(row["status"]),
-            str(row["revision"] or ""),
-            row["requester"],
-            row["request"][:48],
-            row["created_at"][:16].replace("T", " "),
+            row.draft_id or "-",
+            row.request_id,
+            status_text(row.status),
+            str(row.revision or ""),
+            row.requester,
+            row.request[:48],
+            row.created_at[:16].replace("T", " "),
         )
     console.print(grid)
 
@@ -63,7 +64,7 @@ def show(draft_id: str, output: Output = OutputOption) -> None:
     with services() as built:
         view = _view(built, draft_id)
     if output is Output.json:
-        print_json(view)
+        print_json(view.to_dict())
     else:
         show_draft(view)
         show_next_steps(view)
@@ -142,9 +143,9 @@ def _decide(
                 result, run = decide_and_resume(built.engine, draft_id, actor, action, text, confirm_errors=True)
         except DecisionRefused as refusal:
             fail(str(refusal))
-        latest = draft_status(built.requests, run.request, run.draft)
+        latest = draft_view(built.requests, run.request, run.draft)
     if output is Output.json:
-        print_json({"decided": result.draft_id, "action": action, "actor": actor, **latest})
+        print_json({"decided": result.draft_id, "action": action, "actor": actor, **latest.to_dict()})
         return
     console.print(f"[bold]{action.capitalize()}[/] recorded on {result.draft_id} by {actor}.", highlight=False)
     if run.error:
@@ -152,14 +153,14 @@ def _decide(
     if run.request.status == "approved":
         console.print("[green]Approved.[/] Final text for the requester:\n")
         console.print(run.request.final_text or "", highlight=False)
-    elif latest["status"] == "pending":
+    elif latest.status == DraftStatus.pending:
         show_draft(latest)
         show_next_steps(latest)
     else:
         console.print(f"Request {run.request.id} is now {run.request.status}.")
 
 
-def _view(built: Services, some_id: str) -> dict[str, object]:
+def _view(built: Services, some_id: str) -> DraftView:
     draft = built.requests.get_draft(some_id)
     if draft is not None:
         request = built.requests.get_request(draft.request_id)
@@ -168,4 +169,4 @@ def _view(built: Services, some_id: str) -> dict[str, object]:
         draft = built.requests.latest_draft(some_id) if request else None
     if request is None:
         fail(f"no draft or request '{some_id}' (see `brandbot review list --all`)")
-    return draft_status(built.requests, request, draft)
+    return draft_view(built.requests, request, draft)

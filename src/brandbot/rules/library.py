@@ -97,15 +97,6 @@ def remove(settings: Settings, db: Database, rule_or_style: str, *, actor: str) 
     return _publish_change(settings, db, actor, delete)
 
 
-def style_for_single_file(rules: RuleSet) -> str:
-    """The style a lone rule file joins when its sender has no way to name one (a Slack upload):
-    the one installed style. ValueError unless exactly one is installed."""
-    styles = sorted({info.id.split(".")[0] for info in rules.describe()} - {"Vale"})
-    if len(styles) != 1:
-        raise ValueError("a single rule file needs exactly one installed style to join; send a zipped style folder")
-    return styles[0]
-
-
 def _publish_change(settings: Settings, db: Database, actor: str, change: Change) -> list[str]:
     """Applies `change` to a copy of the current version and publishes the result; when another
     process published first, the change is made again on top of its version, not over it."""

@@ -18,10 +18,11 @@ from brandbot.slack.blocks import approval, messages
 from brandbot.store.models import Draft, OutboxMessage, Request
 from brandbot.store.outbox import Notice, record_message
 from brandbot.store.status import DraftStatus, RequestStatus
+from brandbot.store.views import draft_view
 from brandbot.workers import Handler
-from brandbot.workflow.status import draft_status
 
 log = logging.getLogger(__name__)
+METADATA_EVENT = "brandbot_outbox"
 
 
 class Courier:
@@ -47,7 +48,7 @@ class Courier:
         channel = self.services.settings.approval_channel
         if not channel:
             raise RuntimeError("BRANDBOT_APPROVAL_CHANNEL is not set: there is nowhere to send drafts for approval")
-        card = approval.approval_card(draft_status(requests, request, draft))
+        card = approval.approval_card(draft_view(requests, request, draft))
         posted = self._post(row, "card", channel, None, **card)
         requests.set_card(draft.id, posted)
         previous = [d for d in requests.drafts_for(request.id) if d.revision == draft.revision - 1]
@@ -66,7 +67,7 @@ class Courier:
         requests = self.services.requests
         draft, request = self._draft_and_request(row.payload["draft_id"])
         self._close_card(draft, request)
-        view = draft_status(requests, request, draft)
+        view = draft_view(requests, request, draft)
         outcome = approval.outcome_line(view)
         if draft.status == DraftStatus.approved:
             decision = requests.decision_for(draft.id)
@@ -99,7 +100,7 @@ class Courier:
         newer = (
             None if latest is None or latest.id == draft.id else {"revision": latest.revision, "draft_id": latest.id}
         )
-        view = draft_status(requests, request, draft)
+        view = draft_view(requests, request, draft)
         self.client.chat_update(
             channel=draft.card["channel"], ts=draft.card["ts"], **approval.decided_card(view, newer)
         )

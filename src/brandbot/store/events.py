@@ -25,7 +25,7 @@ class EventLog:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def claim(self, key: str) -> bool:
-        """True for the first caller with this key, in any process; False for every later one."""
+    def claim(self, *keys: str) -> bool:
+        """True for the first caller with these keys, in any process; False for every later one."""
         with self._db.session() as session:
-            return claim_in(session, key)
+            return all([claim_in(session, key) for key in keys])

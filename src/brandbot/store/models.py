@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -169,12 +169,14 @@ class WorkItem(QueuedRow, Base):
     """A slow unit of work: draft a request, resume a decided draft, ingest an upload."""
 
     __tablename__ = "work"
+    __table_args__ = (Index("ix_work_due", "state", "run_after"),)
 
 
 class OutboxMessage(QueuedRow, Base):
     """A message to people about a fact (a draft is ready, a decision, a failure)."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "state", "run_after"),)
 
     messages: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """The Slack messages this row produced, by role ({"card": {"channel", "ts"}, ...}):

@@ -106,12 +106,12 @@ class Queue(Generic[Row]):
             )
             return len(result.all())
 
-    def owns(self, row_id: int) -> bool:
-        """False once another replica has taken the row over (this process's lease lapsed)."""
+    def still_held(self, row: Row) -> bool:
+        """False once another worker has taken the row over (the claimer's lease lapsed)."""
         model = self.model
         with self._db.session() as session:
-            owner = session.scalar(select(model.owner).where(model.id == row_id, model.state == RowState.running.value))
-        return owner == self.owner
+            owner = session.scalar(select(model.owner).where(model.id == row.id, model.state == RowState.running.value))
+        return owner is not None and owner == row.owner
 
     def finish(self, row_id: int) -> bool:
         return self._settle(row_id, state=RowState.done.value, finished_at=utcnow(), error=None)

@@ -175,7 +175,7 @@ class Engine:
             log.warning("request %s failed: %s", request_id, error)
 
     def _still_owned(self, row: WorkItem) -> None:
-        if not self.work.owns(row.id):
+        if not self.work.still_held(row):
             raise LostOwnership(row.key)
 
     def _open_job(self, request_id: str) -> str | None:

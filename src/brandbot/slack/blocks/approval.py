@@ -7,6 +7,8 @@ from typing import Any
 
 from brandbot.formats import format_for
 from brandbot.slack.blocks.limits import HEADER_TEXT, MESSAGE_BLOCKS, mrkdwn_escape, split_text, truncate
+from brandbot.store.status import Action, DraftStatus
+from brandbot.store.views import DraftView
 
 APPROVE = "draft_approve"
 CHANGES = "draft_changes"
@@ -27,26 +29,27 @@ def mention(user: str) -> str:
     return f"<@{user}>" if user[:1] in "UW" and user[1:].isalnum() else mrkdwn_escape(user)
 
 
-def approval_card(view: dict[str, Any]) -> dict[str, Any]:
+def approval_card(view: DraftView) -> dict[str, Any]:
     """Who asked for what, the draft, its sources and checks, and the decision buttons."""
+    assert view.draft_id is not None and view.expires_at is not None, "a card is for a draft"
     blocks = _body(view)
     blocks.append(
         {
             "type": "actions",
-            "block_id": f"decide:{view['draft_id']}",
+            "block_id": f"decide:{view.draft_id}",
             "elements": [
-                _button("Approve", APPROVE, view["draft_id"], style="primary", confirm=_over_errors(view)),
-                _button("Request changes", CHANGES, view["draft_id"]),
-                _button("Edit", EDIT, view["draft_id"]),
-                _button("Reject", REJECT, view["draft_id"], style="danger"),
+                _button("Approve", APPROVE, view.draft_id, style="primary", confirm=_over_errors(view)),
+                _button("Request changes", CHANGES, view.draft_id),
+                _button("Edit", EDIT, view.draft_id),
+                _button("Reject", REJECT, view.draft_id, style="danger"),
             ],
         }
     )
-    blocks.append(_context(f"Draft `{view['draft_id']}` · expires {slack_time(view['expires_at'])}"))
-    return {"text": f"Draft for review: {truncate(view['request'], 150)}", "blocks": _fit(blocks)}
+    blocks.append(_context(f"Draft `{view.draft_id}` · expires {slack_time(view.expires_at)}"))
+    return {"text": f"Draft for review: {truncate(view.request, 150)}", "blocks": _fit(blocks)}
 
 
-def decided_card(view: dict[str, Any], superseded_by: dict[str, Any] | None = None) -> dict[str, Any]:
+def decided_card(view: DraftView, superseded_by: dict[str, Any] | None = None) -> dict[str, Any]:
     """The card after its decision: buttons gone, who decided what and when in their place."""
     outcome = outcome_line(view)
     if superseded_by is not None:
@@ -55,51 +58,50 @@ def decided_card(view: dict[str, Any], superseded_by: dict[str, Any] | None = No
     return {"text": outcome.split("\n")[0], "blocks": _fit(blocks)}
 
 
-def outcome_line(view: dict[str, Any]) -> str:
-    decision = view.get("decision") or {}
-    status = view["status"]
-    if status == "expired" or decision.get("action") == "expire":
-        return f":hourglass: Expired {slack_time(decision['at']) if decision else ''} without a decision."
-    who = mention(decision.get("actor", "?"))
-    when = slack_time(decision["at"]) if decision.get("at") else ""
-    note = f": “{mrkdwn_escape(decision['note'])}”" if decision.get("note") else ""
-    if status == "approved":
-        edited = " with edits" if decision.get("action") == "edit" else ""
+def outcome_line(view: DraftView) -> str:
+    decision, status = view.decision, view.status
+    if status == DraftStatus.expired or (decision and decision.action == Action.expire):
+        return f":hourglass: Expired {slack_time(decision.at) if decision else ''} without a decision."
+    who = mention(decision.actor if decision else "?")
+    when = slack_time(decision.at) if decision else ""
+    note = f": “{mrkdwn_escape(decision.note)}”" if decision and decision.note else ""
+    if status == DraftStatus.approved:
+        edited = " with edits" if decision and decision.action == Action.edit else ""
         return f":white_check_mark: Approved{edited} by {who} at {when}"
-    if status == "changes_requested":
+    if status == DraftStatus.changes_requested:
         return f":repeat: Changes requested by {who} at {when}{note}"
-    if status == "rejected":
+    if status == DraftStatus.rejected:
         return f":x: Rejected by {who} at {when}{note}"
     return f"Status: {status.replace('_', ' ')}"
 
 
-def _body(view: dict[str, Any]) -> Blocks:
-    brief = view.get("brief") or {}
+def _body(view: DraftView) -> Blocks:
+    brief = view.brief or {}
     label = format_for(brief.get("format", "")).label
     blocks: Blocks = [
         {
             "type": "header",
             "text": {
                 "type": "plain_text",
-                "text": truncate(f"Draft for review · {label} · revision {view['revision']}", HEADER_TEXT),
+                "text": truncate(f"Draft for review · {label} · revision {view.revision}", HEADER_TEXT),
             },
         },
         {
             "type": "section",
             "text": {
                 "type": "mrkdwn",
-                "text": truncate(f"{mention(view['requester'])} asked: _{mrkdwn_escape(view['request'])}_", 3000),
+                "text": truncate(f"{mention(view.requester)} asked: _{mrkdwn_escape(view.request)}_", 3000),
             },
         },
         {"type": "divider"},
     ]
     blocks += [
         {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn_escape(part) or " "}}
-        for part in split_text(view["text"] or "")
+        for part in split_text(view.text or "")
     ]
     blocks.append({"type": "divider"})
-    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(_sources(view["sources"]), 3000)}})
-    blocks.append(_context(_checks(view["checks"])))
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(_sources(view.sources), 3000)}})
+    blocks.append(_context(_checks(view.checks)))
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(_rules(view), 3000)}})
     return blocks
 
@@ -118,23 +120,23 @@ def _sources(sources: list[dict[str, Any]]) -> str:
 LEVEL_ICON = {"error": ":red_circle:", "warning": ":large_orange_circle:", "suggestion": ":large_blue_circle:"}
 
 
-def _rules(view: dict[str, Any]) -> str:
+def _rules(view: DraftView) -> str:
     """The compliance summary, what was fixed automatically, then each remaining hit."""
-    counts = view.get("compliance") or {}
+    counts = view.compliance
     lines = [
-        f"*Brand rules:* {counts.get('errors', 0)} errors, {counts.get('warnings', 0)} warnings, "
-        f"{counts.get('suggestions', 0)} suggestions · {view.get('auto_revisions', 0)} automatic revision(s)"
+        f"*Brand rules:* {counts.errors} errors, {counts.warnings} warnings, "
+        f"{counts.suggestions} suggestions · {view.auto_revisions} automatic revision(s)"
     ]
-    if view.get("fixes"):
-        fixed = ", ".join(f"{mrkdwn_escape(fix['from'])} → {mrkdwn_escape(fix['to'])}" for fix in view["fixes"])
+    if view.fixes:
+        fixed = ", ".join(f"{mrkdwn_escape(fix['from'])} → {mrkdwn_escape(fix['to'])}" for fix in view.fixes)
         lines.append(f":wrench: Fixed automatically: {fixed}")
-    for alert in view.get("alerts", [])[:15]:
+    for alert in view.alerts[:15]:
         link = alert.get("link") or ""
         rule = f"<{link}|{alert['check']}>" if link.startswith("http") else f"`{alert['check']}`"
         match = f" · “{mrkdwn_escape(alert['match'])}”" if alert.get("match") else ""
         lines.append(f"{LEVEL_ICON.get(alert['level'], '•')} {mrkdwn_escape(alert['message'])}{match} · {rule}")
-    if len(view.get("alerts", [])) > 15:
-        lines.append(f"…and {len(view['alerts']) - 15} more (`brandbot review show {view['draft_id']}`)")
+    if len(view.alerts) > 15:
+        lines.append(f"…and {len(view.alerts) - 15} more (`brandbot review show {view.draft_id}`)")
     return "\n".join(lines)
 
 
@@ -161,9 +163,9 @@ def _button(
     return button
 
 
-def _over_errors(view: dict[str, Any]) -> dict[str, Any] | None:
+def _over_errors(view: DraftView) -> dict[str, Any] | None:
     """Slack's own confirmation dialog: approving over broken error-level rules is deliberate."""
-    errors = (view.get("compliance") or {}).get("errors", 0)
+    errors = view.compliance.errors
     if not errors:
         return None
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from brandbot.slack.blocks.limits import mrkdwn_escape, truncate
+from brandbot.store.views import DraftView
 
 STATUS_EMOJI = {
     "awaiting_review": ":hourglass_flowing_sand:",
@@ -17,9 +18,7 @@ STATUS_EMOJI = {
 }
 
 
-def home_view(
-    my_requests: list[dict[str, Any]], queue: list[tuple[dict[str, Any], str | None]] | None
-) -> dict[str, Any]:
+def home_view(my_requests: list[DraftView], queue: list[tuple[DraftView, str | None]] | None) -> dict[str, Any]:
     """`queue` is None for people who don't approve; each entry is (draft view, permalink)."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Your requests"}},
@@ -27,11 +26,11 @@ def home_view(
     if not my_requests:
         blocks.append(_text("Nothing yet. Mention me or send me a message with what you need drafted."))
     for view in my_requests[:15]:
-        status = view["request_status"]
+        status = view.request_status
         blocks.append(
             _text(
                 f"{STATUS_EMOJI.get(status, '•')} *{status.replace('_', ' ')}* · "
-                f"{mrkdwn_escape(truncate(view['request'], 140))} · `{view['request_id']}`"
+                f"{mrkdwn_escape(truncate(view.request, 140))} · `{view.request_id}`"
             )
         )
     if queue is not None:
@@ -42,10 +41,8 @@ def home_view(
         if not queue:
             blocks.append(_text("No drafts are waiting. :tada:"))
         for view, permalink in queue[:30]:
-            link = f"<{permalink}|open>" if permalink else f"`{view['draft_id']}`"
-            blocks.append(
-                _text(f"• {mrkdwn_escape(truncate(view['request'], 140))} · revision {view['revision']} · {link}")
-            )
+            link = f"<{permalink}|open>" if permalink else f"`{view.draft_id}`"
+            blocks.append(_text(f"• {mrkdwn_escape(truncate(view.request, 140))} · revision {view.revision} · {link}"))
     return {"type": "home", "blocks": blocks[:100]}
 
 

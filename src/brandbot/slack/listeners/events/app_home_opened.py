@@ -8,7 +8,7 @@ from brandbot.slack.blocks.home import home_view
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload
 from brandbot.slack.notices import permalink
-from brandbot.workflow.status import draft_status
+from brandbot.store.views import draft_view
 
 
 def publish_home(deps: SlackDeps) -> Handler:
@@ -18,7 +18,7 @@ def publish_home(deps: SlackDeps) -> Handler:
         user = event["user"]
         requests = deps.services.requests
         mine = [
-            draft_status(requests, request, requests.latest_draft(request.id))
+            draft_view(requests, request, requests.latest_draft(request.id))
             for request in requests.list_requests(requester=user, limit=15)
         ]
         queue = None
@@ -29,7 +29,7 @@ def publish_home(deps: SlackDeps) -> Handler:
                 if request is None or request.requester == user:
                     continue
                 link = permalink(client, draft.card["channel"], draft.card["ts"]) if draft.card else None
-                queue.append((draft_status(requests, request, draft), link))
+                queue.append((draft_view(requests, request, draft), link))
         client.views_publish(user_id=user, view=home_view(mine, queue))
 
     return publish_home

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from brandbot import logs
 from brandbot.slack import requests
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys
@@ -16,6 +17,7 @@ def draft_from_mention(deps: SlackDeps) -> Handler:
         channel, ts = event["channel"], event["ts"]
         text = MENTION.sub("", event.get("text", ""))
         thread_ts = event.get("thread_ts") or ts
-        requests.submit(deps, event["user"], text, channel, thread_ts, "mention", event_keys(body, event))
+        with logs.bind(event_id=body.get("event_id")):
+            requests.submit(deps, event["user"], text, channel, thread_ts, "mention", event_keys(body, event))
 
     return draft_from_mention

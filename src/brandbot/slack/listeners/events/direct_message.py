@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from brandbot import logs
 from brandbot.slack import requests, uploads
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys
@@ -24,9 +25,10 @@ def handle_direct_message(deps: SlackDeps) -> Handler:
     def handle_direct_message(body: Payload, event: Payload) -> None:
         channel, ts, user = event["channel"], event["ts"], event["user"]
         keys = event_keys(body, event)
-        if event.get("files"):
-            uploads.submit(deps, user, event["files"], channel, keys)
-        else:
-            requests.submit(deps, user, MENTION.sub("", event.get("text", "")), channel, ts, "dm", keys)
+        with logs.bind(event_id=body.get("event_id")):
+            if event.get("files"):
+                uploads.submit(deps, user, event["files"], channel, keys)
+            else:
+                requests.submit(deps, user, MENTION.sub("", event.get("text", "")), channel, ts, "dm", keys)
 
     return handle_direct_message

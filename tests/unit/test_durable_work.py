@@ -1,0 +1,201 @@
+"""Work rows and the outbox: written with their facts, claimed by one worker, retried, given up on,
+taken over when a lease lapses; and the request paths built on them (decide, retry, draft)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from brandbot.config import Settings
+from brandbot.guidelines.knowledge_base import SourceFile
+from brandbot.services import Services
+from brandbot.store import queue
+from brandbot.store.audit import entries
+from brandbot.store.models import OutboxMessage, WorkItem
+from brandbot.store.queue import Queue
+from brandbot.store.requests import DraftRecord, resume_key
+from brandbot.workers import MAX_ATTEMPTS, Handler, run_one
+from brandbot.workflow import approvals
+from tests.support.fake_llm import FakeLLM
+
+GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain. Say affordable, never cheap."
+SLACK_THREAD = {"channel": "CGENERAL", "thread_ts": "1.0"}
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    built = Services(settings, llm=FakeLLM(drafts=["First draft.", "Second draft."]).client(settings))
+    built.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
+    yield built
+    built.close()
+
+
+def other_worker(services: Services, name: str = "replica-b", lease_s: float = 60) -> Queue[WorkItem]:
+    return Queue(services.db, WorkItem, name, timedelta(seconds=lease_s))
+
+
+def put(services: Services, key: str, kind: str = "noop") -> None:
+    with services.db.session() as session:
+        queue.put(session, WorkItem, kind, key)
+
+
+def rows(services: Services, model: type[WorkItem] | type[OutboxMessage]) -> list[tuple[str, str]]:
+    with services.db.session() as session:
+        return [(row.kind, row.state) for row in session.scalars(select(model).order_by(model.id))]
+
+
+def test_a_row_is_claimed_by_exactly_one_of_many_workers(services: Services) -> None:
+    put(services, "only-one")
+    put(services, "only-one")
+    barrier = threading.Barrier(6)
+    claimed: list[int] = []
+
+    def claim(number: int) -> None:
+        barrier.wait()
+        if other_worker(services, f"w{number}").claim(["noop"]) is not None:
+            claimed.append(number)
+
+    threads = [threading.Thread(target=claim, args=(number,)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(claimed) == 1
+    assert rows(services, WorkItem) == [("noop", "running")]
+
+
+def test_a_lapsed_lease_is_taken_over_and_the_first_owner_changes_nothing(services: Services) -> None:
+    put(services, "slow")
+    first, second = other_worker(services, "a"), other_worker(services, "b")
+    row = first.claim()
+    assert row is not None and second.claim() is None, "a live lease keeps the row"
+    with services.db.session() as session:
+        session.execute(update(WorkItem).values(lease_until=row.created_at - timedelta(seconds=1)))
+    taken = second.claim()
+    assert taken is not None and taken.id == row.id and taken.attempts == 2
+    assert not first.still_held(row) and second.still_held(taken)
+    assert first.finish(row.id) is False
+    assert second.finish(row.id) is True
+    assert rows(services, WorkItem) == [("noop", "done")]
+
+
+def test_a_failing_row_is_retried_with_backoff_then_given_up_and_told(services: Services) -> None:
+    put(services, "doomed")
+    worker = other_worker(services)
+    given_up: list[str] = []
+
+    def explode(row: WorkItem) -> None:
+        raise RuntimeError("disk full")
+
+    handler = Handler(explode, lambda row, reason: given_up.append(reason))
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        with services.db.session() as session:
+            session.execute(update(WorkItem).values(run_after=WorkItem.created_at))
+        row = worker.claim()
+        assert row is not None and row.attempts == attempt
+        run_one(worker, row, handler)
+        stored = worker.get(row.id)
+        assert stored is not None
+        if attempt < MAX_ATTEMPTS:
+            assert stored.state == "queued" and stored.run_after > row.created_at and "disk full" in str(stored.error)
+    assert rows(services, WorkItem) == [("noop", "failed")]
+    assert given_up == ["RuntimeError: disk full"]
+
+
+def test_a_request_writes_its_draft_job_and_a_slack_request_its_card_notice(services: Services) -> None:
+    request = services.engine.submit("alice", "A tweet about Tidewell Backup", "slack", reply_to=SLACK_THREAD)
+    assert request is not None
+    assert rows(services, WorkItem) == [("draft", "queued")]
+    assert rows(services, OutboxMessage) == []
+    run = services.engine.run_now(f"draft:{request.id}", request.id)
+    assert run.draft is not None and run.request.status == "awaiting_review"
+    assert rows(services, OutboxMessage) == [("draft_ready", "queued")]
+    assert rows(services, WorkItem) == [("draft", "done")]
+
+
+def test_a_repeated_slack_event_creates_nothing(services: Services) -> None:
+    keys = ("Ev001", "message:C1:1.0")
+    assert services.engine.submit("alice", "A tweet", "slack", reply_to=SLACK_THREAD, event_keys=keys) is not None
+    assert services.engine.submit("alice", "A tweet", "slack", reply_to=SLACK_THREAD, event_keys=keys) is None
+    assert services.engine.submit("alice", "A tweet", "slack", event_keys=("Ev002", keys[1])) is None
+    assert len(services.requests.list_requests()) == 1 and len(rows(services, WorkItem)) == 1
+
+
+def test_a_decision_writes_its_resume_and_news_and_any_worker_resumes_it(services: Services) -> None:
+    request = services.engine.submit("alice", "A tweet about Tidewell Backup", "slack", reply_to=SLACK_THREAD)
+    assert request is not None
+    draft = services.engine.run_now(f"draft:{request.id}", request.id).draft
+    assert draft is not None
+    approvals.decide(services.engine, draft.id, "bob", "approve")
+    assert ("resume", "queued") in rows(services, WorkItem)
+    assert ("decided", "queued") in rows(services, OutboxMessage)
+    assert services.engine.pending_review(request.id) is not None, "the deciding process 'died' here"
+    replica = other_worker(services)
+    row = replica.claim(["resume"])
+    assert row is not None and row.key == resume_key(draft.id)
+    run_one(replica, row, services.engine.handler())
+    assert services.requests.get_request(request.id).status == "approved"  # type: ignore[union-attr]
+    assert services.engine.pending_review(request.id) is None
+
+
+def test_a_worker_that_lost_its_request_stops_before_writing(services: Services) -> None:
+    request = services.engine.submit("alice", "A tweet about Tidewell Backup")
+    assert request is not None
+    worker = services.work
+    row = worker.claim(key=f"draft:{request.id}")
+    assert row is not None
+    with services.db.session() as session:
+        session.execute(update(WorkItem).where(WorkItem.id == row.id).values(owner="replica-b"))
+    run_one(worker, row, services.engine.handler())
+    assert services.requests.latest_draft(request.id) is None
+    assert services.requests.get_request(request.id).status == "received"  # type: ignore[union-attr]
+    assert rows(services, WorkItem) == [("draft", "running")], "left to the replica that owns it"
+
+
+def test_two_retries_at_once_give_one_run(services: Services, settings: Settings) -> None:
+    fake = FakeLLM(down=True)
+    down = Services(settings, llm=fake.client(settings))
+    try:
+        run = down.engine.ask("alice", "A tweet about Tidewell Backup")
+        assert run.request.status == "failed"
+        barrier = threading.Barrier(2)
+        won: list[bool] = []
+
+        def retry() -> None:
+            barrier.wait()
+            won.append(down.requests.reopen(run.request.id, "alice"))
+
+        threads = [threading.Thread(target=retry) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(won) == [False, True]
+        assert [kind for kind, _ in rows(down, WorkItem)] == ["draft", "retry"]
+        assert down.requests.reopen(run.request.id, "alice") is False
+    finally:
+        down.close()
+
+
+def test_recording_the_same_draft_twice_at_once_gives_one_row(services: Services) -> None:
+    request = services.engine.submit("alice", "A tweet")
+    assert request is not None
+    record = DraftRecord(request.id, 1, "Text.", [], [], [], [], 0, "fake-model")
+    barrier = threading.Barrier(4)
+    ids: list[str] = []
+
+    def record_draft() -> None:
+        barrier.wait()
+        ids.append(services.requests.record_draft(record, timedelta(hours=1)).id)
+
+    threads = [threading.Thread(target=record_draft) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(ids)) == 1
+    assert [entry.action for entry in entries(services.db, request_id=request.id)].count("draft.created") == 1
