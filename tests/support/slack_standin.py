@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import sys
 import threading
 import time
 import urllib.parse
@@ -54,12 +55,15 @@ class StandIn:
                 standin._handle(self)
 
             def do_GET(self) -> None:
-                standin._download(self)
+                if self.path.startswith("/api/"):
+                    standin._handle(self)
+                else:
+                    standin._download(self)
 
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -122,10 +126,11 @@ class StandIn:
         return list(texts.values())
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
-        method = "response_url" if request.path.startswith("/response/") else request.path.removeprefix("/api/")
+        path, _, query = request.path.partition("?")
+        method = "response_url" if path.startswith("/response/") else path.removeprefix("/api/")
         length = int(request.headers.get("Content-Length") or 0)
-        raw = request.rfile.read(length).decode()
-        if "json" in (request.headers.get("Content-Type") or ""):
+        raw = request.rfile.read(length).decode() if request.command == "POST" else query
+        if request.command == "POST" and "json" in (request.headers.get("Content-Type") or ""):
             args = json.loads(raw or "{}")
         else:
             args = {key: values[0] for key, values in urllib.parse.parse_qs(raw).items()}
@@ -236,6 +241,14 @@ class StandIn:
         request.send_header("Content-Length", str(len(data)))
         request.end_headers()
         request.wfile.write(data)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client killed mid-request (the fault tests do it on purpose) is not an error here."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _as_read(message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:

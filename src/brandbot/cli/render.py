@@ -6,18 +6,18 @@ from rich.panel import Panel
 from rich.text import Text
 
 from brandbot.cli.output import console, table
-from brandbot.store.status import DraftStatus
+from brandbot.store.status import DraftStatus, RequestStatus
 from brandbot.store.views import DraftView
 
-STATUS_STYLE = {
-    "pending": "yellow",
-    "awaiting_review": "yellow",
-    "approved": "green",
-    "changes_requested": "cyan",
-    "rejected": "red",
-    "expired": "dim",
-    "failed": "red",
-    "drafting": "blue",
+STATUS_STYLE: dict[str, str] = {
+    DraftStatus.pending: "yellow",
+    RequestStatus.awaiting_review: "yellow",
+    DraftStatus.approved: "green",
+    DraftStatus.changes_requested: "cyan",
+    DraftStatus.rejected: "red",
+    DraftStatus.expired: "dim",
+    RequestStatus.failed: "red",
+    RequestStatus.drafting: "blue",
 }
 
 

@@ -11,7 +11,7 @@ from brandbot.cli.context import services
 from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
 from brandbot.cli.render import show_draft, show_next_steps, status_text
 from brandbot.services import Services
-from brandbot.store.status import DraftStatus
+from brandbot.store.status import DraftStatus, RequestStatus
 from brandbot.store.views import DraftView, draft_view
 from brandbot.workflow.approvals import ConfirmationNeeded, DecisionRefused, decide_and_resume, expire_due
 
@@ -150,7 +150,7 @@ def _decide(
     console.print(f"[bold]{action.capitalize()}[/] recorded on {result.draft_id} by {actor}.", highlight=False)
     if run.error:
         fail(f"{run.error} The decision is saved; run `brandbot retry {run.request.id}` once the LLM is back.")
-    if run.request.status == "approved":
+    if run.request.status == RequestStatus.approved:
         console.print("[green]Approved.[/] Final text for the requester:\n")
         console.print(run.request.final_text or "", highlight=False)
     elif latest.status == DraftStatus.pending:

@@ -123,16 +123,51 @@ class Courier:
     def _post(
         self, row: OutboxMessage, role: str, channel: str, thread_ts: str | None, **message: Any
     ) -> dict[str, str]:
-        """Posts once per row and role: a message this row already produced is edited instead."""
+        """Posts once per row and role: a message this row already produced is edited instead.
+        Each post carries the row's key in its metadata, so a delivery cut short between Slack's
+        answer and the record of it finds its message in the channel instead of posting twice."""
+        marker = {"outbox": row.key, "role": role}
         earlier = row.messages.get(role)
+        if earlier is None and row.attempts > 1:
+            earlier = self._find_posted(row, marker, channel, thread_ts)
         if earlier is not None:
             self.client.chat_update(channel=earlier["channel"], ts=earlier["ts"], **message)
             return dict(earlier)
-        response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
+        response = self.client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            metadata={"event_type": METADATA_EVENT, "event_payload": marker},
+            **message,
+        )
         posted = {"channel": str(response["channel"]), "ts": str(response["ts"])}
-        record_message(self.services.db, row.id, role, posted["channel"], posted["ts"])
-        row.messages = {**row.messages, role: posted}
+        self._remember(row, role, posted)
         return posted
+
+    def _find_posted(
+        self, row: OutboxMessage, marker: dict[str, str], channel: str, thread_ts: str | None
+    ) -> dict[str, str] | None:
+        try:
+            if thread_ts:
+                response = self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+                )
+            else:
+                response = self.client.conversations_history(
+                    channel=channel, oldest=str(row.created_at.timestamp()), include_all_metadata=True, limit=200
+                )
+        except SlackApiError as error:
+            log.warning("could not look for an earlier delivery: %s", error.response.get("error"))
+            return None
+        for message in response.get("messages") or []:
+            if (message.get("metadata") or {}).get("event_payload") == marker:
+                found = {"channel": channel, "ts": str(message["ts"])}
+                self._remember(row, marker["role"], found)
+                return found
+        return None
+
+    def _remember(self, row: OutboxMessage, role: str, message: dict[str, str]) -> None:
+        record_message(self.services.db, row.id, role, message["channel"], message["ts"])
+        row.messages = {**row.messages, role: message}
 
     def _draft_and_request(self, draft_id: str) -> tuple[Draft, Request]:
         draft = self.services.requests.get_draft(draft_id)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from brandbot.slack.blocks.limits import mrkdwn_escape, truncate
+from brandbot.store.status import RequestStatus
 from brandbot.store.views import DraftView
 
-STATUS_EMOJI = {
-    "awaiting_review": ":hourglass_flowing_sand:",
-    "approved": ":white_check_mark:",
-    "rejected": ":x:",
-    "expired": ":hourglass:",
-    "failed": ":warning:",
-    "drafting": ":pencil2:",
-    "received": ":inbox_tray:",
+STATUS_EMOJI: dict[str, str] = {
+    RequestStatus.awaiting_review: ":hourglass_flowing_sand:",
+    RequestStatus.approved: ":white_check_mark:",
+    RequestStatus.rejected: ":x:",
+    RequestStatus.expired: ":hourglass:",
+    RequestStatus.failed: ":warning:",
+    RequestStatus.drafting: ":pencil2:",
+    RequestStatus.received: ":inbox_tray:",
 }
 
 

@@ -1,0 +1,90 @@
+"""Outbox rows as Slack messages, against the Slack stand-in over HTTP: posted once, edited on
+re-delivery, found by their metadata when the first delivery never heard Slack's answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import update
+
+from brandbot.config import Settings
+from brandbot.guidelines.knowledge_base import SourceFile
+from brandbot.services import Services
+from brandbot.slack.notices import Courier
+from brandbot.store.models import OutboxMessage
+from brandbot.workers import run_one
+from brandbot.workflow import approvals
+from tests.support.fake_llm import FakeLLM
+from tests.support.slack_standin import StandIn
+
+GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain."
+THREAD = {"channel": "CGENERAL", "thread_ts": "1700000000.000100"}
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    server = StandIn("xoxb-test")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[Services]:
+    built = Services(
+        settings.model_copy(update={"approval_channel": "CAPPROVALS"}),
+        llm=FakeLLM(drafts=["Tidewell Restore is here."]).client(settings),
+    )
+    built.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
+    yield built
+    built.close()
+
+
+def deliver_all(services: Services, courier: Courier) -> None:
+    handlers = courier.handlers()
+    while (row := services.outbox.claim()) is not None:
+        run_one(services.outbox, row, handlers[row.kind])
+
+
+def test_a_draft_and_its_decision_reach_the_card_and_the_thread_once(services: Services, standin: StandIn) -> None:
+    courier = Courier(services, WebClient(token="xoxb-test", base_url=standin.api_url))
+    request = services.engine.submit("alice", "A post about Tidewell Restore", "slack", reply_to=THREAD)
+    assert request is not None
+    draft = services.engine.run_now(f"draft:{request.id}", request.id).draft
+    assert draft is not None
+    deliver_all(services, courier)
+    cards = [c for c in standin.of("chat.postMessage") if c.args["channel"] == "CAPPROVALS"]
+    assert len(cards) == 1 and any(b["type"] == "actions" for b in cards[0].args["blocks"])
+    assert "waiting for an approver" in str(standin.posts_to("CGENERAL", THREAD["thread_ts"]))
+
+    approvals.decide(services.engine, draft.id, "bob", "approve")
+    deliver_all(services, courier)
+    card = standin.posts_to("CAPPROVALS")[0]
+    assert "Approved by" in str(card["blocks"]) and not any(b["type"] == "actions" for b in card["blocks"])
+    thread = [m["text"] for m in standin.posts_to("CGENERAL", THREAD["thread_ts"])]
+    assert sum("ready to copy" in text for text in thread) == 1 and draft.text in thread
+
+
+def test_a_delivery_that_never_heard_back_edits_its_message_instead_of_posting_again(
+    services: Services, standin: StandIn
+) -> None:
+    courier = Courier(services, WebClient(token="xoxb-test", base_url=standin.api_url))
+    request = services.engine.submit("alice", "A post about Tidewell Restore", "slack", reply_to=THREAD)
+    assert request is not None
+    services.engine.run_now(f"draft:{request.id}", request.id)
+    row = services.outbox.claim()
+    assert row is not None and row.kind == "draft_ready"
+    run_one(services.outbox, row, courier.handlers()[row.kind])
+    posted = len(standin.of("chat.postMessage"))
+    with services.db.session() as session:
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == row.id).values(state="queued", messages={}, attempts=1)
+        )
+    again = services.outbox.claim()
+    assert again is not None and again.id == row.id and again.attempts == 2 and again.messages == {}
+    run_one(services.outbox, again, courier.handlers()[again.kind])
+    assert len(standin.of("chat.postMessage")) == posted, "found by its metadata, edited in place"
+    stored = services.outbox.get(row.id)
+    assert stored is not None and stored.state == "done" and set(stored.messages) == {"card", "requester"}
