@@ -11,6 +11,8 @@ import pytest
 
 from brandbot.config import Settings
 from brandbot.local_llm.server import LocalLLM
+from brandbot.store.db import Database
+from tests.support.servers import postgres
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -82,3 +84,17 @@ def local_llm() -> Iterator[tuple[str, str]]:
 def llm_settings(tmp_path: Path, local_llm: tuple[str, str]) -> Settings:
     base_url, model = local_llm
     return make_settings(tmp_path / "data", llm_base_url=base_url, llm_model=model)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty app database, SQLite then a throwaway PostgreSQL cluster."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'app.db'}")
+        yield database
+        database.dispose()
+    else:
+        with postgres() as url:
+            database = Database(url)
+            yield database
+            database.dispose()

@@ -7,7 +7,6 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,23 +16,14 @@ from brandbot.store.db import Database
 from brandbot.store.locks import LockTimeout, exclusive
 from tests.conftest import make_settings, settings_env
 from tests.integration import cli
-from tests.support.servers import postgres
 
 BIG_SECTIONS = 1200
 """Five embedding batches: the second ingest starts, and sweeps, while the first is still storing."""
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'app.db'}")
-        yield database
-        database.dispose()
-    else:
-        with postgres() as url:
-            database = Database(url)
-            yield database
-            database.dispose()
+@pytest.fixture
+def db(empty_database: Database) -> Database:
+    return empty_database
 
 
 def test_second_holder_waits_for_the_first(db: Database) -> None:

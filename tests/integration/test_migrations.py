@@ -3,32 +3,14 @@ agreeing with the models."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from brandbot.store.db import Database
 from brandbot.store.models import Base
-from tests.support.servers import postgres
 
 HEAD = "0006"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'app.db'}")
-        yield database
-        database.dispose()
-    else:
-        with postgres() as url:
-            database = Database(url)
-            yield database
-            database.dispose()
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database: Database) -> None:

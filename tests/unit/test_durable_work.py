@@ -4,15 +4,20 @@ taken over when a lease lapses; and the request paths built on them (decide, ret
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import select, update
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
+from brandbot.slack.background import Background
+from brandbot.slack.deps import SlackDeps
+from brandbot.slack.directory import Directory
 from brandbot.store import queue
 from brandbot.store.audit import entries
 from brandbot.store.models import OutboxMessage, WorkItem
@@ -199,3 +204,30 @@ def test_recording_the_same_draft_twice_at_once_gives_one_row(services: Services
         thread.join()
     assert len(set(ids)) == 1
     assert [entry.action for entry in entries(services.db, request_id=request.id)].count("draft.created") == 1
+
+
+def test_the_heartbeat_keeps_leases_while_a_sweep_hangs(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = settings.model_copy(update={"worker_heartbeat_s": 0.05, "sweep_every_s": 0.05, "worker_stale_s": 60})
+    built = Services(fast, llm=FakeLLM().client(fast))
+    hanging, release = threading.Event(), threading.Event()
+
+    def hang(self: Background) -> None:
+        hanging.set()
+        release.wait(10)
+
+    monkeypatch.setattr(Background, "sweep", hang)
+    put(built, "long-job")
+    row = built.work.claim(["noop"])
+    assert row is not None and row.lease_until is not None
+    client = WebClient(token="xoxb-unused", base_url="http://127.0.0.1:9/")
+    background = Background(SlackDeps(built, Directory(fast, client), client))
+    background.start()
+    try:
+        assert hanging.wait(5), "the sweep started and hangs"
+        time.sleep(0.5)
+        renewed = built.work.get(row.id)
+        assert renewed is not None and renewed.lease_until is not None and renewed.lease_until > row.lease_until
+    finally:
+        release.set()
+        background.stop()
+        built.close()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from sqlalchemy import CursorResult
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -17,8 +14,13 @@ def claim_in(session: Session, key: str) -> bool:
     """True for the first transaction with this key, in any process; the claim commits with
     whatever else the transaction writes (the request a Slack event causes), or not at all."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = session.execute(insert(ProcessedEvent).values(key=key).on_conflict_do_nothing(index_elements=["key"]))
-    return bool(cast(CursorResult[Any], result).rowcount)
+    claimed = session.execute(
+        insert(ProcessedEvent)
+        .values(key=key)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(ProcessedEvent.key)
+    ).first()
+    return claimed is not None
 
 
 class EventLog:

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -146,15 +146,6 @@ class Queue(Generic[Row]):
         )
         with self._db.session() as session:
             return session.scalar(query)
-
-    def waiting(self, kinds: Collection[str] | None = None) -> int:
-        """Rows not finished yet: queued, or running."""
-        model = self.model
-        query = select(func.count()).where(model.state.in_([RowState.queued.value, RowState.running.value]))
-        if kinds is not None:
-            query = query.where(model.kind.in_(list(kinds)))
-        with self._db.session() as session:
-            return int(session.scalar(query) or 0)
 
     def _settle(self, row_id: int, **values: Any) -> bool:
         """Only the owner settles a row: a replica that lost it changes nothing."""

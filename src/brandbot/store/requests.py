@@ -9,9 +9,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -170,15 +170,17 @@ class RequestStore:
         with self._db.session() as session:
             dialect = session.get_bind().dialect.name
             insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            result = session.execute(
-                insert(Draft).values(**values).on_conflict_do_nothing(index_elements=["request_id", "revision"])
-            )
-            inserted = cast(CursorResult[Any], result).rowcount
+            inserted = session.execute(
+                insert(Draft)
+                .values(**values)
+                .on_conflict_do_nothing(index_elements=["request_id", "revision"])
+                .returning(Draft.id)
+            ).first()
             draft = session.scalar(
                 select(Draft).where(Draft.request_id == record.request_id, Draft.revision == record.revision)
             )
             assert draft is not None
-            if inserted:
+            if inserted is not None:
                 self._announce_draft(session, draft, record, now)
             return draft
 

@@ -89,8 +89,13 @@ def decide(
 def decide_and_resume(
     engine: Engine, draft_id: str, actor: str, action: str, text: str | None = None, *, confirm_errors: bool = False
 ) -> tuple[DecisionResult, RunOutcome]:
-    """For the CLI: decides, then runs the resume here unless a bot's worker took it first."""
-    result = decide(engine, draft_id, actor, action, text, confirm_errors=confirm_errors)
+    """For the CLI: decides, then runs the resume here unless a bot's worker took it first. A
+    draft found expired on the way is closed here too before the refusal is raised."""
+    try:
+        result = decide(engine, draft_id, actor, action, text, confirm_errors=confirm_errors)
+    except DecisionRefused:
+        engine.run_if_queued(resume_key(draft_id))
+        raise
     return result, engine.run_now(resume_key(result.draft_id), result.request_id)
 
 

@@ -110,6 +110,12 @@ class Engine:
             self._wait_for(key)
         return self._outcome(request_id)
 
+    def run_if_queued(self, key: str) -> None:
+        """Runs the work row `key` here if it waits and nobody runs it; never waits itself."""
+        row = self.work.claim(key=key)
+        if row is not None:
+            run_one(self.work, row, self.handler())
+
     def handler(self, on_progress: Progress | None = None) -> Handler[WorkItem]:
         """How a request's work row runs, for any worker."""
 
@@ -169,6 +175,8 @@ class Engine:
                 for event in self.graph.stream(payload, thread(request_id), context=context, stream_mode="custom"):
                     if on_progress is not None:
                         on_progress(event)
+                request = self.context.requests.get_request(request_id)
+                log.info("workflow paused or finished: %s", request.status if request else "gone")
         except LLMError as error:
             guard()
             self.context.requests.fail(request_id, str(error))

@@ -1,0 +1,74 @@
+"""The store's once-only writes on a real PostgreSQL, where a conflicting INSERT reports no row
+count to rely on: a Slack event claimed twice, a draft recorded twice (a resumed review node
+re-runs), work rows claimed by racing replicas."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from brandbot.guidelines.knowledge_base import SourceFile
+from brandbot.services import Services
+from brandbot.store.audit import entries
+from brandbot.store.requests import DraftRecord
+from brandbot.workflow import approvals
+from tests.conftest import make_settings
+from tests.support.fake_llm import FakeLLM
+from tests.support.servers import chroma_server, postgres
+
+GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain."
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    with postgres() as database_url, chroma_server() as chroma_url:
+        settings = make_settings(
+            Path(tmp_path_factory.mktemp("pg")) / "data", database_url=database_url, chroma_url=chroma_url
+        )
+        built = Services(settings, llm=FakeLLM(drafts=["First.", "Second."]).client(settings))
+        built.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
+        yield built
+        built.close()
+
+
+def test_a_slack_event_creates_one_request(services: Services) -> None:
+    keys = ("EvPG000001", "message:C1:1700000000.000100")
+    thread = {"channel": "C1", "thread_ts": "1700000000.000100"}
+    first = services.engine.submit("alice", "A post (pg event)", "slack", reply_to=thread, event_keys=keys)
+    again = services.engine.submit("alice", "A post (pg event)", "slack", reply_to=thread, event_keys=keys)
+    assert first is not None and again is None
+    assert services.events.claim("EvPG000002") is True and services.events.claim("EvPG000002") is False
+
+
+def test_a_draft_recorded_again_is_announced_once(services: Services) -> None:
+    request = services.engine.submit("alice", "A post (pg draft)")
+    assert request is not None
+    record = DraftRecord(request.id, 1, "Text.", [], [], [], [], 0, "fake-model")
+    barrier = threading.Barrier(3)
+    ids: list[str] = []
+
+    def record_draft() -> None:
+        barrier.wait()
+        ids.append(services.requests.record_draft(record, timedelta(hours=1)).id)
+
+    threads = [threading.Thread(target=record_draft) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    services.requests.record_draft(record, timedelta(hours=1))
+    assert len(set(ids)) == 1
+    assert [e.action for e in entries(services.db, request_id=request.id)].count("draft.created") == 1
+
+
+def test_approving_resumes_without_recording_the_draft_again(services: Services) -> None:
+    run = services.engine.ask("alice", "A post (pg approve)")
+    assert run.draft is not None
+    _, resumed = approvals.decide_and_resume(services.engine, run.draft.id, "bob", "approve")
+    assert resumed.request.status == "approved"
+    actions = [e.action for e in entries(services.db, request_id=run.request.id)]
+    assert actions == ["request.created", "draft.created", "draft.approved"]
