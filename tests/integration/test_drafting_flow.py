@@ -78,16 +78,11 @@ def test_request_changes_gives_a_new_version_then_approve(env: dict[str, str]) -
     assert approved["status"] == "approved" and approved["final_text"] == revised["text"]
 
 
-def test_brand_rules_run_on_real_drafts(env: dict[str, str]) -> None:
-    """The rules live in the module's database: removed again at the end, for the other tests."""
+def test_brand_rules_run_on_real_drafts(tmp_path: Path, local_llm: tuple[str, str]) -> None:
+    """Its own data: rules live in the database, and the other tests here draft without them."""
+    env = settings_env(make_settings(tmp_path / "data", llm_base_url=local_llm[0], llm_model=local_llm[1]))
+    cli.run(env, "guidelines", "add", str(GUIDELINES))
     cli.run(env, "rules", "add", str(GUIDELINES / "rules"))
-    try:
-        check_rules_on_a_real_draft(env)
-    finally:
-        cli.run(env, "rules", "remove", "Tidewell")
-
-
-def check_rules_on_a_real_draft(env: dict[str, str]) -> None:
     draft = cli.run_json(env, "ask", "Write a LinkedIn post inviting customers to try the free trial", "--as", "alice")
     assert draft["brief"]["promotional"] is True and 0 <= draft["auto_revisions"] <= 2
     levels = [alert["level"] for alert in draft["alerts"]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -38,9 +39,19 @@ class Cluster:
     b: Bot
     env: dict[str, str]
     logs: Path
+    processes: dict[str, subprocess.Popen[bytes]]
 
     def services(self) -> Services:
         return self.a.services()
+
+    def kill_and_restart(self, pid: int) -> None:
+        """SIGKILL the replica with `pid` and start it again in its place (any replica may be
+        the one working on a request)."""
+        name = next(name for name, process in self.processes.items() if process.pid == pid)
+        self.processes[name].send_signal(signal.SIGKILL)
+        self.processes[name].wait(timeout=30)
+        self.processes[name], url = start_bot(self.env, self.logs / f"{name}.log")
+        setattr(self, name, Bot(url, self.a.standin, self.a.settings, self.env))
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +72,10 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str]
         env |= slack_env(standin) | FAST_SWEEPS
         first, url_a = start_bot(env, root / "a.log")
         second, url_b = start_bot(env, root / "b.log")
-        yield Cluster(Bot(url_a, standin, settings, env), Bot(url_b, standin, settings, env), env, root)
-        stop(first)
-        stop(second)
+        processes = {"a": first, "b": second}
+        yield Cluster(Bot(url_a, standin, settings, env), Bot(url_b, standin, settings, env), env, root, processes)
+        for process in processes.values():
+            stop(process)
         standin.stop()
 
 
@@ -136,25 +148,27 @@ def test_started_on_one_replica_changed_and_decided_on_another_once(cluster: Clu
 
 
 def test_a_replica_killed_mid_draft_loses_nothing(cluster: Cluster) -> None:
-    doomed, url = start_bot(cluster.env, cluster.logs / "doomed.log")
-    victim = Bot(url, cluster.a.standin, cluster.a.settings, cluster.env)
-    ts, _ = victim.mention(ALICE, f"{REQUEST} (killed)")
+    ts, _ = cluster.a.mention(ALICE, f"{REQUEST} (killed)")
     services = cluster.services()
     try:
         request_id = cluster.a.standin.wait_for(lambda: (ids := requests_like(cluster, "(killed)")) and ids[0])
-        cluster.a.standin.wait_for(
-            lambda: services.requests.get_request(request_id).status == "drafting",  # type: ignore[union-attr]
-            what="drafting on the doomed replica",
-        )
-        doomed.send_signal(signal.SIGKILL)
-        doomed.wait(timeout=30)
+
+        def drafting_owner() -> int | None:
+            work = services.work.by_key(f"draft:{request_id}")
+            request = services.requests.get_request(request_id)
+            if work is None or work.owner is None or request is None or request.status != "drafting":
+                return None
+            return int(work.owner.split(":")[1])
+
+        doomed = cluster.a.standin.wait_for(drafting_owner, what="a replica drafting the request")
+        cluster.kill_and_restart(doomed)
         cluster.a.card("(killed)")
         assert "picking it up again" in cluster.a.thread(ts)
         request = services.requests.get_request(request_id)
         assert request is not None and request.status == "awaiting_review"
         work = services.work.by_key(f"draft:{request_id}")
         assert work is not None and work.state == "done" and work.attempts == 2
-        assert work.owner is not None and work.owner.split(":")[1] != str(doomed.pid)
+        assert work.owner is not None and int(work.owner.split(":")[1]) != doomed
     finally:
         services.close()
 

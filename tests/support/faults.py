@@ -169,15 +169,18 @@ class FaultRun:
             self._kill(replica.name, "after_ack")
 
     def _kill_while_drafting(self) -> None:
-        pid = str(self.replicas["a"].process.pid)
+        """Whichever replica claimed a draft (any may) is killed while it drafts."""
 
-        def drafting_on_a() -> bool:
+        def drafting() -> str | None:
             with self._services() as services, services.db.session() as session:
-                owners = session.scalars(select(WorkItem.owner).where(WorkItem.state == "running")).all()
-            return any(owner and owner.split(":")[1] == pid for owner in owners)
+                owner = session.scalar(select(WorkItem.owner).where(WorkItem.state == "running").limit(1))
+            return self._replica_of(owner) if owner else None
 
-        self.standin.wait_for(drafting_on_a, timeout=600, what="a draft running on replica a")
-        self._kill("a", "mid_draft")
+        self._kill(self.standin.wait_for(drafting, timeout=600, what="a draft running"), "mid_draft")
+
+    def _replica_of(self, owner: str) -> str | None:
+        pid = owner.split(":")[1]
+        return next((name for name, replica in self.replicas.items() if str(replica.process.pid) == pid), None)
 
     def _mention_during_outage(self, marker: str) -> None:
         self.proxy.stop()
@@ -223,21 +226,16 @@ class FaultRun:
         is killed before it hears back, so its successor has to find the message, not repeat it."""
         thread = self.threads[marker]
         self.standin.slow("chat.postMessage", 6.0, lambda args: args.get("thread_ts") == thread)
-        self.standin.wait_for(
-            lambda: (
-                any(c.args.get("thread_ts") == thread for c in self.standin.of("chat.postMessage")[-20:])
-                and self._delivering()
-            ),
-            what="a delivery in flight",
+        name = self.standin.wait_for(
+            lambda: not self.standin.delays and self._delivering(), what="the requester's news in flight"
         )
-        owner = self._delivering()
-        name = next(name for name, replica in self.replicas.items() if str(replica.process.pid) == owner)
         self._kill(name, "mid_delivery")
 
     def _delivering(self) -> str | None:
+        """The replica delivering a message right now."""
         with self._services() as services, services.db.session() as session:
             owner = session.scalar(select(OutboxMessage.owner).where(OutboxMessage.state == "running").limit(1))
-        return owner.split(":")[1] if owner else None
+        return self._replica_of(owner) if owner else None
 
     def _wait_until_settled(self, timeout_s: float = 900) -> None:
         """Every work row and message delivered (or given up), and no request still drafting."""
