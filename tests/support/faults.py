@@ -119,7 +119,9 @@ class FaultRun:
             self._mention(f"(fault {number})", plan, kill="after_ack" in kills and number == 0)
         if "mid_draft" in kills:
             self._kill_while_drafting()
+        self._wait_until_settled()
         self._mention_during_outage("(fault outage)")
+        self._wait_until_settled()
         cards = {marker: self.bot.card(marker) for marker in self.plans if marker != "(fault outage)"}
         self._retry("(fault outage)")
         cards["(fault outage)"] = self.bot.card("(fault outage)")
@@ -141,6 +143,7 @@ class FaultRun:
                 self.report.decisions += 1
         self._wait_until_settled()
         self._check(markers)
+        self.report.lost += [f"refused: {text}" for text in self._refusals()]
         self.report.requests = len(markers)
         self.report.elapsed_s = time.monotonic() - started
         return self.report
@@ -227,9 +230,14 @@ class FaultRun:
         thread = self.threads[marker]
         self.standin.slow("chat.postMessage", 6.0, lambda args: args.get("thread_ts") == thread)
         name = self.standin.wait_for(
-            lambda: not self.standin.delays and self._delivering(), what="the requester's news in flight"
+            lambda: not self.standin.delays and self._delivering(),
+            what=f"the requester's news in flight (refusals: {self._refusals()})",
         )
         self._kill(name, "mid_delivery")
+
+    def _refusals(self) -> list[str]:
+        """Every decision in the plan is allowed: any refusal is a finding."""
+        return [str(call.args.get("text")) for call in self.standin.of("chat.postEphemeral")]
 
     def _delivering(self) -> str | None:
         """The replica delivering a message right now."""
