@@ -130,11 +130,14 @@ class FaultRun:
         kill_after_claim = in_slack[0] if "between_claim_and_resume" in kills else None
         kill_in_delivery = in_slack[-1] if "mid_delivery" in kills else None
         for marker in sorted(markers, key=lambda marker: marker == kill_in_delivery):
+            if marker == kill_in_delivery:
+                thread = self.threads[marker]
+                self.standin.slow("chat.postMessage", 6.0, lambda args, thread=thread: args.get("thread_ts") == thread)
             self._decide(marker, cards[marker])
             if marker == kill_after_claim:
                 self._kill("a", "between_claim_and_resume")
             if marker == kill_in_delivery:
-                self._kill_mid_delivery(marker)
+                self._kill_mid_delivery()
         self._wait_until_settled()
         for marker in markers:
             if self.plans[marker] in ("changes", "cli_changes"):
@@ -224,11 +227,10 @@ class FaultRun:
             cli.run(self.env, "review", action, draft_id, "--as", BOB, *options)
         self.report.decisions += 1
 
-    def _kill_mid_delivery(self, marker: str) -> None:
-        """The requester's news is posted by Slack but answered late; the replica delivering it
-        is killed before it hears back, so its successor has to find the message, not repeat it."""
-        thread = self.threads[marker]
-        self.standin.slow("chat.postMessage", 6.0, lambda args: args.get("thread_ts") == thread)
+    def _kill_mid_delivery(self) -> None:
+        """The requester's news is posted by Slack but answered late (`slow`, set before the
+        decision); the replica delivering it is killed before it hears back, so its successor
+        has to find the message, not repeat it."""
         name = self.standin.wait_for(
             lambda: not self.standin.delays and self._delivering(),
             what=f"the requester's news in flight (refusals: {self._refusals()})",
