@@ -144,7 +144,7 @@ def test_started_on_one_replica_changed_and_decided_on_another_once(cluster: Clu
     actions = [e.action for e in entries(services.db, request_id=draft.request_id)]
     assert actions.count("draft.approved") == 1 and actions.count("draft.changes_requested") == 1
     services.close()
-    assert "ready to copy" in cluster.a.thread(ts)
+    cluster.a.standin.wait_for(lambda: "ready to copy" in cluster.a.thread(ts), what="the requester told")
 
 
 def test_a_replica_killed_mid_draft_loses_nothing(cluster: Cluster) -> None:
