@@ -4,7 +4,6 @@ re-runs), work rows claimed by racing replicas."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +16,7 @@ from brandbot.store.audit import entries
 from brandbot.store.requests import DraftRecord
 from brandbot.workflow import approvals
 from tests.conftest import make_settings
+from tests.support.concurrency import at_once
 from tests.support.fake_llm import FakeLLM
 from tests.support.servers import chroma_server, postgres
 
@@ -48,18 +48,7 @@ def test_a_draft_recorded_again_is_announced_once(services: Services) -> None:
     request = services.engine.submit("alice", "A post (pg draft)")
     assert request is not None
     record = DraftRecord(request.id, 1, "Text.", [], [], [], [], 0, "fake-model")
-    barrier = threading.Barrier(3)
-    ids: list[str] = []
-
-    def record_draft() -> None:
-        barrier.wait()
-        ids.append(services.requests.record_draft(record, timedelta(hours=1)).id)
-
-    threads = [threading.Thread(target=record_draft) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    ids = at_once(3, lambda: services.requests.record_draft(record, timedelta(hours=1)).id)
     services.requests.record_draft(record, timedelta(hours=1))
     assert len(set(ids)) == 1
     assert [e.action for e in entries(services.db, request_id=request.id)].count("draft.created") == 1

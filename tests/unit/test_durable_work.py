@@ -25,6 +25,7 @@ from brandbot.store.queue import Queue
 from brandbot.store.requests import DraftRecord, resume_key
 from brandbot.workers import MAX_ATTEMPTS, Handler, run_one
 from brandbot.workflow import approvals
+from tests.support.concurrency import at_once
 from tests.support.fake_llm import FakeLLM
 
 GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain. Say affordable, never cheap."
@@ -167,18 +168,7 @@ def test_two_retries_at_once_give_one_run(services: Services, settings: Settings
     try:
         run = down.engine.ask("alice", "A tweet about Tidewell Backup")
         assert run.request.status == "failed"
-        barrier = threading.Barrier(2)
-        won: list[bool] = []
-
-        def retry() -> None:
-            barrier.wait()
-            won.append(down.requests.reopen(run.request.id, "alice"))
-
-        threads = [threading.Thread(target=retry) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        won = at_once(2, lambda: down.requests.reopen(run.request.id, "alice"))
         assert sorted(won) == [False, True]
         assert [kind for kind, _ in rows(down, WorkItem)] == ["draft", "retry"]
         assert down.requests.reopen(run.request.id, "alice") is False
@@ -190,18 +180,7 @@ def test_recording_the_same_draft_twice_at_once_gives_one_row(services: Services
     request = services.engine.submit("alice", "A tweet")
     assert request is not None
     record = DraftRecord(request.id, 1, "Text.", [], [], [], [], 0, "fake-model")
-    barrier = threading.Barrier(4)
-    ids: list[str] = []
-
-    def record_draft() -> None:
-        barrier.wait()
-        ids.append(services.requests.record_draft(record, timedelta(hours=1)).id)
-
-    threads = [threading.Thread(target=record_draft) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    ids = at_once(4, lambda: services.requests.record_draft(record, timedelta(hours=1)).id)
     assert len(set(ids)) == 1
     assert [entry.action for entry in entries(services.db, request_id=request.id)].count("draft.created") == 1
 
