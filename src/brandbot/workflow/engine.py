@@ -88,22 +88,21 @@ class Engine:
         request = self.context.requests.get_request(request_id)
         if request is None:
             raise RequestInvalid(f"There is no request {request_id}.")
-        if self.context.requests.reopen(request_id, actor):
-            key = self._open_job(request_id)
-            assert key is not None
-            return self.run_now(key, request_id, on_progress)
+        reopened = self.context.requests.reopen(request_id, actor)
         key = self._open_job(request_id)
-        if key is not None and self.work.claim(key=key) is not None:
-            return self.run_now(key, request_id, on_progress, claimed=True)
-        if key is not None:
+        if key is None:
+            raise RequestInvalid(f"Request {request_id} is already {request.status}; there is nothing to retry.")
+        if reopened:
+            return self.run_now(key, request_id, on_progress)
+        row = self.work.claim(key=key)
+        if row is None:
             raise RequestInvalid(f"Request {request_id} is being worked on already.")
-        raise RequestInvalid(f"Request {request_id} is already {request.status}; there is nothing to retry.")
+        run_one(self.work, row, self.handler(on_progress))
+        return self._outcome(request_id)
 
-    def run_now(
-        self, key: str, request_id: str, on_progress: Progress | None = None, *, claimed: bool = False
-    ) -> RunOutcome:
+    def run_now(self, key: str, request_id: str, on_progress: Progress | None = None) -> RunOutcome:
         """Runs the work row `key` here if no worker took it first; else waits for it to settle."""
-        row = self.work.by_key(key) if claimed else self.work.claim(key=key)
+        row = self.work.claim(key=key)
         if row is not None:
             run_one(self.work, row, self.handler(on_progress))
         else:
