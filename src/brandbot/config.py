@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(default=0.3, ge=0, le=2)
     llm_frequency_penalty: float = Field(default=0.5, ge=-2, le=2)
     """Keeps small models from looping; structured calls run without it."""
+    llm_max_in_flight: int | None = Field(default=None, ge=1, le=4096)
+    """Requests one replica has at the LLM server at once; drafts beyond it wait as work rows, in
+    order. Unset: 64, for a GPU vLLM (which batches 64 to 256 sequences), or 16 for the small
+    local model on CPU. Size it to the server's `--max-num-seqs` divided by the replicas."""
     llm_home: Path = Field(default_factory=_default_llm_home)
     llm_port: int = Field(default=8000, ge=1, le=65535)
 
@@ -69,7 +73,8 @@ class Settings(BaseSettings):
     admins: CommaList = Field(default_factory=list)
     approval_channel: str | None = None
     slack_workers: int = Field(default=8, ge=1, le=64)
-    """Work rows (drafts, resumes, uploads) one replica runs at once; more wait in the queue."""
+    """Decided drafts one replica resumes at once, apart from drafting so that no decision waits
+    behind it (drafting is bounded by `llm_max_in_flight`, uploads run one at a time)."""
     outbox_workers: int = Field(default=4, ge=1, le=64)
     """Messages to people one replica delivers at once."""
     worker_heartbeat_s: float = Field(default=10.0, gt=0)
@@ -116,6 +121,12 @@ class Settings(BaseSettings):
     @property
     def resolved_rules_path(self) -> Path:
         return self.rules_path or self.data_dir / "rules"
+
+    @property
+    def resolved_llm_max_in_flight(self) -> int:
+        if self.llm_max_in_flight is not None:
+            return self.llm_max_in_flight
+        return 16 if self.llm_model == LOCAL_MODEL_NAME else 64
 
     @property
     def max_upload_bytes(self) -> int:

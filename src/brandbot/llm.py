@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ class LLMClient:
         self.model = settings.llm_model
         self._settings = settings
         self._sleep = sleep
+        self._slots = threading.BoundedSemaphore(settings.resolved_llm_max_in_flight)
         self._http = httpx.Client(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {settings.llm_api_key.get_secret_value()}"},
@@ -91,15 +93,16 @@ class LLMClient:
                 "type": "json_schema",
                 "json_schema": {"name": json_schema.get("title", "answer"), "schema": json_schema, "strict": True},
             }
-        started = time.perf_counter()
         kind = "draft" if json_schema is None else "structured"
-        try:
-            payload = self._post("/chat/completions", body)
-        except LLMError as error:
-            metrics.LLM_ERRORS.labels("unavailable" if isinstance(error, LLMUnavailable) else "refused").inc()
-            raise
-        finally:
-            metrics.LLM_LATENCY.labels(kind).observe(time.perf_counter() - started)
+        with self._slots, metrics.LLM_IN_FLIGHT.track_inprogress():
+            started = time.perf_counter()
+            try:
+                payload = self._post("/chat/completions", body)
+            except LLMError as error:
+                metrics.LLM_ERRORS.labels("unavailable" if isinstance(error, LLMUnavailable) else "refused").inc()
+                raise
+            finally:
+                metrics.LLM_LATENCY.labels(kind).observe(time.perf_counter() - started)
         try:
             choice = payload["choices"][0]
             usage = payload.get("usage") or {}

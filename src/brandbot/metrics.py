@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 REQUESTS = Counter("brandbot_requests_total", "Draft requests, by entry point and outcome.", ["entry", "outcome"])
 DRAFTS = Counter("brandbot_drafts_total", "Draft versions sent for review.")
@@ -23,7 +23,12 @@ LLM_LATENCY = Histogram(
     ["kind"],
     buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 80),
 )
+LLM_IN_FLIGHT = Gauge(
+    "brandbot_llm_requests_in_flight",
+    "Calls this process has at the LLM server now (at most BRANDBOT_LLM_MAX_IN_FLIGHT).",
+)
 LLM_ERRORS = Counter("brandbot_llm_errors_total", "LLM calls that failed, by reason.", ["reason"])
 SLACK_ERRORS = Counter("brandbot_slack_api_errors_total", "Slack Web API calls that failed, by method.", ["method"])
 SLACK_RATE_LIMITED = Counter("brandbot_slack_rate_limited_total", "Slack Web API answers with HTTP 429.")
 DOCUMENTS_INGESTED = Counter("brandbot_documents_ingested_total", "Guideline files ingested, by outcome.", ["outcome"])
+WORK_RUNNING = Gauge("brandbot_work_running", "Work rows this process runs now, by pool.", ["pool"])

@@ -1,4 +1,4 @@
-"""Threads that claim queued rows and run them; the same settling rules for the CLI's inline runs.
+"""Pools that claim queued rows and run them; the same settling rules for the CLI's inline runs.
 
 A handler that returns finishes its row. One that raises is tried again later with backoff,
 and after `MAX_ATTEMPTS` given up on (its `on_give_up` tells whoever waits). A row whose
@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Generic
 
+from brandbot import metrics
 from brandbot.store.queue import Queue, Row
 
 log = logging.getLogger(__name__)
@@ -59,32 +61,39 @@ def _give_up(queue: Queue[Row], row: Row, handler: Handler[Row], reason: str) ->
 
 
 class WorkerPool(Generic[Row]):
-    """`threads` workers claiming rows of the handlers' kinds; idle ones look again every
-    `idle_s`, or at once when `wake` is notified (this process queued something)."""
+    """Runs up to `capacity` rows of the handlers' kinds at once. One thread claims, and only
+    while a slot is free, so a saturated pool leaves the rest queued (in order, for any replica
+    with room) and an idle one polls once per `idle_s`, or at once when `wake` is notified."""
 
     def __init__(
         self,
         name: str,
         queue: Queue[Row],
         handlers: Mapping[str, Handler[Row]],
-        threads: int,
+        capacity: int,
         wake: threading.Condition | None = None,
         idle_s: float = 0.5,
     ) -> None:
         self.name = name
+        self.capacity = capacity
         self._queue: Queue[Row] = queue
         self._handlers: dict[str, Handler[Row]] = dict(handlers)
-        self._threads = threads
         self._idle_s = idle_s
         self._stop = threading.Event()
         self._wake = wake or threading.Condition()
-        self._running: list[threading.Thread] = []
+        self._slots = threading.BoundedSemaphore(capacity)
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+        self._runners = ThreadPoolExecutor(capacity, thread_name_prefix=name)
+        self._claimer = threading.Thread(target=self._claim_loop, name=f"{name}-claims", daemon=True)
+
+    @property
+    def busy(self) -> int:
+        """Rows running now."""
+        return self._busy
 
     def start(self) -> None:
-        for number in range(self._threads):
-            thread = threading.Thread(target=self._loop, name=f"{self.name}-{number}", daemon=True)
-            thread.start()
-            self._running.append(thread)
+        self._claimer.start()
 
     def nudge(self) -> None:
         with self._wake:
@@ -93,18 +102,34 @@ class WorkerPool(Generic[Row]):
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         self.nudge()
-        for thread in self._running:
-            thread.join(timeout)
+        self._claimer.join(timeout)
+        self._runners.shutdown(wait=False, cancel_futures=True)
 
-    def _loop(self) -> None:
+    def _claim_loop(self) -> None:
         while not self._stop.is_set():
+            if not self._slots.acquire(timeout=self._idle_s):
+                continue
             try:
                 row = self._queue.claim(self._handlers)
             except Exception:
                 log.exception("%s: claiming work failed; trying again", self.name)
                 row = None
             if row is None:
+                self._slots.release()
                 with self._wake:
                     self._wake.wait(self._idle_s)
                 continue
+            self._set_busy(+1)
+            self._runners.submit(self._run, row)
+
+    def _run(self, row: Row) -> None:
+        try:
             run_one(self._queue, row, self._handlers[row.kind])
+        finally:
+            self._set_busy(-1)
+            self._slots.release()
+
+    def _set_busy(self, change: int) -> None:
+        with self._busy_lock:
+            self._busy += change
+            metrics.WORK_RUNNING.labels(self.name).set(self._busy)

@@ -113,12 +113,14 @@ class StandIn:
         raise AssertionError(f"timed out waiting for {what}; calls so far: {[c.method for c in self.calls]}")
 
     def posts_to(self, channel: str, thread_ts: str | None = None) -> list[dict[str, Any]]:
-        """Messages posted or updated in a channel (and thread), latest text per message."""
+        """Messages posted or updated in a channel (and thread), latest text per message; deleted ones left out."""
         texts: dict[str, dict[str, Any]] = {}
         with self._lock:
             calls = list(self.calls)
         for call in calls:
-            if call.method == "chat.postMessage" and call.args.get("channel") == channel and "_ts" in call.args:
+            if call.method == "chat.delete":
+                texts.pop(call.args.get("ts"), None)
+            elif call.method == "chat.postMessage" and call.args.get("channel") == channel and "_ts" in call.args:
                 if thread_ts is None or call.args.get("thread_ts") == thread_ts:
                     texts[call.args["_ts"]] = dict(call.args)
             elif call.method == "chat.update" and call.args.get("ts") in texts:
@@ -198,6 +200,9 @@ class StandIn:
         if method == "chat.update":
             if args.get("ts") in self.deleted:
                 return {"ok": False, "error": "message_not_found"}
+            return {**ok, "channel": args["channel"], "ts": args["ts"]}
+        if method == "chat.delete":
+            self.deleted.add(args["ts"])
             return {**ok, "channel": args["channel"], "ts": args["ts"]}
         if method == "chat.postEphemeral":
             return {**ok, "message_ts": f"{1_800_000_000 + next(self._ts)}.000200"}

@@ -116,10 +116,10 @@ def test_a_request_writes_its_draft_job_and_a_slack_request_its_card_notice(serv
     request = services.engine.submit("alice", "A tweet about Tidewell Backup", "slack", reply_to=SLACK_THREAD)
     assert request is not None
     assert rows(services, WorkItem) == [("draft", "queued")]
-    assert rows(services, OutboxMessage) == []
+    assert rows(services, OutboxMessage) == [("queued", "queued")], "the requester hears its place in the queue"
     run = services.engine.run_now(f"draft:{request.id}", request.id)
     assert run.draft is not None and run.request.status == "awaiting_review"
-    assert rows(services, OutboxMessage) == [("draft_ready", "queued")]
+    assert rows(services, OutboxMessage) == [("queued", "queued"), ("draft_ready", "queued")]
     assert rows(services, WorkItem) == [("draft", "done")]
 
 

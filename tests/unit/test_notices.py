@@ -14,6 +14,7 @@ from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
 from brandbot.slack.notices import Courier
 from brandbot.store.models import OutboxMessage
+from brandbot.store.outbox import Notice
 from brandbot.workers import run_one
 from brandbot.workflow import approvals
 from tests.support.fake_llm import FakeLLM
@@ -74,7 +75,7 @@ def test_a_delivery_that_never_heard_back_edits_its_message_instead_of_posting_a
     request = services.engine.submit("alice", "A post about Tidewell Restore", "slack", reply_to=THREAD)
     assert request is not None
     services.engine.run_now(f"draft:{request.id}", request.id)
-    row = services.outbox.claim()
+    row = services.outbox.claim([Notice.draft_ready])
     assert row is not None and row.kind == "draft_ready"
     run_one(services.outbox, row, courier.handlers()[row.kind])
     posted = len(standin.of("chat.postMessage"))
@@ -82,7 +83,7 @@ def test_a_delivery_that_never_heard_back_edits_its_message_instead_of_posting_a
         session.execute(
             update(OutboxMessage).where(OutboxMessage.id == row.id).values(state="queued", messages={}, attempts=1)
         )
-    again = services.outbox.claim()
+    again = services.outbox.claim([Notice.draft_ready])
     assert again is not None and again.id == row.id and again.attempts == 2 and again.messages == {}
     run_one(services.outbox, again, courier.handlers()[again.kind])
     assert len(standin.of("chat.postMessage")) == posted, "found by its metadata, edited in place"

@@ -18,6 +18,7 @@ SLACK_SOURCE = REPO / "src" / "brandbot" / "slack"
 SCOPES_FOR_METHOD = {
     "chat.postMessage": {"chat:write"},
     "chat.update": {"chat:write"},
+    "chat.delete": {"chat:write"},
     "chat.postEphemeral": {"chat:write"},
     "chat.getPermalink": set(),
     "views.open": set(),

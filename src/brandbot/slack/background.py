@@ -7,6 +7,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from brandbot.slack import notices, requests, uploads
 from brandbot.slack.deps import SlackDeps
@@ -21,7 +22,9 @@ log = logging.getLogger(__name__)
 @dataclass
 class Background:
     deps: SlackDeps
-    work: WorkerPool[WorkItem] = field(init=False)
+    drafting: WorkerPool[WorkItem] = field(init=False)
+    decisions: WorkerPool[WorkItem] = field(init=False)
+    uploads: WorkerPool[WorkItem] = field(init=False)
     outbox: WorkerPool[OutboxMessage] = field(init=False)
     _stop: threading.Event = field(default_factory=threading.Event)
 
@@ -29,23 +32,31 @@ class Background:
         services = self.deps.services
         settings = services.settings
         run_request = requests.handler(self.deps)
-        handlers: dict[str, Handler[WorkItem]] = {kind: run_request for kind in Job.ALL}
-        handlers[uploads.INGEST] = uploads.handler(self.deps)
         wake = self.deps.wake
-        self.work = WorkerPool("work", services.work, handlers, settings.slack_workers, wake)
+
+        def pool(name: str, kinds: tuple[str, ...], capacity: int, run: Handler[WorkItem]) -> WorkerPool[WorkItem]:
+            return WorkerPool(name, services.work, dict.fromkeys(kinds, run), capacity, wake)
+
+        self.drafting = pool("drafting", Job.DRAFTING, settings.resolved_llm_max_in_flight, run_request)
+        self.decisions = pool("decisions", (Job.resume,), settings.slack_workers, run_request)
+        self.uploads = pool("uploads", (uploads.INGEST,), 1, uploads.handler(self.deps))
         courier = notices.Courier(services, self.deps.client)
         self.outbox = WorkerPool("outbox", services.outbox, courier.handlers(), settings.outbox_workers, wake)
 
+    @property
+    def pools(self) -> tuple[WorkerPool[Any], ...]:
+        return (self.drafting, self.decisions, self.uploads, self.outbox)
+
     def start(self) -> None:
-        self.work.start()
-        self.outbox.start()
+        for pool in self.pools:
+            pool.start()
         threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True).start()
         threading.Thread(target=self._sweeps, name="sweeps", daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()
-        self.work.stop()
-        self.outbox.stop()
+        for pool in self.pools:
+            pool.stop()
 
     def _heartbeat(self) -> None:
         """On its own thread, so no slow sweep or Slack call can let a lease lapse."""

@@ -34,11 +34,28 @@ class Courier:
 
     def handlers(self) -> dict[str, Handler[OutboxMessage]]:
         return {
+            Notice.queued: Handler(self._queued),
             Notice.draft_ready: Handler(self._draft_ready),
             Notice.decided: Handler(self._decided),
             Notice.failed: Handler(self._failed),
             Notice.say: Handler(self._say),
         }
+
+    def _queued(self, row: OutboxMessage) -> None:
+        """Becomes the request's progress message, which the worker edits once drafting starts;
+        nothing if it has started already. Whichever of the two posts first is kept."""
+        request = self.services.requests.get_request(str(row.request_id))
+        if request is None or not request.reply_to or "status_ts" in request.reply_to:
+            return
+        ahead = self.services.engine.queue_position(request.id)
+        if ahead is None:
+            return
+        reply_to = request.reply_to
+        posted = self._post(
+            row, "requester", reply_to["channel"], reply_to.get("thread_ts"), text=messages.queued(ahead)
+        )
+        if self.services.requests.claim_status_message(request.id, posted["ts"]) != posted["ts"]:
+            delete_quietly(self.client, posted["channel"], posted["ts"])
 
     def _draft_ready(self, row: OutboxMessage) -> None:
         """The card in the approval channel; the previous revision's card says it was superseded;
@@ -175,6 +192,14 @@ class Courier:
         request = self.services.requests.get_request(draft.request_id)
         assert request is not None
         return draft, request
+
+
+def delete_quietly(client: WebClient, channel: str, ts: str) -> None:
+    """Removes a message that lost a race to be the one shown; if Slack refuses, it stays."""
+    try:
+        client.chat_delete(channel=channel, ts=ts)
+    except SlackApiError as error:
+        log.info("could not delete a superseded message: %s", error.response.get("error"))
 
 
 def permalink(client: WebClient, channel: str, ts: str) -> str | None:

@@ -13,6 +13,7 @@ from brandbot import metrics
 from brandbot.slack.blocks import messages
 from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
+from brandbot.slack.notices import delete_quietly
 from brandbot.store import outbox
 from brandbot.store.models import Request, WorkItem
 from brandbot.store.requests import Job
@@ -73,10 +74,11 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
         reply_to = request.reply_to or {}
         if row.attempts > 1:
             _best_effort(deps.client, reply_to, messages.RESUMED)
-        on_progress = _progress(deps, request.id, reply_to, fresh=row.kind == Job.retry)
+        drafting = row.kind in Job.DRAFTING
+        on_progress = _progress(deps, request.id, reply_to, fresh=row.kind == Job.retry) if drafting else None
         _set_status(deps.client, reply_to, "is drafting...")
         try:
-            engine.handler(on_progress if row.kind in (Job.draft, Job.retry) else None).run(row)
+            engine.handler(on_progress).run(row)
         finally:
             _set_status(deps.client, reply_to, "")
 
@@ -84,14 +86,30 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
 
 
 def _progress(deps: SlackDeps, request_id: str, reply_to: dict[str, Any], *, fresh: bool) -> Progress | None:
-    """Edits the request's progress message, posted now if there is none yet (or `fresh`, a retry)."""
-    status_ts = reply_to.get("status_ts")
-    if status_ts is None or fresh:
-        status_ts = _best_effort(deps.client, reply_to, messages.progress({}))
-        if status_ts is None:
+    """Edits the request's progress message: the "queued" one if the courier posted it, else one
+    posted now; a retry always gets a new one."""
+    posted = None
+    status_ts = None if fresh else reply_to.get("status_ts")
+    if status_ts is None:
+        posted = _best_effort(deps.client, reply_to, messages.progress({}))
+        if posted is None:
             return None
-        deps.services.requests.set_reply_to(request_id, status_ts=status_ts)
-    return _progress_updater(deps.client, reply_to["channel"], status_ts)
+        status_ts = _keep_status_message(deps, request_id, reply_to["channel"], posted, replace=fresh)
+    update = _progress_updater(deps.client, reply_to["channel"], status_ts)
+    if status_ts != posted:
+        update({})
+    return update
+
+
+def _keep_status_message(deps: SlackDeps, request_id: str, channel: str, ts: str, *, replace: bool) -> str:
+    """The courier may have posted the "queued" message meanwhile: the first one posted is kept."""
+    if replace:
+        deps.services.requests.set_reply_to(request_id, status_ts=ts)
+        return ts
+    kept = deps.services.requests.claim_status_message(request_id, ts) or ts
+    if kept != ts:
+        delete_quietly(deps.client, channel, ts)
+    return kept
 
 
 def _open_dm_thread(deps: SlackDeps, request: Request) -> Request:

@@ -20,6 +20,8 @@ from brandbot.store.models import OutboxMessage
 
 
 class Notice(enum.StrEnum):
+    queued = "queued"
+    """Tell the requester how many drafts wait before theirs, unless drafting has started."""
     draft_ready = "draft_ready"
     """Post the draft's approval card; tell the requester where it waits."""
     decided = "decided"

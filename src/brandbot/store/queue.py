@@ -14,7 +14,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -146,6 +146,19 @@ class Queue(Generic[Row]):
         )
         with self._db.session() as session:
             return session.scalar(query)
+
+    def ahead_of(self, key: str, kinds: Collection[str]) -> int | None:
+        """How many rows of `kinds` wait to be claimed before the row `key`; None once it is claimed."""
+        model = self.model
+        with self._db.session() as session:
+            mine = session.execute(
+                select(model.id, model.run_after).where(model.key == key, model.state == RowState.queued.value)
+            ).first()
+            if mine is None:
+                return None
+            earlier = or_(model.run_after < mine.run_after, and_(model.run_after == mine.run_after, model.id < mine.id))
+            waiting = and_(model.kind.in_(list(kinds)), model.state == RowState.queued.value)
+            return session.scalar(select(func.count()).where(waiting, earlier)) or 0
 
     def _settle(self, row_id: int, **values: Any) -> bool:
         """Only the owner settles a row: a replica that lost it changes nothing."""

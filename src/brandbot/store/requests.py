@@ -33,6 +33,8 @@ class Job:
     resume = "resume"
     retry = "retry"
     ALL = (draft, resume, retry)
+    DRAFTING = (draft, retry)
+    """The kinds that start a request's drafting: they queue for the LLM's capacity."""
 
 
 class _AlreadyHandled(Exception):
@@ -93,6 +95,8 @@ class RequestStore:
                 session.flush()
                 audit.record(session, requester, "request.created", request_id=request.id, origin=origin)
                 queue.put(session, WorkItem, Job.draft, f"draft:{request.id}", request_id=request.id)
+                if reply_to and "channel" in reply_to:
+                    notify(session, Notice.queued, request.id, request_id=request.id)
         except (_AlreadyHandled, IntegrityError):
             return None
         return request
@@ -122,6 +126,18 @@ class RequestStore:
             request = session.get(Request, request_id, with_for_update=True)
             if request is not None:
                 request.reply_to = {**(request.reply_to or {}), **fields}
+
+    def claim_status_message(self, request_id: str, ts: str) -> str | None:
+        """Makes `ts` the request's progress message unless it has one: the ts that won."""
+        with self._db.session() as session:
+            request = session.get(Request, request_id, with_for_update=True)
+            if request is None:
+                return None
+            reply_to = request.reply_to or {}
+            if "status_ts" not in reply_to:
+                request.reply_to = {**reply_to, "status_ts": ts}
+                return ts
+            return str(reply_to["status_ts"])
 
     def fail(self, request_id: str, error: str) -> None:
         """The request stops here until someone retries it; the requester is told why."""

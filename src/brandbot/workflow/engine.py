@@ -153,6 +153,11 @@ class Engine:
         elif snapshot.next:
             self._run(request_id, None, on_progress, guard)
 
+    def queue_position(self, request_id: str) -> int | None:
+        """Drafts waiting for the LLM before this request's; None once its drafting has started."""
+        key = self.work.unfinished_key(request_id, Job.DRAFTING)
+        return None if key is None else self.work.ahead_of(key, Job.DRAFTING)
+
     def pending_review(self, request_id: str) -> dict[str, Any] | None:
         """The payload of the review the graph is paused on, if it is paused on one."""
         snapshot = self.graph.get_state(thread(request_id))

@@ -24,6 +24,16 @@ RESUMED = ":arrows_counterclockwise: I was interrupted while working on this; pi
 EMPTY_REQUEST = "What should I draft? For example: `a short LinkedIn post announcing Tidewell Restore`."
 
 
+def queued(ahead: int) -> str:
+    if ahead == 0:
+        return ":hourglass_flowing_sand: Queued: yours is next. Drafting starts as soon as the language model has room."
+    drafts = "draft" if ahead == 1 else "drafts"
+    return (
+        f":hourglass_flowing_sand: Queued, {ahead} {drafts} ahead of you. "
+        "Drafting starts as soon as the language model has room."
+    )
+
+
 def progress(event: dict[str, Any]) -> str:
     if event.get("stage") == "drafting":
         passages = event.get("passages", 0)
