@@ -59,10 +59,12 @@ class StandInConfig:
         return self.ttft_s + self.per_token_s * tokens
 
 
-# PLACEHOLDERS: 0.4 s to the first token and 0.02 s per token are not measured or published figures
-# for either model; they are to be replaced with published vLLM serving numbers for Llama 4 on GPUs.
-LLAMA4_SCOUT = StandInConfig(ttft_s=0.4, per_token_s=0.02, completion_tokens=120, model=SCOUT_MODEL)
-LLAMA4_MAVERICK = StandInConfig(ttft_s=0.4, per_token_s=0.02, completion_tokens=120, model=MAVERICK_MODEL)
+# At about 64 requests in flight on 8 GPUs (Scout BF16, Maverick FP8 on H100), interpolated from
+# published serving benchmarks: SGLang's Llama 4 cookbook (TPOT 12 ms at 16 concurrent and 43 ms at
+# 100 for Scout, 10 and 35 ms for Maverick; median TTFT 0.09-0.13 s) and NVIDIA's TensorRT-LLM
+# throughput tables (Maverick FP8 about 3x slower on H100 than H200). Sources: bench/RESULTS.md.
+LLAMA4_SCOUT = StandInConfig(ttft_s=0.2, per_token_s=0.025, completion_tokens=120, model=SCOUT_MODEL)
+LLAMA4_MAVERICK = StandInConfig(ttft_s=0.25, per_token_s=0.030, completion_tokens=120, model=MAVERICK_MODEL)
 PRESETS: dict[str, StandInConfig] = {"scout": LLAMA4_SCOUT, "maverick": LLAMA4_MAVERICK}
 
 # Plain, calm sentences the bot's brand rules accept: no exclamation marks, emoji, hashtags, hype,
@@ -322,12 +324,14 @@ def _number(schema: dict[str, Any], index: int, integer: bool) -> float:
         return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
     low, high, above, below = bound("minimum"), bound("maximum"), bound("exclusiveMinimum"), bound("exclusiveMaximum")
+    bottom: float | None
+    top: float | None
     if integer:
         lows = [math.ceil(x) for x in (low,) if x is not None] + [math.floor(x) + 1 for x in (above,) if x is not None]
         highs = [math.floor(x) for x in (high,) if x is not None] + [
             math.ceil(x) - 1 for x in (below,) if x is not None
         ]
-        bottom, top = (max(lows) if lows else None), (min(highs) if highs else None)
+        bottom, top = (float(max(lows)) if lows else None), (float(min(highs)) if highs else None)
         value = float(bottom if bottom is not None else min(0, top) if top is not None else 0) + index
         if top is not None:
             value = min(value, float(top))
@@ -417,7 +421,7 @@ async def _chat(request: web.Request) -> web.StreamResponse:
         if body.get("stream"):
             response = await _stream(request, config, reply, started, body)
         else:
-            time.sleep(config.seconds(len(reply.pieces)))
+            await asyncio.sleep(config.seconds(len(reply.pieces)))
             response = web.json_response(_completion(config, reply))
         finish = reply.finish_reason
         return response
