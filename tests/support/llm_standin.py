@@ -39,7 +39,9 @@ MAVERICK_MODEL = "meta-llama/Llama-4-Maverick-17B-128E-Instruct"
 
 @dataclass(frozen=True)
 class StandInConfig:
-    """How long the played model takes: `ttft_s`, then `per_token_s` for each of its tokens.
+    """How long the played model takes: `ttft_s`, then for each of its tokens `per_token_s` plus
+    `per_token_per_running_s` for every request running at that moment (a GPU's decode step
+    takes longer as its batch grows).
 
     A token is a whitespace-separated word. A text answer is `completion_tokens` words long unless
     the request's `max_tokens` cuts it short (finish_reason "length").
@@ -49,22 +51,30 @@ class StandInConfig:
     per_token_s: float = 0.02
     completion_tokens: int = 120
     model: str = SCOUT_MODEL
+    per_token_per_running_s: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.ttft_s < 0 or self.per_token_s < 0 or self.completion_tokens < 1:
+        if self.ttft_s < 0 or self.per_token_s < 0 or self.per_token_per_running_s < 0 or self.completion_tokens < 1:
             raise ValueError(f"times must be >= 0 and completion_tokens >= 1: {self}")
 
-    def seconds(self, tokens: int) -> float:
-        """One request's whole answer time, streamed or not."""
-        return self.ttft_s + self.per_token_s * tokens
+    def seconds(self, tokens: int, running: int = 1) -> float:
+        """One request's whole answer time, streamed or not, with `running` requests throughout."""
+        return self.ttft_s + self.token_s(running) * tokens
+
+    def token_s(self, running: int) -> float:
+        return self.per_token_s + self.per_token_per_running_s * running
 
 
-# At about 64 requests in flight on 8 GPUs (Scout BF16, Maverick FP8 on H100), interpolated from
-# published serving benchmarks: SGLang's Llama 4 cookbook (TPOT 12 ms at 16 concurrent and 43 ms at
-# 100 for Scout, 10 and 35 ms for Maverick; median TTFT 0.09-0.13 s) and NVIDIA's TensorRT-LLM
-# throughput tables (Maverick FP8 about 3x slower on H100 than H200). Sources: bench/RESULTS.md.
-LLAMA4_SCOUT = StandInConfig(ttft_s=0.2, per_token_s=0.025, completion_tokens=120, model=SCOUT_MODEL)
-LLAMA4_MAVERICK = StandInConfig(ttft_s=0.25, per_token_s=0.030, completion_tokens=120, model=MAVERICK_MODEL)
+# Fitted to published serving benchmarks of Llama 4 on 8 GPUs (sources in bench/RESULTS.md): time
+# per output token 7.4, 12.0 and 42.9 ms at 1, 16 and 100 requests in flight for Scout, 6.0, 10.2
+# and 35.4 ms for Maverick (SGLang's Llama 4 cookbook), so about 30 and 25 ms at 64; time to first
+# token 0.06-0.13 s there, 0.2 s here to allow for the HTTP hop and prefill of longer prompts.
+LLAMA4_SCOUT = StandInConfig(
+    ttft_s=0.2, per_token_s=0.0071, per_token_per_running_s=0.00037, completion_tokens=160, model=SCOUT_MODEL
+)
+LLAMA4_MAVERICK = StandInConfig(
+    ttft_s=0.2, per_token_s=0.0057, per_token_per_running_s=0.0003, completion_tokens=160, model=MAVERICK_MODEL
+)
 PRESETS: dict[str, StandInConfig] = {"scout": LLAMA4_SCOUT, "maverick": LLAMA4_MAVERICK}
 
 # Plain, calm sentences the bot's brand rules accept: no exclamation marks, emoji, hashtags, hype,
@@ -421,12 +431,20 @@ async def _chat(request: web.Request) -> web.StreamResponse:
         if body.get("stream"):
             response = await _stream(request, config, reply, started, body)
         else:
-            await asyncio.sleep(config.seconds(len(reply.pieces)))
+            await _decode(config, counters, len(reply.pieces))
             response = web.json_response(_completion(config, reply))
         finish = reply.finish_reason
         return response
     finally:
         counters.end(finish, reply.prompt_tokens, len(reply.pieces))
+
+
+async def _decode(config: StandInConfig, counters: Counters, tokens: int, step: int = 8) -> None:
+    """Waits as long as generating `tokens` takes, a few tokens at a time at the pace of the
+    batch running meanwhile."""
+    await asyncio.sleep(config.ttft_s)
+    for done in range(0, tokens, step):
+        await asyncio.sleep(config.token_s(counters.running) * min(step, tokens - done))
 
 
 def _usage(reply: Answer) -> dict[str, int]:
@@ -480,10 +498,12 @@ async def _stream(
 
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     await response.prepare(request)
-    await asyncio.sleep(max(0.0, started + config.ttft_s - loop.time()))
+    due = started + config.ttft_s
+    await asyncio.sleep(max(0.0, due - loop.time()))
     await response.write(chunk({"role": "assistant", "content": ""}))
-    for number, piece in enumerate(reply.pieces, start=1):
-        await asyncio.sleep(max(0.0, started + config.seconds(number) - loop.time()))
+    for piece in reply.pieces:
+        due += config.token_s(request.app[COUNTERS].running)
+        await asyncio.sleep(max(0.0, due - loop.time()))
         await response.write(chunk({"content": piece}))
     await response.write(chunk({}, reply.finish_reason))
     if include_usage:
@@ -695,11 +715,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
     parser.add_argument("--ttft", type=float, help="seconds to the first token")
     parser.add_argument("--per-token", type=float, help="seconds per further token")
+    parser.add_argument("--per-token-per-running", type=float, help="seconds more per token for each request running")
     parser.add_argument("--tokens", type=int, help="words in a text answer")
     parser.add_argument("--model", help="the served model name")
     args = parser.parse_args(argv)
     preset = PRESETS[args.preset]
-    chosen = {"ttft_s": args.ttft, "per_token_s": args.per_token, "completion_tokens": args.tokens, "model": args.model}
+    chosen = {
+        "ttft_s": args.ttft,
+        "per_token_s": args.per_token,
+        "completion_tokens": args.tokens,
+        "per_token_per_running_s": args.per_token_per_running,
+        "model": args.model,
+    }
     config = replace(preset, **{key: value for key, value in chosen.items() if value is not None})
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_main(config, args.host, args.port))

@@ -77,7 +77,7 @@ def test_a_pool_runs_at_most_its_capacity_and_starts_rows_in_queue_order(service
     pool.start()
     try:
         deadline = time.monotonic() + 20
-        while len(started) < 12 or pool.busy and time.monotonic() < deadline:
+        while (len(started) < 12 or pool.busy) and time.monotonic() < deadline:
             time.sleep(0.02)
     finally:
         pool.stop()
@@ -114,9 +114,7 @@ def test_the_requester_sees_how_many_drafts_wait_before_theirs(services: Service
     assert services.engine.queue_position(asked[2].id) == 1  # type: ignore[union-attr]
 
 
-def test_a_queued_notice_delivered_after_drafting_started_posts_nothing(
-    services: Services, standin: StandIn
-) -> None:
+def test_a_queued_notice_delivered_after_drafting_started_posts_nothing(services: Services, standin: StandIn) -> None:
     client = WebClient(token="xoxb-test", base_url=standin.api_url)
     request = services.engine.submit("alice", "A post about Tidewell Restore", "slack", reply_to=THREAD)
     assert request is not None

@@ -76,13 +76,14 @@ def test_a_row_is_claimed_by_exactly_one_of_many_workers(services: Services) -> 
 
 def test_a_lapsed_lease_is_taken_over_and_the_first_owner_changes_nothing(services: Services) -> None:
     put(services, "slow")
-    first, second = other_worker(services, "a"), other_worker(services, "b")
+    first, second = other_worker(services, "a", lease_s=0.3), other_worker(services, "b")
     row = first.claim()
     assert row is not None and second.claim() is None, "a live lease keeps the row"
-    with services.db.session() as session:
-        session.execute(update(WorkItem).values(lease_until=row.created_at - timedelta(seconds=1)))
+    assert first.still_held(row)
+    time.sleep(0.4)
     taken = second.claim()
     assert taken is not None and taken.id == row.id and taken.attempts == 2
+    assert first.renew() == 0, "the heartbeat no longer covers it"
     assert not first.still_held(row) and second.still_held(taken)
     assert first.finish(row.id) is False
     assert second.finish(row.id) is True
@@ -151,11 +152,11 @@ def test_a_decision_writes_its_resume_and_news_and_any_worker_resumes_it(service
 def test_a_worker_that_lost_its_request_stops_before_writing(services: Services) -> None:
     request = services.engine.submit("alice", "A tweet about Tidewell Backup")
     assert request is not None
-    worker = services.work
+    worker = other_worker(services, "replica-a", lease_s=0.3)
     row = worker.claim(key=f"draft:{request.id}")
     assert row is not None
-    with services.db.session() as session:
-        session.execute(update(WorkItem).where(WorkItem.id == row.id).values(owner="replica-b"))
+    time.sleep(0.4)
+    assert other_worker(services, "replica-b").claim(key=row.key) is not None, "its lease lapsed"
     run_one(worker, row, services.engine.handler())
     assert services.requests.latest_draft(request.id) is None
     assert services.requests.get_request(request.id).status == "received"  # type: ignore[union-attr]

@@ -184,6 +184,25 @@ def test_a_hundred_requests_all_run_at_once_and_the_gauge_shows_them() -> None:
         assert server.peak_running() == 0
 
 
+def test_tokens_come_slower_as_the_batch_grows() -> None:
+    """As on a GPU, whose decode step takes longer with more sequences in the batch."""
+    config = StandInConfig(ttft_s=0.0, per_token_s=0.001, per_token_per_running_s=0.0004, completion_tokens=40)
+    body = {"model": config.model, "messages": [{"role": "user", "content": "hello"}]}
+    with LLMStandIn(config) as server:
+
+        async def timed(count: int) -> float:
+            async with httpx.AsyncClient(limits=httpx.Limits(max_connections=100), timeout=30) as client:
+                started = time.perf_counter()
+                await asyncio.gather(
+                    *[client.post(f"{server.base_url}/chat/completions", json=body) for _ in range(count)]
+                )
+                return time.perf_counter() - started
+
+        alone, batch = asyncio.run(timed(1)), asyncio.run(timed(50))
+    assert alone == pytest.approx(config.seconds(40, running=1), abs=0.05)
+    assert batch > 4 * alone and batch >= config.seconds(40, running=40) * 0.9
+
+
 def test_a_client_that_goes_away_leaves_the_gauge_at_once() -> None:
     """As vLLM aborts a request whose client disconnected, the stand-in stops counting it."""
     with LLMStandIn(StandInConfig(ttft_s=2.0, per_token_s=0.0, completion_tokens=5, model="m")) as server:
@@ -323,7 +342,9 @@ def test_the_bots_client_hears_a_wrong_model_name_at_once(standin: LLMStandIn, t
 def test_presets_play_llama_4() -> None:
     assert LLAMA4_SCOUT.model == "meta-llama/Llama-4-Scout-17B-16E-Instruct"
     assert "Maverick" in LLAMA4_MAVERICK.model
-    assert LLAMA4_SCOUT.seconds(10) == pytest.approx(LLAMA4_SCOUT.ttft_s + 10 * LLAMA4_SCOUT.per_token_s)
+    assert LLAMA4_SCOUT.token_s(1) == pytest.approx(0.0075, abs=0.0005), "7.4 ms per token alone"
+    assert LLAMA4_SCOUT.token_s(64) == pytest.approx(0.030, abs=0.002), "about 30 ms at 64 in flight"
+    assert LLAMA4_MAVERICK.token_s(100) == pytest.approx(0.0354, abs=0.001), "35.4 ms at 100"
     with pytest.raises(ValueError):
         StandInConfig(completion_tokens=0)
 

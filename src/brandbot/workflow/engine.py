@@ -176,7 +176,10 @@ class Engine:
         context = dataclasses.replace(self.context, guard=guard)
         try:
             with logs.bind(request_id=request_id):
-                for event in self.graph.stream(payload, thread(request_id), context=context, stream_mode="custom"):
+                steps = self.graph.stream(
+                    payload, thread(request_id), context=context, stream_mode="custom", durability="exit"
+                )
+                for event in steps:
                     if on_progress is not None:
                         on_progress(event)
                 request = self.context.requests.get_request(request_id)
