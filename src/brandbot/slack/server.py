@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import torch
 import waitress
 from prometheus_client import make_wsgi_app
 from slack_bolt import App
@@ -23,6 +24,9 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def serve(services: Services, *, host: str, port: int, threads: int = 16) -> None:
+    """A replica's parallelism comes from the requests it serves at once: torch's own threads for
+    one query's embedding would only fight them for the same cores."""
+    torch.set_num_threads(1)
     socket_mode = services.settings.slack_app_token is not None
     app, background = build_app(services, socket_mode=socket_mode)
     background.start()

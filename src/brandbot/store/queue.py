@@ -127,7 +127,7 @@ class Queue(Generic[Row]):
             if time.monotonic() < self._held.get(row.id, 0.0):
                 return True
         model = self.model
-        with self._db.session() as session:
+        with self._db.read() as session:
             owner = session.scalar(select(model.owner).where(model.id == row.id, model.state == RowState.running.value))
         return owner is not None and owner == row.owner
 
@@ -143,11 +143,11 @@ class Queue(Generic[Row]):
         return self._settle(row_id, state=RowState.failed.value, finished_at=utcnow(), error=error)
 
     def get(self, row_id: int) -> Row | None:
-        with self._db.session() as session:
+        with self._db.read() as session:
             return session.get(self.model, row_id)
 
     def by_key(self, key: str) -> Row | None:
-        with self._db.session() as session:
+        with self._db.read() as session:
             return session.scalar(select(self.model).where(self.model.key == key))
 
     def unfinished_key(self, request_id: str, kinds: Collection[str]) -> str | None:
@@ -162,13 +162,13 @@ class Queue(Generic[Row]):
             .order_by(model.id.desc())
             .limit(1)
         )
-        with self._db.session() as session:
+        with self._db.read() as session:
             return session.scalar(query)
 
     def ahead_of(self, key: str, kinds: Collection[str]) -> int | None:
         """How many rows of `kinds` wait to be claimed before the row `key`; None once it is claimed."""
         model = self.model
-        with self._db.session() as session:
+        with self._db.read() as session:
             mine = session.execute(
                 select(model.id, model.run_after).where(model.key == key, model.state == RowState.queued.value)
             ).first()

@@ -102,7 +102,7 @@ class RequestStore:
         return request
 
     def get_request(self, request_id: str) -> Request | None:
-        with self._db.session() as session:
+        with self._db.read() as session:
             return session.get(Request, request_id)
 
     def list_requests(
@@ -113,7 +113,7 @@ class RequestStore:
             query = query.where(Request.status == status)
         if requester:
             query = query.where(Request.requester == requester)
-        with self._db.session() as session:
+        with self._db.read() as session:
             return list(session.scalars(query))
 
     def update_request(self, request_id: str, **fields: Any) -> None:
@@ -228,11 +228,11 @@ class RequestStore:
             session.execute(update(Draft).where(Draft.id == draft_id).values(card=card))
 
     def get_draft(self, draft_id: str) -> Draft | None:
-        with self._db.session() as session:
+        with self._db.read() as session:
             return session.get(Draft, draft_id)
 
     def drafts_for(self, request_id: str) -> list[Draft]:
-        with self._db.session() as session:
+        with self._db.read() as session:
             return list(session.scalars(select(Draft).where(Draft.request_id == request_id).order_by(Draft.revision)))
 
     def latest_draft(self, request_id: str) -> Draft | None:
@@ -240,13 +240,13 @@ class RequestStore:
         return drafts[-1] if drafts else None
 
     def pending_drafts(self) -> list[Draft]:
-        with self._db.session() as session:
+        with self._db.read() as session:
             return list(
                 session.scalars(select(Draft).where(Draft.status == DraftStatus.pending).order_by(Draft.created_at))
             )
 
     def due_for_expiry(self, now: datetime) -> list[Draft]:
-        with self._db.session() as session:
+        with self._db.read() as session:
             return list(
                 session.scalars(select(Draft).where(Draft.status == DraftStatus.pending, Draft.expires_at <= now))
             )
@@ -271,7 +271,7 @@ class RequestStore:
             queue.put(session, WorkItem, Job.resume, resume_key(draft.id), request_id=draft.request_id)
 
     def decision_for(self, draft_id: str) -> Decision | None:
-        with self._db.session() as session:
+        with self._db.read() as session:
             return session.scalar(select(Decision).where(Decision.draft_id == draft_id))
 
     def claim_decision(
