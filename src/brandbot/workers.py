@@ -20,6 +20,8 @@ from brandbot.store.queue import Queue, Row
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+CLAIM_BATCH = 32
+"""Most rows a pool claims in one transaction when it has that many slots free."""
 
 
 class LostOwnership(Exception):
@@ -109,18 +111,23 @@ class WorkerPool(Generic[Row]):
         while not self._stop.is_set():
             if not self._slots.acquire(timeout=self._idle_s):
                 continue
+            free = 1
+            while free < CLAIM_BATCH and self._slots.acquire(blocking=False):
+                free += 1
             try:
-                row = self._queue.claim(self._handlers)
+                rows = self._queue.claim_many(self._handlers, free)
             except Exception:
                 log.exception("%s: claiming work failed; trying again", self.name)
-                row = None
-            if row is None:
+                rows = []
+            for _ in range(free - len(rows)):
                 self._slots.release()
+            if not rows:
                 with self._wake:
                     self._wake.wait(self._idle_s)
                 continue
-            self._set_busy(+1)
-            self._runners.submit(self._run, row)
+            for row in rows:
+                self._set_busy(+1)
+                self._runners.submit(self._run, row)
 
     def _run(self, row: Row) -> None:
         try:

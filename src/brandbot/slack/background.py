@@ -12,6 +12,7 @@ from typing import Any
 from brandbot.slack import notices, requests, uploads
 from brandbot.slack.deps import SlackDeps
 from brandbot.store.models import OutboxMessage, WorkItem
+from brandbot.store.outbox import Notice
 from brandbot.store.requests import Job
 from brandbot.workers import Handler, WorkerPool
 from brandbot.workflow.approvals import expire_due
@@ -26,6 +27,7 @@ class Background:
     decisions: WorkerPool[WorkItem] = field(init=False)
     uploads: WorkerPool[WorkItem] = field(init=False)
     outbox: WorkerPool[OutboxMessage] = field(init=False)
+    decided: WorkerPool[OutboxMessage] = field(init=False)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
@@ -40,12 +42,15 @@ class Background:
         self.drafting = pool("drafting", Job.DRAFTING, settings.resolved_llm_max_in_flight, run_request)
         self.decisions = pool("decisions", (Job.resume,), settings.slack_workers, run_request)
         self.uploads = pool("uploads", (uploads.INGEST,), 1, uploads.handler(self.deps))
-        courier = notices.Courier(services, self.deps.client)
-        self.outbox = WorkerPool("outbox", services.outbox, courier.handlers(), settings.outbox_workers, wake)
+        news = notices.Courier(services, self.deps.client).handlers()
+        decided: dict[str, Handler[OutboxMessage]] = {Notice.decided: news.pop(Notice.decided)}
+        self.outbox = WorkerPool("outbox", services.outbox, news, settings.outbox_workers, wake)
+        self.decided = WorkerPool("outbox-decided", services.outbox, decided, settings.outbox_workers, wake)
 
     @property
     def pools(self) -> tuple[WorkerPool[Any], ...]:
-        return (self.drafting, self.decisions, self.uploads, self.outbox)
+        """Decisions and their news have pools of their own: no click waits behind drafting."""
+        return (self.drafting, self.decisions, self.uploads, self.outbox, self.decided)
 
     def start(self) -> None:
         for pool in self.pools:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
@@ -18,6 +19,8 @@ class SlackDeps:
     client: WebClient
     wake: threading.Condition = field(default_factory=threading.Condition)
     """What this replica's idle workers wait on between looks at the queues."""
+    news: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(8, thread_name_prefix="news"))
+    """Sends requesters' progress news, so that no drafting thread waits on Slack."""
 
     def nudge(self) -> None:
         """After a listener queued work: this replica's idle workers look at once."""

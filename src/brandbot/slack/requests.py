@@ -4,21 +4,17 @@ ack, drafted by whichever replica's worker claims the work, with progress in the
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from brandbot import metrics
 from brandbot.slack.blocks import messages
 from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
-from brandbot.slack.notices import delete_quietly
+from brandbot.slack.progress import RequestNews
 from brandbot.store import outbox
 from brandbot.store.models import Request, WorkItem
 from brandbot.store.requests import Job
 from brandbot.workers import Handler
-from brandbot.workflow.engine import Progress, RequestInvalid
+from brandbot.workflow.engine import RequestInvalid
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +57,7 @@ def submit_in_dm(deps: SlackDeps, user: str, text: str, event_keys: tuple[str, .
 def handler(deps: SlackDeps) -> Handler[WorkItem]:
     """Runs a request's work row with news in the requester's thread: a new request or a retry
     gets a progress message that is edited as it goes, and one taken over from a stopped
-    replica says so. All of it best effort: the drafting never waits on it."""
+    replica says so. All of it best effort and off the drafting thread (`RequestNews`)."""
     engine = deps.services.engine
 
     def run(row: WorkItem) -> None:
@@ -71,45 +67,19 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
             return
         if "dm_user" in request.reply_to and "channel" not in request.reply_to:
             request = _open_dm_thread(deps, request)
-        reply_to = request.reply_to or {}
+        news = RequestNews(deps, deps.news, request.id, request.reply_to or {}, fresh=row.kind == Job.retry)
         if row.attempts > 1:
-            _best_effort(deps.client, reply_to, messages.RESUMED)
+            news.say(messages.RESUMED)
         drafting = row.kind in Job.DRAFTING
-        on_progress = _progress(deps, request.id, reply_to, fresh=row.kind == Job.retry) if drafting else None
-        _set_status(deps.client, reply_to, "is drafting...")
+        if drafting:
+            news.progress({})
+        news.status("is drafting...")
         try:
-            engine.handler(on_progress).run(row)
+            engine.handler(news.progress if drafting else None).run(row)
         finally:
-            _set_status(deps.client, reply_to, "")
+            news.status("")
 
     return Handler(run, engine.handler().on_give_up)
-
-
-def _progress(deps: SlackDeps, request_id: str, reply_to: dict[str, Any], *, fresh: bool) -> Progress | None:
-    """Edits the request's progress message: the "queued" one if the courier posted it, else one
-    posted now; a retry always gets a new one."""
-    posted = None
-    status_ts = None if fresh else reply_to.get("status_ts")
-    if status_ts is None:
-        posted = _best_effort(deps.client, reply_to, messages.progress({}))
-        if posted is None:
-            return None
-        status_ts = _keep_status_message(deps, request_id, reply_to["channel"], posted, replace=fresh)
-    update = _progress_updater(deps.client, reply_to["channel"], status_ts)
-    if status_ts != posted:
-        update({})
-    return update
-
-
-def _keep_status_message(deps: SlackDeps, request_id: str, channel: str, ts: str, *, replace: bool) -> str:
-    """The courier may have posted the "queued" message meanwhile: the first one posted is kept."""
-    if replace:
-        deps.services.requests.set_reply_to(request_id, status_ts=ts)
-        return ts
-    kept = deps.services.requests.claim_status_message(request_id, ts) or ts
-    if kept != ts:
-        delete_quietly(deps.client, channel, ts)
-    return kept
 
 
 def _open_dm_thread(deps: SlackDeps, request: Request) -> Request:
@@ -121,38 +91,3 @@ def _open_dm_thread(deps: SlackDeps, request: Request) -> Request:
     reopened = deps.services.requests.get_request(request.id)
     assert reopened is not None
     return reopened
-
-
-def _best_effort(client: WebClient, reply_to: dict[str, Any], text: str) -> str | None:
-    """A message about progress: if Slack refuses it, the drafting goes on without it."""
-    try:
-        response = client.chat_postMessage(channel=reply_to["channel"], thread_ts=reply_to.get("thread_ts"), text=text)
-    except SlackApiError as error:
-        log.warning("progress message skipped: %s", error.response.get("error"))
-        return None
-    return str(response["ts"])
-
-
-def _progress_updater(client: WebClient, channel: str, ts: str) -> Progress:
-    """Edits one status message in place as the workflow moves on. Best effort: a failed edit
-    (the message was deleted) is logged and the drafting goes on."""
-
-    def update(event: dict[str, Any]) -> None:
-        try:
-            client.chat_update(channel=channel, ts=ts, text=messages.progress(event))
-        except SlackApiError as error:
-            log.warning("progress update skipped: %s", error.response.get("error"))
-
-    return update
-
-
-def _set_status(client: WebClient, reply_to: dict[str, Any], status: str) -> None:
-    """The assistant 'is drafting...' line exists only in assistant threads; elsewhere it is skipped."""
-    if not reply_to.get("thread_ts"):
-        return
-    try:
-        client.assistant_threads_setStatus(
-            channel_id=reply_to["channel"], thread_ts=reply_to["thread_ts"], status=status
-        )
-    except SlackApiError as error:
-        log.debug("assistant.threads.setStatus unavailable here: %s", error.response.get("error"))

@@ -77,9 +77,14 @@ class Queue(Generic[Row]):
 
     def claim(self, kinds: Collection[str] | None = None, *, key: str | None = None) -> Row | None:
         """The next due row (of `kinds`, or the one with `key`), now this process's until its lease ends."""
+        rows = self.claim_many(kinds, 1, key=key)
+        return rows[0] if rows else None
+
+    def claim_many(self, kinds: Collection[str] | None, limit: int, *, key: str | None = None) -> list[Row]:
+        """Up to `limit` due rows in queue order, in one transaction."""
         model = self.model
         now = utcnow()
-        query = select(model.id).where(_claimable(model, now)).order_by(model.run_after, model.id).limit(1)
+        query = select(model.id).where(_claimable(model, now)).order_by(model.run_after, model.id).limit(limit)
         if kinds is not None:
             query = query.where(model.kind.in_(list(kinds)))
         if key is not None:
@@ -88,12 +93,12 @@ class Queue(Generic[Row]):
         with self._db.session() as session:
             if session.get_bind().dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            row_id = session.scalar(query)
-            if row_id is None:
-                return None
-            row = session.scalar(
+            row_ids = session.scalars(query).all()
+            if not row_ids:
+                return []
+            rows = session.scalars(
                 update(model)
-                .where(model.id == row_id, _claimable(model, now))
+                .where(model.id.in_(row_ids), _claimable(model, now))
                 .values(
                     state=RowState.running.value,
                     owner=self.owner,
@@ -101,10 +106,9 @@ class Queue(Generic[Row]):
                     attempts=model.attempts + 1,
                 )
                 .returning(model)
-            )
-        if row is not None:
-            self._trust({row.id}, started)
-        return row
+            ).all()
+        self._trust({row.id for row in rows}, started)
+        return sorted(rows, key=lambda row: (row.run_after, row.id))
 
     def renew(self) -> int:
         """The heartbeat: every row this process runs keeps its lease."""
