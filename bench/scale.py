@@ -7,7 +7,8 @@ vLLM on GPUs: no limit on concurrency, time per token growing with the batch, th
 1. Directly: N clients each make the bot's LLM calls for one request (intake, then the draft
    with its passages), all at once; the mean of the gauge while any is outstanding.
 2. Through the bot: N mentions delivered at once to the Slack endpoint; the mean of the gauge
-   from the first delivery to the last approval card.
+   from the first delivery until every request's draft is recorded (its card is then the
+   outbox's work, which Slack's own rate limits pace).
 
 Occupancy = (2) / (1); goal >= 0.9. Once with one replica on the embedded defaults (SQLite,
 Chroma in-process), once with two replicas on PostgreSQL and a Chroma server. For each run: the
@@ -26,13 +27,14 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -40,6 +42,8 @@ from brandbot.config import Settings
 from brandbot.formats import format_for
 from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
 from brandbot.services import Services
+from brandbot.store.db import Database
+from brandbot.store.models import Draft
 from brandbot.workflow import prompts
 from brandbot.workflow.brief import classify
 from tests.support.bot_process import start_bot, stop
@@ -150,7 +154,7 @@ def measure(setup: str, size: int, llm_url: str, storage: dict[str, str]) -> Non
     }
     replicas = [Replica(*start_bot(env, root / f"replica-{n}.log")) for n in range(replicas_count)]
     try:
-        bot, cpu, rss = through_the_bot(standin, replicas, requests, llm_url)
+        bot, cpu, rss = through_the_bot(standin, replicas, requests, llm_url, Database(settings.resolved_database_url))
     finally:
         for replica in replicas:
             stop(replica.process)
@@ -187,9 +191,9 @@ def straight_to_the_llm(services: Services, requests: list[str], llm_url: str) -
 
 
 def through_the_bot(
-    standin: StandIn, replicas: list[Replica], requests: list[str], llm_url: str
+    standin: StandIn, replicas: list[Replica], requests: list[str], llm_url: str, db: Database
 ) -> tuple[float, float, float]:
-    """Mean running at the LLM from the first delivery to the last card; CPU seconds; peak RSS."""
+    """Mean running at the LLM from the first delivery to the last draft; CPU seconds; peak RSS."""
     client = httpx.Client(limits=httpx.Limits(max_connections=64))
     cpu_before = sum(replica.cpu_s() for replica in replicas)
     gauge = Gauge(llm_url, replicas)
@@ -206,11 +210,18 @@ def through_the_bot(
 
     with ThreadPoolExecutor(max_workers=32) as pool:
         list(pool.map(mention, range(len(requests))))
-    cards: Callable[[], int] = lambda: sum(c.args.get("channel") == APPROVALS for c in standin.of("chat.postMessage"))  # noqa: E731
-    standin.wait_for(lambda: cards() >= len(requests), timeout=1800, what=f"{len(requests)} cards")
+    standin.wait_for(lambda: drafts(db) >= len(requests), timeout=1800, what=f"{len(requests)} drafts")
     mean = gauge.stop()
     cpu = sum(replica.cpu_s() for replica in replicas) - cpu_before
+    cards = lambda: sum(c.args.get("channel") == APPROVALS for c in standin.of("chat.postMessage"))  # noqa: E731
+    standin.wait_for(lambda: cards() >= len(requests), timeout=1800, what=f"{len(requests)} cards")
+    db.dispose()
     return mean, cpu, gauge.peak_rss_mb
+
+
+def drafts(db: Database) -> int:
+    with db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(Draft)) or 0)
 
 
 @contextmanager

@@ -61,8 +61,10 @@ class LLMClient:
         self.model = settings.llm_model
         self._settings = settings
         self._sleep = sleep
-        self._slots = threading.BoundedSemaphore(settings.resolved_llm_max_in_flight)
+        in_flight = settings.resolved_llm_max_in_flight
+        self._slots = threading.BoundedSemaphore(in_flight)
         self._http = httpx.Client(
+            limits=httpx.Limits(max_connections=in_flight, max_keepalive_connections=in_flight),
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {settings.llm_api_key.get_secret_value()}"},
             timeout=httpx.Timeout(settings.llm_timeout_s, connect=settings.llm_connect_timeout_s),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from functools import lru_cache
+from typing import Any
 
 from chromadb.utils.embedding_functions import SentenceTransformerEmbeddingFunction
 from transformers import AutoTokenizer, PreTrainedTokenizerBase
@@ -27,6 +30,44 @@ def resolve_model(name: str) -> str:
 def embedding_function(name: str) -> SentenceTransformerEmbeddingFunction:
     """Normalized vectors, so cosine distance in Chroma is 1 - dot product."""
     return SentenceTransformerEmbeddingFunction(model_name=resolve_model(name), device="cpu", normalize_embeddings=True)
+
+
+class QueryBatcher:
+    """Embeds the queries of many threads in shared batches on one thread of its own. A query
+    that arrives while the model is busy joins the next batch instead of waiting for a turn of
+    its own, so N retrievals at once cost about one pass over N short texts, not N passes."""
+
+    def __init__(self, embed: Callable[[list[str]], Sequence[Any]], most: int = 64) -> None:
+        self._embed = embed
+        self._most = most
+        self._waiting: list[tuple[str, Future[Any]]] = []
+        self._ready = threading.Condition()
+        self._worker: threading.Thread | None = None
+
+    def __call__(self, text: str) -> Any:
+        future: Future[Any] = Future()
+        with self._ready:
+            self._waiting.append((text, future))
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="query-embeddings", daemon=True)
+                self._worker.start()
+            self._ready.notify()
+        return future.result()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._waiting:
+                    self._ready.wait()
+                batch, self._waiting = self._waiting[: self._most], self._waiting[self._most :]
+            try:
+                vectors = self._embed([text for text, _ in batch])
+            except Exception as error:
+                for _, future in batch:
+                    future.set_exception(error)
+                continue
+            for (_, future), vector in zip(batch, vectors, strict=True):
+                future.set_result(vector)
 
 
 class TokenCounter:

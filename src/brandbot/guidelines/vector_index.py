@@ -17,7 +17,7 @@ from chromadb.api import ClientAPI
 from chromadb.api.types import Where
 from chromadb.config import Settings as ChromaSettings
 
-from brandbot.guidelines.embeddings import embedding_function
+from brandbot.guidelines.embeddings import QueryBatcher, embedding_function
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,7 @@ class VectorIndex:
     def __init__(self, location: Path | str, collection: str, embedding_model: str) -> None:
         """`location` is a folder (embedded Chroma) or the URL of a Chroma server (`chroma run`)."""
         self._embed = embedding_function(embedding_model)
+        self._queries = QueryBatcher(self._embed.embed_query)
         self._client = _client(location)
         self._collection = self._client.get_or_create_collection(
             collection,
@@ -120,7 +121,7 @@ class VectorIndex:
         keys = sorted(live_keys)
         if not keys:
             return []
-        embedding = self._embed.embed_query([text])
+        embedding = [self._queries(text)]
         page = self._search(embedding, 2 * n, None)
         live = set(keys)
         fresh = [row for row in page if row[0].version_key in live]

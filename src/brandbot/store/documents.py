@@ -16,7 +16,7 @@ class DocumentRegistry:
 
     def snapshot(self) -> tuple[int, dict[str, str]]:
         """The generation and the live version of each document, read in one transaction."""
-        with self._db.session() as session:
+        with self._db.read() as session:
             state = session.get(KnowledgeBaseState, 1)
             versions = {
                 doc_id: version for doc_id, version in session.execute(select(Document.doc_id, Document.version))
@@ -24,11 +24,11 @@ class DocumentRegistry:
             return (state.generation if state else 0), versions
 
     def get(self, doc_id: str) -> Document | None:
-        with self._db.session() as session:
+        with self._db.read() as session:
             return session.get(Document, doc_id)
 
     def all(self) -> list[Document]:
-        with self._db.session() as session:
+        with self._db.read() as session:
             return list(session.scalars(select(Document).order_by(Document.title)))
 
     def publish(self, documents: list[Document], actor: str) -> None:

@@ -34,13 +34,13 @@ class RuleVersion(Base):
 
 
 def current(db: Database) -> RuleVersion | None:
-    with db.session() as session:
+    with db.read() as session:
         return session.scalars(select(RuleVersion).order_by(RuleVersion.id.desc()).limit(1)).first()
 
 
 def current_id(db: Database) -> int | None:
     """Cheap (no archive read): callers poll it to learn that the rules changed."""
-    with db.session() as session:
+    with db.read() as session:
         return session.scalar(select(func.max(RuleVersion.id)))
 
 
