@@ -195,6 +195,8 @@ def through_the_bot(
 ) -> tuple[float, float, float]:
     """Mean running at the LLM from the first delivery to the last draft; CPU seconds; peak RSS."""
     client = httpx.Client(limits=httpx.Limits(max_connections=64))
+    before = drafts(db)
+    run = f"{len(replicas)}x{len(requests)}"
     cpu_before = sum(replica.cpu_s() for replica in replicas)
     gauge = Gauge(llm_url, replicas)
 
@@ -204,13 +206,13 @@ def through_the_bot(
             "user": f"UASK{i:05d}",
             "text": f"<@UBOT000001> {requests[i]}",
             "channel": "CGENERAL",
-            "ts": f"{1_700_000_000 + i}.000100",
+            "ts": f"{1_700_000_000 + len(requests) * 1000 + i}.000100",
         }
-        deliver(f"{replicas[i % len(replicas)].url}/slack/events", SECRET, event(body, f"EvS{i}"), client=client)
+        deliver(f"{replicas[i % len(replicas)].url}/slack/events", SECRET, event(body, f"Ev{run}-{i}"), client=client)
 
     with ThreadPoolExecutor(max_workers=32) as pool:
         list(pool.map(mention, range(len(requests))))
-    standin.wait_for(lambda: drafts(db) >= len(requests), timeout=1800, what=f"{len(requests)} drafts")
+    standin.wait_for(lambda: drafts(db) - before >= len(requests), timeout=1800, what=f"{len(requests)} drafts")
     mean = gauge.stop()
     cpu = sum(replica.cpu_s() for replica in replicas) - cpu_before
     cards = lambda: sum(c.args.get("channel") == APPROVALS for c in standin.of("chat.postMessage"))  # noqa: E731

@@ -60,7 +60,8 @@ def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any
         problems=problems,
         previous_draft=state.get("draft") if changes or problems else None,
     )
-    context.requests.update_request(state["request_id"], status=RequestStatus.drafting)
+    if changes:
+        context.requests.update_request(state["request_id"], status=RequestStatus.drafting)
     runtime.stream_writer({"stage": "drafting", "revision": state["revision"], "passages": len(state["passages"])})
     completion = context.llm.complete(messages, max_tokens=fmt.max_tokens)
     return {"draft": completion.text.strip(), "model": completion.model, "changes_requested": [], "rule_feedback": []}
