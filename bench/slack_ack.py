@@ -38,7 +38,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.scale import llm_standin
-from tests.support.bot_process import is_up, start_bot, stop
+from tests.support.bot_process import start_bot, stop
 from tests.support.llm_standin import LLAMA4_SCOUT, running
 from tests.support.servers import free_port
 from tests.support.slack_standin import TEAM, StandIn, deliver, event, interaction
@@ -121,6 +121,9 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bare", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--split", action="store_true", help="`serve --no-workers` and `brandbot work` as two processes"
+    )
     args = parser.parse_args()
     if args.bare:
         serve_bare(args.bare)
@@ -147,7 +150,11 @@ def main() -> None:
             check=True,
             capture_output=True,
         )
-        bot, url = start_bot(env, data / "serve.log")
+        bot, url = (
+            start_bot(env, data / "serve.log", "--no-workers") if args.split else start_bot(env, data / "serve.log")
+        )
+        worker = subprocess.Popen([sys.executable, "-m", "brandbot", "work"], env=env) if args.split else None
+        print("one process answering Slack, one working" if args.split else "one process answering Slack and working")
         bare_port = free_port()
         bare = subprocess.Popen([sys.executable, __file__, "--bare", str(bare_port)], env=env)
         try:
@@ -155,6 +162,8 @@ def main() -> None:
         finally:
             stop(bot)
             stop(bare)
+            if worker is not None:
+                stop(worker)
             standin.stop()
 
 
@@ -167,7 +176,7 @@ def run(bot: Deliveries, standin: StandIn, llm_url: str, bare_url: str) -> None:
     sustained(bot, llm_url)
     burst(bot)
     standin.wait_for(lambda: running(llm_url) == 0, timeout=900, what="the drafts to finish")
-    while not is_up(bare_url):
+    while not _answers(bare_url):
         time.sleep(0.2)
     ours = throughput(bot)
     theirs = throughput(Deliveries(bare_url))
@@ -220,6 +229,13 @@ def sustained(bot: Deliveries, llm_url: str, rate: int = 100, seconds: int = 30)
         results = list(pool.map(at_its_time, range(len(sends))))
     watcher.join()
     latencies = [ms for ms, _ in results]
+    by_kind: dict[str, list[float]] = {}
+    for send, (ms, _) in zip(sends, results, strict=True):
+        by_kind.setdefault(send.__name__, []).append(ms)
+    print(
+        "  by kind, p99: "
+        + ", ".join(f"{kind} {percentile(values, 0.99):.0f} ms" for kind, values in sorted(by_kind.items()))
+    )
     print(
         f"sustained: {len(sends)} deliveries at {rate}/s for {seconds} s, {statistics.fmean(in_flight):.0f} drafts "
         f"at the LLM on average: HTTP {dict(Counter(status for _, status in results))}; ack p50 "
@@ -280,6 +296,14 @@ def serve_bare(port: int) -> None:
     app.command("/brandbot")(lambda ack: ack("help"))
     handler = SlackRequestHandler(app)
     waitress.serve(handler, host="127.0.0.1", port=port, threads=16, ident="bare")
+
+
+def _answers(url: str) -> bool:
+    try:
+        httpx.get(url, timeout=1)
+    except httpx.HTTPError:
+        return False
+    return True
 
 
 def _cards(standin: StandIn) -> list[tuple[str, str]]:

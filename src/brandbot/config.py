@@ -75,8 +75,10 @@ class Settings(BaseSettings):
     slack_workers: int = Field(default=8, ge=1, le=64)
     """Decided drafts one replica resumes at once, apart from drafting so that no decision waits
     behind it (drafting is bounded by `llm_max_in_flight`, uploads run one at a time)."""
-    outbox_workers: int = Field(default=4, ge=1, le=64)
-    """Messages to people one replica delivers at once."""
+    outbox_workers: int = Field(default=16, ge=1, le=64)
+    """Messages to people one replica delivers at once (and as many again for decisions' news)."""
+    worker_poll_s: float = Field(default=0.2, gt=0)
+    """How often idle pools look for rows queued by another process (this one's wake them at once)."""
     worker_heartbeat_s: float = Field(default=10.0, gt=0)
     worker_stale_s: float = Field(default=60.0, gt=0)
     """A work row whose worker has not renewed its lease for this long is taken over by another replica."""

@@ -12,12 +12,12 @@ import httpx
 from tests.support.servers import free_port
 
 
-def start_bot(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_bot(env: dict[str, str], log_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], str]:
     """Starts a replica and waits for /healthz; returns the process and its base URL."""
     port = free_port()
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "brandbot", "-v", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "brandbot", "-v", "serve", "--host", "127.0.0.1", "--port", str(port), *options],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

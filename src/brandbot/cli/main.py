@@ -29,6 +29,7 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(llm.app, name="llm")
 app.add_typer(evaluation.app, name="eval")
 app.command()(serve.serve)
+app.command()(serve.work)
 
 
 @app.callback()

@@ -12,18 +12,36 @@ from brandbot.cli.output import fail
 from brandbot.services import Services
 from brandbot.slack.app import SlackNotConfigured
 from brandbot.slack.server import serve as run
+from brandbot.slack.server import work as run_work
 
 
 def serve(
     port: int = typer.Option(3000, "--port", "-p", help="HTTP mode: where Slack sends events (/slack/events)."),
     host: str = typer.Option("0.0.0.0", "--host", help="HTTP mode: the address to listen on."),
     log_format: str = typer.Option("json", "--log-format", help="json (one object per line) or text."),
+    workers: bool = typer.Option(
+        True, "--workers/--no-workers", help="Also draft and deliver here; --no-workers leaves that to `brandbot work`."
+    ),
 ) -> None:
     """Run the Slack app: Socket Mode if SLACK_APP_TOKEN is set, otherwise HTTP mode on --port."""
     logs.configure(level=logging.getLogger().level or logging.INFO, json_lines=log_format == "json")
     services = Services(load_settings())
     try:
-        run(services, host=host, port=port)
+        run(services, host=host, port=port, workers=workers)
+    except SlackNotConfigured as error:
+        fail(str(error))
+    finally:
+        services.close()
+
+
+def work(
+    log_format: str = typer.Option("json", "--log-format", help="json (one object per line) or text."),
+) -> None:
+    """Draft, resume decided drafts, ingest uploads and deliver messages, beside `serve --no-workers`."""
+    logs.configure(level=logging.getLogger().level or logging.INFO, json_lines=log_format == "json")
+    services = Services(load_settings())
+    try:
+        run_work(services)
     except SlackNotConfigured as error:
         fail(str(error))
     finally:

@@ -37,15 +37,16 @@ class Background:
         wake = self.deps.wake
 
         def pool(name: str, kinds: tuple[str, ...], capacity: int, run: Handler[WorkItem]) -> WorkerPool[WorkItem]:
-            return WorkerPool(name, services.work, dict.fromkeys(kinds, run), capacity, wake)
+            return WorkerPool(name, services.work, dict.fromkeys(kinds, run), capacity, wake, settings.worker_poll_s)
 
         self.drafting = pool("drafting", Job.DRAFTING, settings.resolved_llm_max_in_flight, run_request)
         self.decisions = pool("decisions", (Job.resume,), settings.slack_workers, run_request)
         self.uploads = pool("uploads", (uploads.INGEST,), 1, uploads.handler(self.deps))
         news = notices.Courier(services, self.deps.client).handlers()
         decided: dict[str, Handler[OutboxMessage]] = {Notice.decided: news.pop(Notice.decided)}
-        self.outbox = WorkerPool("outbox", services.outbox, news, settings.outbox_workers, wake)
-        self.decided = WorkerPool("outbox-decided", services.outbox, decided, settings.outbox_workers, wake)
+        poll = settings.worker_poll_s
+        self.outbox = WorkerPool("outbox", services.outbox, news, settings.outbox_workers, wake, poll)
+        self.decided = WorkerPool("outbox-decided", services.outbox, decided, settings.outbox_workers, wake, poll)
 
     @property
     def pools(self) -> tuple[WorkerPool[Any], ...]:

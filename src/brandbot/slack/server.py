@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -15,21 +17,29 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from brandbot.services import Services
-from brandbot.slack.app import build_app
+from brandbot.slack.app import SlackNotConfigured, build_app, web_client
+from brandbot.slack.background import Background
+from brandbot.slack.deps import SlackDeps
+from brandbot.slack.directory import Directory
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+CONNECTION_LIMIT = 1000
+"""Open connections waitress keeps (its default is 100): idle keep-alive connections from a proxy
+or a burst count against it, and past it new deliveries wait unaccepted until one closes."""
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def serve(services: Services, *, host: str, port: int, threads: int = 16) -> None:
-    """A replica's parallelism comes from the requests it serves at once: torch's own threads for
-    one query's embedding would only fight them for the same cores."""
+def serve(services: Services, *, host: str, port: int, threads: int = 16, workers: bool = True) -> None:
+    """Answers Slack; with `workers`, also runs the work rows in this process. A replica's
+    parallelism comes from the requests it serves at once: torch's own threads for one query's
+    embedding would only fight them for the same cores."""
     torch.set_num_threads(1)
     socket_mode = services.settings.slack_app_token is not None
     app, background = build_app(services, socket_mode=socket_mode)
-    background.start()
+    if workers:
+        background.start()
     try:
         if socket_mode:
             assert services.settings.slack_app_token is not None
@@ -37,7 +47,35 @@ def serve(services: Services, *, host: str, port: int, threads: int = 16) -> Non
             SocketModeHandler(app, services.settings.slack_app_token.get_secret_value()).start()
         else:
             log.info("listening on http://%s:%d%s", host, port, EVENTS_PATH)
-            waitress.serve(wsgi(app, services), host=host, port=port, threads=threads, ident="brandbot")
+            waitress.serve(
+                wsgi(app, services),
+                host=host,
+                port=port,
+                threads=threads,
+                connection_limit=CONNECTION_LIMIT,
+                ident="brandbot",
+            )
+    finally:
+        background.stop()
+
+
+def work(services: Services) -> None:
+    """Runs the work rows and the outbox, with the heartbeat and the sweeps, and answers no one:
+    beside `serve --no-workers`, Slack's acks never share a process (and its GIL) with drafting."""
+    torch.set_num_threads(1)
+    if not services.settings.approval_channel:
+        raise SlackNotConfigured("BRANDBOT_APPROVAL_CHANNEL is not set: drafts need a channel to wait for approval in")
+    client = web_client(services.settings)
+    background = Background(SlackDeps(services, Directory(services.settings, client), client))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    background.start()
+    log.info("working: drafting up to %d at once", services.settings.resolved_llm_max_in_flight)
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
     finally:
         background.stop()
 

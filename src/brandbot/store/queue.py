@@ -81,7 +81,7 @@ class Queue(Generic[Row]):
         return rows[0] if rows else None
 
     def claim_many(self, kinds: Collection[str] | None, limit: int, *, key: str | None = None) -> list[Row]:
-        """Up to `limit` due rows in queue order, in one transaction."""
+        """Up to `limit` due rows in queue order, in one transaction; an idle poll only reads."""
         model = self.model
         now = utcnow()
         query = select(model.id).where(_claimable(model, now)).order_by(model.run_after, model.id).limit(limit)
@@ -89,6 +89,9 @@ class Queue(Generic[Row]):
             query = query.where(model.kind.in_(list(kinds)))
         if key is not None:
             query = query.where(model.key == key)
+        with self._db.read() as session:
+            if session.scalar(query) is None:
+                return []
         started = time.monotonic()
         with self._db.session() as session:
             if session.get_bind().dialect.name == "postgresql":

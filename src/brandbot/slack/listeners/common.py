@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from brandbot import logs, metrics
+from brandbot.slack.deps import SlackDeps
 
 Handler = Callable[..., None]
 Payload = dict[str, Any]
@@ -74,3 +75,15 @@ def _tell(
             client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
     except SlackApiError:
         logger.exception("could not tell the person about the failure either")
+
+
+def tell_privately_later(
+    deps: SlackDeps, client: WebClient, logger: logging.Logger, channel: str, user: str, text: str
+) -> None:
+    """A refusal shown to the clicker alone, sent after the ack: Slack need not wait for it."""
+
+    def tell() -> None:
+        with told_on_failure(client, logger, None):
+            client.chat_postEphemeral(channel=channel, user=user, text=text)
+
+    deps.news.submit(tell)

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from brandbot.slack import decisions
 from brandbot.slack.blocks import approval, modals
 from brandbot.slack.deps import SlackDeps
-from brandbot.slack.listeners.common import Handler, Payload, told_on_failure
+from brandbot.slack.listeners.common import Handler, Payload, tell_privately_later, told_on_failure
 
 
 def approve_clicked(deps: SlackDeps) -> Handler:
@@ -20,8 +20,7 @@ def approve_clicked(deps: SlackDeps) -> Handler:
         refusal = decisions.decide(deps, user, draft_id, "approve", None)
         ack()
         if refusal:
-            with told_on_failure(client, logger, None):
-                client.chat_postEphemeral(channel=channel, user=user, text=refusal)
+            tell_privately_later(deps, client, logger, channel, user, refusal)
 
     return approve_clicked
 

@@ -9,7 +9,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from brandbot.slack.deps import SlackDeps
-from brandbot.slack.listeners.common import Handler, Payload, told_on_failure
+from brandbot.slack.listeners.common import Handler, Payload, tell_privately_later
 
 
 def retry_clicked(deps: SlackDeps) -> Handler:
@@ -19,8 +19,7 @@ def retry_clicked(deps: SlackDeps) -> Handler:
         refusal = _refusal(deps, user, request_id)
         ack()
         if refusal and channel:
-            with told_on_failure(client, logger, None):
-                client.chat_postEphemeral(channel=channel, user=user, text=refusal)
+            tell_privately_later(deps, client, logger, channel, user, refusal)
 
     return retry_clicked
 
