@@ -289,7 +289,7 @@ def serve_bare(port: int) -> None:
     from slack_bolt import App
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-    app = App(signing_secret=SECRET, token_verification_enabled=False, process_before_response=True)
+    app = App(token=TOKEN, signing_secret=SECRET, token_verification_enabled=False, process_before_response=True)
     app.event("app_mention")(lambda: None)
     app.event("app_home_opened")(lambda: None)
     app.action(re.compile(".*"))(lambda ack: ack())

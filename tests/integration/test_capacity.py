@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -127,3 +129,31 @@ def _drafting_started(bot: Bot, thread_ts: str) -> float:
         if mine and ("Working on it" in text or ":mag:" in text or ":pencil2:" in text):
             return call.at
     raise AssertionError(f"no progress in {thread_ts}")
+
+
+def test_a_replica_split_in_two_answers_in_one_process_and_drafts_in_the_other(tmp_path: Path, llm: LLMStandIn) -> None:
+    """`serve --no-workers` only acknowledges and records; `brandbot work` drafts and delivers."""
+    standin = StandIn("xoxb-test-token")
+    standin.start()
+    settings = make_settings(tmp_path / "data", llm_base_url=llm.base_url, llm_model=SLOW.model)
+    env = settings_env(settings) | slack_env(standin)
+    cli.run(env, "guidelines", "add", str(GUIDELINES))
+    web, url = start_bot(env, tmp_path / "web.log", "--no-workers")
+    worker = None
+    try:
+        bot = Bot(url, standin, settings, env)
+        ts, response = bot.mention(ALICE, "a LinkedIn post about Tidewell Restore (split)")
+        assert response.status_code == 200
+        time.sleep(1.5)
+        assert standin.of("chat.postMessage") == [], "the web process drafts nothing and tells nothing"
+        with (tmp_path / "work.log").open("ab") as log:
+            worker = subprocess.Popen([sys.executable, "-m", "brandbot", "-v", "work"], env=env, stdout=log, stderr=log)
+        card_ts, draft_id = bot.card("(split)")
+        bot.standin.wait_for(lambda: "waiting for an approver" in bot.thread(ts), timeout=30, what="the requester told")
+        assert bot.click(BOB, "draft_approve", draft_id, card_ts).status_code == 200
+        bot.standin.wait_for(lambda: "ready to copy" in bot.thread(ts), timeout=30, what="the final text")
+    finally:
+        stop(web)
+        if worker is not None:
+            stop(worker)
+        standin.stop()

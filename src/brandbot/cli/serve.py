@@ -20,7 +20,9 @@ def serve(
     host: str = typer.Option("0.0.0.0", "--host", help="HTTP mode: the address to listen on."),
     log_format: str = typer.Option("json", "--log-format", help="json (one object per line) or text."),
     workers: bool = typer.Option(
-        True, "--workers/--no-workers", help="Also draft and deliver here; --no-workers leaves that to `brandbot work`."
+        True,
+        "--workers/--no-workers",
+        help="Also draft and deliver here; --no-workers leaves that to `brandbot work` (decided cards close here).",
     ),
 ) -> None:
     """Run the Slack app: Socket Mode if SLACK_APP_TOKEN is set, otherwise HTTP mode on --port."""

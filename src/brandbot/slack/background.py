@@ -29,6 +29,7 @@ class Background:
     outbox: WorkerPool[OutboxMessage] = field(init=False)
     decided: WorkerPool[OutboxMessage] = field(init=False)
     _stop: threading.Event = field(default_factory=threading.Event)
+    _started: tuple[WorkerPool[Any], ...] = ()
 
     def __post_init__(self) -> None:
         services = self.deps.services
@@ -53,15 +54,20 @@ class Background:
         """Decisions and their news have pools of their own: no click waits behind drafting."""
         return (self.drafting, self.decisions, self.uploads, self.outbox, self.decided)
 
-    def start(self) -> None:
-        for pool in self.pools:
+    def start(self, *, decisions_only: bool = False) -> None:
+        """Every pool and the sweeps; or, in a process that only answers Slack, just the pool that
+        closes decided cards: the process that took the click updates the card at once, never
+        behind drafting (`brandbot work` runs it too, for replicas without such a process)."""
+        self._started = (self.decided,) if decisions_only else self.pools
+        for pool in self._started:
             pool.start()
         threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True).start()
-        threading.Thread(target=self._sweeps, name="sweeps", daemon=True).start()
+        if not decisions_only:
+            threading.Thread(target=self._sweeps, name="sweeps", daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()
-        for pool in self.pools:
+        for pool in self._started:
             pool.stop()
 
     def _heartbeat(self) -> None:

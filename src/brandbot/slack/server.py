@@ -38,8 +38,7 @@ def serve(services: Services, *, host: str, port: int, threads: int = 16, worker
     torch.set_num_threads(1)
     socket_mode = services.settings.slack_app_token is not None
     app, background = build_app(services, socket_mode=socket_mode)
-    if workers:
-        background.start()
+    background.start(decisions_only=not workers)
     try:
         if socket_mode:
             assert services.settings.slack_app_token is not None
