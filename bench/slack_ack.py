@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.scale import llm_standin
+from bench.scale import llm_standin, servers
 from tests.support.bot_process import start_bot, stop
 from tests.support.llm_standin import LLAMA4_SCOUT, running
 from tests.support.servers import free_port
@@ -124,11 +125,16 @@ def main() -> None:
     parser.add_argument(
         "--split", action="store_true", help="`serve --no-workers` and `brandbot work` as two processes"
     )
+    parser.add_argument(
+        "--postgres", action="store_true", help="PostgreSQL and a Chroma server, not the embedded defaults"
+    )
     args = parser.parse_args()
     if args.bare:
         serve_bare(args.bare)
         return
-    with llm_standin() as llm_url:
+    with ExitStack() as stack:
+        llm_url = stack.enter_context(llm_standin())
+        storage = stack.enter_context(servers()) if args.postgres else {}
         standin = StandIn(TOKEN)
         standin.start()
         data = Path(tempfile.mkdtemp(prefix="brandbot-bench-ack-"))
@@ -143,6 +149,11 @@ def main() -> None:
             "SLACK_API_URL": standin.api_url,
             "BRANDBOT_APPROVAL_CHANNEL": APPROVALS,
             "BRANDBOT_APPROVERS": APPROVER,
+            **(
+                {"BRANDBOT_DATABASE_URL": storage["database_url"], "BRANDBOT_CHROMA_URL": storage["chroma_url"]}
+                if storage
+                else {}
+            ),
         }
         subprocess.run(
             [sys.executable, "-m", "brandbot", "guidelines", "add", str(REPO / "guidelines")],
@@ -153,8 +164,13 @@ def main() -> None:
         bot, url = (
             start_bot(env, data / "serve.log", "--no-workers") if args.split else start_bot(env, data / "serve.log")
         )
-        worker = subprocess.Popen([sys.executable, "-m", "brandbot", "work"], env=env) if args.split else None
-        print("one process answering Slack, one working" if args.split else "one process answering Slack and working")
+        worker = (
+            subprocess.Popen([sys.executable, "-m", "brandbot", "work"], env=env, stderr=subprocess.DEVNULL)
+            if args.split
+            else None
+        )
+        layout = "one process answering Slack, one working" if args.split else "one process answering Slack and working"
+        print(f"{layout}, on {'PostgreSQL' if storage else 'SQLite'}")
         bare_port = free_port()
         bare = subprocess.Popen([sys.executable, __file__, "--bare", str(bare_port)], env=env)
         try:
@@ -288,8 +304,10 @@ def serve_bare(port: int) -> None:
     import waitress
     from slack_bolt import App
     from slack_bolt.adapter.wsgi import SlackRequestHandler
+    from slack_sdk import WebClient
 
-    app = App(token=TOKEN, signing_secret=SECRET, token_verification_enabled=False, process_before_response=True)
+    client = WebClient(token=TOKEN, base_url=os.environ["SLACK_API_URL"])
+    app = App(client=client, signing_secret=SECRET, process_before_response=True)
     app.event("app_mention")(lambda: None)
     app.event("app_home_opened")(lambda: None)
     app.action(re.compile(".*"))(lambda ack: ack())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -101,10 +102,19 @@ class WorkerPool(Generic[Row]):
         with self._wake:
             self._wake.notify_all()
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def halt(self) -> None:
+        """Claims no more; what runs goes on."""
         self._stop.set()
         self.nudge()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Claims no more, and gives the rows running `timeout` to finish; any still running
+        then are left to their leases (another replica takes them over)."""
+        self.halt()
+        deadline = time.monotonic() + timeout
         self._claimer.join(timeout)
+        while self._busy and time.monotonic() < deadline:
+            time.sleep(0.05)
         self._runners.shutdown(wait=False, cancel_futures=True)
 
     def _claim_loop(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -65,10 +66,14 @@ class Background:
         if not decisions_only:
             threading.Thread(target=self._sweeps, name="sweeps", daemon=True).start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Every pool stops claiming at once; together they get `timeout` to finish what runs."""
         self._stop.set()
         for pool in self._started:
-            pool.stop()
+            pool.halt()
+        deadline = time.monotonic() + timeout
+        for pool in self._started:
+            pool.stop(max(0.0, deadline - time.monotonic()))
 
     def _heartbeat(self) -> None:
         """On its own thread, so no slow sweep or Slack call can let a lease lapse."""
