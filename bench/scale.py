@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from brandbot.config import Settings
+from brandbot.config import LOCAL_MODEL_NAME, Settings
 from brandbot.formats import format_for
 from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
 from brandbot.services import Services
@@ -97,30 +97,36 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="16,64,256")
     parser.add_argument("--setups", default="one,two")
+    parser.add_argument("--llm-url", help="a real vLLM (e.g. `brandbot llm serve`'s) instead of the stand-in")
+    parser.add_argument("--llm-model", default=LOCAL_MODEL_NAME, help="the model that --llm-url serves")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     with ExitStack() as stack:
-        llm_url = stack.enter_context(llm_standin())
-        print(
-            f"LLM stand-in playing {LLAMA4_SCOUT.model}: {LLAMA4_SCOUT.ttft_s:.2f} s to the first token, "
-            f"{LLAMA4_SCOUT.token_s(1) * 1000:.1f} ms per token alone, {LLAMA4_SCOUT.token_s(64) * 1000:.1f} ms at 64, "
-            f"{LLAMA4_SCOUT.token_s(256) * 1000:.1f} ms at 256"
-        )
+        if args.llm_url:
+            llm_url, model = args.llm_url, args.llm_model
+            print(f"vLLM at {llm_url} serving {model}")
+        else:
+            llm_url, model = stack.enter_context(llm_standin()), LLAMA4_SCOUT.model
+            print(
+                f"LLM stand-in playing {model}: {LLAMA4_SCOUT.ttft_s:.2f} s to the first token, "
+                f"{LLAMA4_SCOUT.token_s(1) * 1000:.1f} ms per token alone, "
+                f"{LLAMA4_SCOUT.token_s(64) * 1000:.1f} ms at 64, {LLAMA4_SCOUT.token_s(256) * 1000:.1f} ms at 256"
+            )
         print(f"{'setup':<28} {'N':>4} {'direct':>7} {'bot':>7} {'occupancy':>9} {'peak RSS':>9} {'CPU/request':>11}")
         for setup in args.setups.split(","):
             storage = stack.enter_context(servers()) if setup == "two" else {}
             for size in sizes:
-                measure(setup, size, llm_url, storage)
+                measure(setup, size, llm_url, model, storage)
 
 
-def measure(setup: str, size: int, llm_url: str, storage: dict[str, str]) -> None:
+def measure(setup: str, size: int, llm_url: str, model: str, storage: dict[str, str]) -> None:
     replicas_count = 2 if setup == "two" else 1
     root = Path(tempfile.mkdtemp(prefix=f"brandbot-bench-scale-{setup}-{size}-"))
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         data_dir=root / "data",
         llm_base_url=llm_url,
-        llm_model=LLAMA4_SCOUT.model,
+        llm_model=model,
         llm_max_in_flight=size,
         **storage,
     )
@@ -139,7 +145,7 @@ def measure(setup: str, size: int, llm_url: str, storage: dict[str, str]) -> Non
         "HF_HUB_OFFLINE": "1",
         "BRANDBOT_DATA_DIR": str(settings.data_dir),
         "BRANDBOT_LLM_BASE_URL": llm_url,
-        "BRANDBOT_LLM_MODEL": LLAMA4_SCOUT.model,
+        "BRANDBOT_LLM_MODEL": model,
         "BRANDBOT_LLM_MAX_IN_FLIGHT": str(max(1, size // replicas_count)),
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_SIGNING_SECRET": SECRET,
