@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
-import pytest
 from slack_sdk import WebClient
 
 from brandbot.config import LOCAL_MODEL_NAME, Settings
-from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
 from brandbot.slack import requests
 from brandbot.slack.deps import SlackDeps
@@ -22,30 +19,9 @@ from brandbot.store import queue
 from brandbot.store.models import WorkItem
 from brandbot.store.outbox import Notice
 from brandbot.workers import Handler, WorkerPool, run_one
-from tests.support.fake_llm import FakeLLM
 from tests.support.slack_standin import StandIn
 
-GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain."
 THREAD = {"channel": "CGENERAL", "thread_ts": "1700000000.000100"}
-
-
-@pytest.fixture
-def services(settings: Settings) -> Iterator[Services]:
-    built = Services(
-        settings.model_copy(update={"approval_channel": "CAPPROVALS"}),
-        llm=FakeLLM(drafts=["Tidewell Restore is here."]).client(settings),
-    )
-    built.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
-    yield built
-    built.close()
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    server = StandIn("xoxb-test")
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_the_bound_defaults_to_the_llm_server_it_talks_to() -> None:

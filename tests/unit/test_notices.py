@@ -3,44 +3,18 @@ re-delivery, found by their metadata when the first delivery never heard Slack's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from slack_sdk import WebClient
 from sqlalchemy import update
 
-from brandbot.config import Settings
-from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
 from brandbot.slack.notices import Courier
 from brandbot.store.models import OutboxMessage
 from brandbot.store.outbox import Notice
 from brandbot.workers import run_one
 from brandbot.workflow import approvals
-from tests.support.fake_llm import FakeLLM
 from tests.support.slack_standin import StandIn
 
-GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain."
 THREAD = {"channel": "CGENERAL", "thread_ts": "1700000000.000100"}
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    server = StandIn("xoxb-test")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def services(settings: Settings) -> Iterator[Services]:
-    built = Services(
-        settings.model_copy(update={"approval_channel": "CAPPROVALS"}),
-        llm=FakeLLM(drafts=["Tidewell Restore is here."]).client(settings),
-    )
-    built.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
-    yield built
-    built.close()
 
 
 def deliver_all(services: Services, courier: Courier) -> None:
