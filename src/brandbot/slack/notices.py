@@ -18,7 +18,7 @@ from brandbot.slack.blocks import approval, messages
 from brandbot.store.models import Draft, OutboxMessage, Request
 from brandbot.store.outbox import Notice, record_message
 from brandbot.store.status import DraftStatus, RequestStatus
-from brandbot.store.views import draft_view
+from brandbot.store.views import DraftView, draft_view
 from brandbot.workers import Handler
 
 log = logging.getLogger(__name__)
@@ -83,8 +83,8 @@ class Courier:
         """The card loses its buttons and shows who decided what; the requester hears the outcome."""
         requests = self.services.requests
         draft, request = self._draft_and_request(row.payload["draft_id"])
-        self._close_card(draft, request)
         view = draft_view(requests, request, draft)
+        self._close_card(draft, request, view)
         outcome = approval.outcome_line(view)
         if draft.status == DraftStatus.approved:
             decision = requests.decision_for(draft.id)
@@ -108,7 +108,7 @@ class Courier:
         channel, thread_ts = payload.pop("channel"), payload.pop("thread_ts", None)
         self._post(row, "message", channel, thread_ts, **payload)
 
-    def _close_card(self, draft: Draft, request: Request) -> None:
+    def _close_card(self, draft: Draft, request: Request, view: DraftView | None = None) -> None:
         """Idempotent by nature: the card is edited to the same decided state every time."""
         if not draft.card or draft.status == DraftStatus.pending:
             return
@@ -117,7 +117,7 @@ class Courier:
         newer = (
             None if latest is None or latest.id == draft.id else {"revision": latest.revision, "draft_id": latest.id}
         )
-        view = draft_view(requests, request, draft)
+        view = view or draft_view(requests, request, draft)
         self.client.chat_update(
             channel=draft.card["channel"], ts=draft.card["ts"], **approval.decided_card(view, newer)
         )
