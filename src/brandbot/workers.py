@@ -78,7 +78,6 @@ class WorkerPool(Generic[Row]):
         idle_s: float = 0.5,
     ) -> None:
         self.name = name
-        self.capacity = capacity
         self._queue: Queue[Row] = queue
         self._handlers: dict[str, Handler[Row]] = dict(handlers)
         self._idle_s = idle_s
