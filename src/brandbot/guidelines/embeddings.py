@@ -6,13 +6,11 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chromadb.utils.embedding_functions import SentenceTransformerEmbeddingFunction
-from transformers import AutoTokenizer, PreTrainedTokenizerBase
-from transformers.utils import logging as transformers_logging
-
-transformers_logging.disable_progress_bar()
+if TYPE_CHECKING:
+    from chromadb.utils.embedding_functions import SentenceTransformerEmbeddingFunction
+    from transformers import PreTrainedTokenizerBase
 
 PACKAGED_MODELS = {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"}
 
@@ -28,7 +26,13 @@ def resolve_model(name: str) -> str:
 
 @lru_cache(maxsize=4)
 def embedding_function(name: str) -> SentenceTransformerEmbeddingFunction:
-    """Normalized vectors, so cosine distance in Chroma is 1 - dot product."""
+    """Normalized vectors, so cosine distance in Chroma is 1 - dot product. Torch and the model
+    load here, on first use, not when the module is imported: a command that never embeds
+    (`brandbot --help`, `rules check`) starts without them."""
+    from chromadb.utils.embedding_functions import SentenceTransformerEmbeddingFunction
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
     return SentenceTransformerEmbeddingFunction(model_name=resolve_model(name), device="cpu", normalize_embeddings=True)
 
 
@@ -74,6 +78,10 @@ class TokenCounter:
     """Counts word pieces as the embedding model will see them (without [CLS]/[SEP])."""
 
     def __init__(self, name: str) -> None:
+        from transformers import AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
         self._tokenizer: PreTrainedTokenizerBase = AutoTokenizer.from_pretrained(resolve_model(name))
 
     def __call__(self, texts: Sequence[str]) -> list[int]:

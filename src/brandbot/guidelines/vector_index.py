@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-import chromadb
-from chromadb.api import ClientAPI
-from chromadb.api.types import Where
-from chromadb.config import Settings as ChromaSettings
-
 from brandbot.guidelines.embeddings import QueryBatcher, embedding_function
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.types import Where
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,9 @@ class StoredChunk:
 
 
 def _client(location: Path | str) -> ClientAPI:
+    import chromadb  # chromadb takes most of a second to import: only commands that search pay it
+    from chromadb.config import Settings as ChromaSettings
+
     settings = ChromaSettings(anonymized_telemetry=False)
     if isinstance(location, str):
         url = urlsplit(location)

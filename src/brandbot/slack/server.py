@@ -9,7 +9,6 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import torch
 import waitress
 from prometheus_client import make_wsgi_app
 from slack_bolt import App
@@ -35,7 +34,7 @@ def serve(services: Services, *, host: str, port: int, threads: int = 16, worker
     """Answers Slack; with `workers`, also runs the work rows in this process. A replica's
     parallelism comes from the requests it serves at once: torch's own threads for one query's
     embedding would only fight them for the same cores."""
-    torch.set_num_threads(1)
+    _one_torch_thread()
     socket_mode = services.settings.slack_app_token is not None
     app, background = build_app(services, socket_mode=socket_mode)
     background.start(decisions_only=not workers)
@@ -61,7 +60,7 @@ def serve(services: Services, *, host: str, port: int, threads: int = 16, worker
 def work(services: Services) -> None:
     """Runs the work rows and the outbox, with the heartbeat and the sweeps, and answers no one:
     beside `serve --no-workers`, Slack's acks never share a process (and its GIL) with drafting."""
-    torch.set_num_threads(1)
+    _one_torch_thread()
     if not services.settings.approval_channel:
         raise SlackNotConfigured("BRANDBOT_APPROVAL_CHANNEL is not set: drafts need a channel to wait for approval in")
     client = web_client(services.settings)
@@ -77,6 +76,12 @@ def work(services: Services) -> None:
         pass
     finally:
         background.stop()
+
+
+def _one_torch_thread() -> None:
+    import torch  # imported here: commands that never embed start without it
+
+    torch.set_num_threads(1)
 
 
 def wsgi(app: App, services: Services) -> WsgiApp:
