@@ -54,8 +54,7 @@ class Courier:
         posted = self._post(
             row, "requester", reply_to["channel"], reply_to.get("thread_ts"), text=messages.queued(ahead)
         )
-        if self.services.requests.claim_status_message(request.id, posted["ts"]) != posted["ts"]:
-            delete_quietly(self.client, posted["channel"], posted["ts"])
+        keep_first_status(self.services, self.client, request.id, posted["channel"], posted["ts"])
 
     def _draft_ready(self, row: OutboxMessage) -> None:
         """The card in the approval channel; the previous revision's card says it was superseded;
@@ -194,12 +193,17 @@ class Courier:
         return draft, request
 
 
-def delete_quietly(client: WebClient, channel: str, ts: str) -> None:
-    """Removes a message that lost a race to be the one shown; if Slack refuses, it stays."""
-    try:
-        client.chat_delete(channel=channel, ts=ts)
-    except SlackApiError as error:
-        log.info("could not delete a superseded message: %s", error.response.get("error"))
+def keep_first_status(services: Services, client: WebClient, request_id: str, channel: str, ts: str) -> str:
+    """The courier's "queued" message and the worker's progress message can be posted at the
+    same moment: the first recorded stays the request's progress message, the other is deleted
+    (if Slack refuses, it stays). Returns the ts kept."""
+    kept = services.requests.claim_status_message(request_id, ts) or ts
+    if kept != ts:
+        try:
+            client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as error:
+            log.info("could not delete a superseded message: %s", error.response.get("error"))
+    return kept
 
 
 def permalink(client: WebClient, channel: str, ts: str) -> str | None:

@@ -12,22 +12,21 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Executor
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
 from brandbot.slack.blocks import messages
 from brandbot.slack.deps import SlackDeps
-from brandbot.slack.notices import delete_quietly
+from brandbot.slack.notices import keep_first_status
 
 log = logging.getLogger(__name__)
 
 
 class RequestNews:
-    def __init__(self, deps: SlackDeps, executor: Executor, request_id: str, reply_to: dict[str, Any], *, fresh: bool):
+    def __init__(self, deps: SlackDeps, request_id: str, reply_to: dict[str, Any], *, fresh: bool):
         self._deps = deps
-        self._executor = executor
+        self._executor = deps.news
         self._request_id = request_id
         self._channel: str = reply_to["channel"]
         self._thread_ts: str | None = reply_to.get("thread_ts")
@@ -94,14 +93,10 @@ class RequestNews:
     def _keep(self, ts: str) -> str:
         """The courier may have posted the "queued" message meanwhile: the first one posted is
         kept; a retry's new message replaces the old one."""
-        requests = self._deps.services.requests
         if self._fresh:
-            requests.set_reply_to(self._request_id, status_ts=ts)
+            self._deps.services.requests.set_reply_to(self._request_id, status_ts=ts)
             return ts
-        kept = requests.claim_status_message(self._request_id, ts) or ts
-        if kept != ts:
-            delete_quietly(self._deps.client, self._channel, ts)
-        return kept
+        return keep_first_status(self._deps.services, self._deps.client, self._request_id, self._channel, ts)
 
     def _draft_recorded(self) -> bool:
         return len(self._deps.services.requests.drafts_for(self._request_id)) > self._drafts_before

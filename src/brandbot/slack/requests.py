@@ -67,7 +67,7 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
             return
         if "dm_user" in request.reply_to and "channel" not in request.reply_to:
             request = _open_dm_thread(deps, request)
-        news = RequestNews(deps, deps.news, request.id, request.reply_to or {}, fresh=row.kind == Job.retry)
+        news = RequestNews(deps, request.id, request.reply_to or {}, fresh=row.kind == Job.retry)
         if row.attempts > 1:
             news.say(messages.RESUMED)
         drafting = row.kind in Job.DRAFTING
