@@ -157,3 +157,11 @@ def test_a_replica_split_in_two_answers_in_one_process_and_drafts_in_the_other(t
         if worker is not None:
             stop(worker)
         standin.stop()
+
+
+def test_a_worker_without_an_approval_channel_says_so_and_stops(tmp_path: Path) -> None:
+    env = settings_env(make_settings(tmp_path / "data"))
+    env.pop("BRANDBOT_APPROVAL_CHANNEL", None)
+    result = cli.run(env, "work", check=False, timeout=120)
+    assert result.returncode == 1
+    assert "BRANDBOT_APPROVAL_CHANNEL is not set" in result.stderr
