@@ -1,7 +1,7 @@
 """Regular expressions the way Vale builds them, compiled once at load time.
 
-Vale styles are written for Go's regexp; `translate` turns the Go-only spellings that styles
-use in practice into Python's, so a brand's existing style drops in unchanged.
+Vale compiles rules with regexp2 (.NET's flavour); `translate` turns the few spellings the
+`regex` package reads differently into its own, so a brand's existing style drops in unchanged.
 """
 
 from __future__ import annotations
@@ -10,48 +10,86 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from brandbot.rules import matching
 from brandbot.rules.keys import Keys
+from brandbot.rules.matching import Pattern
 
 WORD_TEMPLATE = r"(?m)\b(?:{})\b"
 NONWORD_TEMPLATE = r"(?m)(?:{})"
 
-_LEADING_FLAGS = re.compile(r"^\(\?([imsx]+)\)")
 _GO_HEX = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
+_NAMED_BACKREFERENCE = re.compile(r"\\k<(\w+)>|\\k'(\w+)'")
 _GLOBAL_FLAGS = re.compile(r"^(?:\(\?[aiLmsux]+\))+")
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
+_SET_OPERATORS = ("--", "&&", "||", "~~")
 _PHRASE_WINDOW = 200
 """How far around a match to look for a longer exception that contains it."""
 
 
 def translate(pattern: str) -> str:
-    """Go's `\\x{1F600}` and `\\z`, and a leading `(?i)` scoped to its own alternative, which
-    Python refuses anywhere but at the very start of the combined pattern."""
+    """`\\x{1F600}`, `\\z` and `\\k<name>` in the `regex` package's spelling, and a `[` or a
+    doubled `-&|~` inside a class escaped: .NET reads them as plain characters, `regex` as
+    nested sets and set operations."""
     pattern = _GO_HEX.sub(lambda match: f"\\U{int(match[1], 16):08X}", pattern).replace(r"\z", r"\Z")
-    flags = _LEADING_FLAGS.match(pattern)
-    if flags:
-        pattern = f"(?{flags[1]}:{pattern[flags.end() :]})"
-    return pattern
+    pattern = _NAMED_BACKREFERENCE.sub(lambda match: f"\\g<{match[1] or match[2]}>", pattern)
+    return _plain_classes(pattern) if "[" in pattern else pattern
 
 
-def compile_pattern(keys: Keys, key: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+def _plain_classes(pattern: str) -> str:
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if not in_class and char == "[":
+            in_class = True
+            out.append(char)
+            index += 1
+            if pattern.startswith("^", index):
+                out.append("^")
+                index += 1
+            if pattern.startswith("]", index):  # a leading ] is a character, as in .NET
+                out.append("\\]")
+                index += 1
+            continue
+        if in_class and char == "]":
+            in_class = False
+        elif in_class and char == "[":
+            char = "\\["
+        elif in_class and pattern.startswith(_SET_OPERATORS, index):
+            out.append(f"\\{char}\\{char}")
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def compile_pattern(keys: Keys, key: str, pattern: str, flags: int = 0) -> Pattern:
     try:
         return compile_fast(pattern, flags)
-    except re.error as error:
+    except matching.error as error:
         raise keys.error(key, f"bad regex: {error}") from None
 
 
-def compile_fast(pattern: str, flags: int = 0) -> re.Pattern[str]:
+def compile_fast(pattern: str, flags: int = 0) -> Pattern:
     """The pattern, led by a lookahead for the characters a match can start with when they can
     be worked out. The lookahead only rules positions out, so the matches are the same, but
-    Python's engine no longer tries every alternative at every position: 2-5x faster on the
-    word lists rules are made of."""
-    compiled = re.compile(pattern, flags)
+    the engine no longer tries every alternative at every position on the word lists rules
+    are made of."""
+    compiled = matching.compile(pattern, flags)
     prefix = _global_flags(pattern)
-    starts = None if compiled.flags & re.VERBOSE else leading_class(pattern[len(prefix) :])
+    body = pattern[len(prefix) :]
+    plain = not compiled.flags & matching.VERBOSE and not _INLINE_FLAGS.search(body)
+    starts = leading_class(body) if plain else None
     if not starts:
         return compiled
     try:
-        return re.compile(f"{prefix}(?=[{starts}]){pattern[len(prefix) :]}", flags)
-    except re.error:
+        return matching.compile(f"{prefix}(?=[{starts}]){pattern[len(prefix) :]}", flags)
+    except matching.error:
         return compiled
 
 
@@ -167,8 +205,8 @@ def checked(keys: Keys, key: str, tokens: Iterable[str]) -> list[str]:
     for token in tokens:
         translated = translate(token)
         try:
-            re.compile(translated)
-        except re.error as error:
+            matching.compile(translated)
+        except matching.error as error:
             raise keys.error(key, f"bad regex '{token}': {error}") from None
         result.append(translated)
     return result
@@ -179,7 +217,7 @@ def alternation(tokens: Iterable[str], word: bool) -> str:
 
 
 def has_capture_group(pattern: str) -> bool:
-    return re.compile(pattern).groups > 0
+    return matching.compile(pattern).groups > 0
 
 
 def format_message(message: str, *values: str) -> str:
@@ -204,7 +242,7 @@ class Exceptions:
     Exceptions are case-sensitive, as in Vale; give one `(?i)` to relax it.
     """
 
-    pattern: re.Pattern[str] | None = None
+    pattern: Pattern | None = None
 
     @classmethod
     def build(cls, keys: Keys, own: Iterable[str], accepted: Iterable[str] = ()) -> Exceptions:

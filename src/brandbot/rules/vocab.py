@@ -13,11 +13,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from brandbot.rules import matching
 from brandbot.rules.alert import Level
 from brandbot.rules.checks.base import Check, Definition, Finding
 from brandbot.rules.checks.existence import Existence
 from brandbot.rules.document import Document
 from brandbot.rules.errors import RuleLoadError
+from brandbot.rules.matching import Pattern
 from brandbot.rules.patterns import Exceptions, alternation, compile_fast, format_message, translate
 
 VOCAB_FOLDERS = ("Vocab", "config/vocabularies")
@@ -70,8 +72,8 @@ def _terms(path: Path, where: str) -> Iterator[str]:
         if not term or term.startswith("#"):
             continue
         try:
-            re.compile(translate(term))
-        except re.error as error:
+            matching.compile(translate(term))
+        except matching.error as error:
             raise RuleLoadError(f"{where}: line {number}: bad regex '{term}': {error}") from None
         yield term
 
@@ -81,7 +83,7 @@ class Terms:
     """Vale.Terms: an accepted term found in any other casing (or spacing) is an error."""
 
     definition: Definition
-    pattern: re.Pattern[str]
+    pattern: Pattern
     terms: tuple[str, ...]
     """By capture group: group n is terms[n - 1]."""
 

@@ -1,11 +1,14 @@
-"""Regex helpers: the speed-up lookahead never changes what a pattern matches; Go spellings."""
+"""Regex helpers: the speed-up lookahead never changes what a pattern matches; Vale's regex
+flavour (.NET's: inline flags anywhere, look-behind of any width); the per-rule time limit."""
 
 from __future__ import annotations
 
-import re
+import threading
+import time
 
 import pytest
 
+from brandbot.rules import matching
 from brandbot.rules.patterns import compile_fast, format_message, leading_class, translate
 
 TEXT = (
@@ -46,9 +49,9 @@ PATTERNS = [
 
 
 @pytest.mark.parametrize("pattern", PATTERNS)
-@pytest.mark.parametrize("flags", [0, re.IGNORECASE])
+@pytest.mark.parametrize("flags", [0, matching.IGNORECASE])
 def test_the_lookahead_never_changes_the_matches(pattern: str, flags: int) -> None:
-    plain = [(found.span(), found.groups()) for found in re.compile(pattern, flags).finditer(TEXT)]
+    plain = [(found.span(), found.groups()) for found in matching.compile(pattern, flags).finditer(TEXT)]
     fast = [(found.span(), found.groups()) for found in compile_fast(pattern, flags).finditer(TEXT)]
     assert fast == plain
 
@@ -69,10 +72,61 @@ def test_leading_class(pattern: str, leading: str | None) -> None:
     assert leading_class(pattern) == leading
 
 
-def test_go_spellings_are_translated() -> None:
-    assert re.fullmatch(translate(r"[\x{1F600}-\x{1F64F}]"), "😀")
-    assert re.search("cheap|" + translate("(?i)tidewell"), "TIDEWELL")  # one token among others
-    assert re.search(translate(r"end\z"), "the end")
+def _finds(pattern: str, text: str) -> list[str]:
+    return matching.compile(translate(pattern)).findall(text)
+
+
+def test_go_and_dotnet_spellings_are_translated() -> None:
+    assert _finds(r"[\x{1F600}-\x{1F64F}]", "😀") == ["😀"]
+    assert _finds(r"end\z", "the end") == ["end"]
+    assert _finds(r"(?<w>ab)\k<w>", "abab") == ["abab"]
+
+
+def test_inline_flags_hold_to_the_end_of_their_group_as_in_dotnet() -> None:
+    assert _finds(r"\b(?:cheap|(?i)tidewell|vault)\b", "Cheap TIDEWELL VAULT") == ["TIDEWELL", "VAULT"]
+    assert _finds(r"(?:a(?i)b)c", "aBc aBC") == ["aBc"]
+
+
+def test_lookbehind_of_any_width() -> None:
+    assert _finds(r"(?<!:[^ ]+?):\s[A-Z]", "Note: This and a:b: C") == [": T"]
+
+
+def test_brackets_and_doubled_signs_in_a_class_are_plain_characters() -> None:
+    assert _finds(r"[[(]x", "[x (x") == ["[x", "(x"]
+    assert _finds(r"[a--]+", "a--b") == ["a--"]
+    assert _finds(r"[]a]", "]") == ["]"]
+
+
+def test_a_pattern_past_its_time_limit_raises_and_other_threads_run_meanwhile() -> None:
+    pattern = matching.compile(r"(a|aa)+b")
+    ticks = []
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.is_set():
+            ticks.append(time.monotonic())
+            time.sleep(0.005)
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    started = time.monotonic()
+    try:
+        with matching.time_limit(0.2), pytest.raises(matching.RuleTimeout):
+            list(pattern.finditer("a" * 80))
+    finally:
+        stop.set()
+        ticker.join()
+    assert time.monotonic() - started < 2
+    assert len([at for at in ticks if at > started + 0.05]) > 5  # the GIL was free while it matched
+
+
+def test_the_time_limit_is_shared_by_every_search_of_one_rule() -> None:
+    pattern = matching.compile(r"x")
+    with matching.time_limit(0.05):
+        time.sleep(0.06)
+        with pytest.raises(matching.RuleTimeout):
+            pattern.search("x")
+    assert pattern.search("x") is not None  # outside a limit: none
 
 
 def test_format_message_fills_placeholders_in_order() -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
 from brandbot.rules.keys import Keys
+from brandbot.rules.matching import Pattern
 from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format_message
 
 _WORD = r"(?:[^\W_]|\*)+\S*"
@@ -48,7 +49,7 @@ class Capitalization:
 class _Casing:
     """The word-by-word tests, with the exceptions tokenized as single words, as in Vale."""
 
-    words: re.Pattern[str]
+    words: Pattern
     exceptions: Exceptions
     threshold: float
     indicators: tuple[str, ...]

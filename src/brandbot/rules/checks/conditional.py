@@ -8,20 +8,21 @@ wherever it appears.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
+from brandbot.rules.matching import Pattern
 from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format_message
 
 
 @dataclass(frozen=True, slots=True)
 class Conditional:
     definition: Definition
-    first: re.Pattern[str]
-    second: re.Pattern[str]
+    first: Pattern
+    second: Pattern
     exceptions: Exceptions
 
     def find(self, doc: Document) -> Iterator[Finding]:
@@ -46,7 +47,7 @@ class Conditional:
 
 def build(source: RuleSource) -> Conditional:
     keys = source.keys
-    flags = re.IGNORECASE if keys.flag("ignorecase") else 0
+    flags = matching.IGNORECASE if keys.flag("ignorecase") else 0
     (first,) = checked(keys, "first", [keys.text("first", required=True)])
     (second,) = checked(keys, "second", [keys.text("second", required=True)])
     vocab = source.accepted if keys.flag("vocab", default=True) else ()

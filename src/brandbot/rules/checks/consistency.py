@@ -3,19 +3,20 @@ The alert marks the first use of whichever spelling came second."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
+from brandbot.rules.matching import Pattern
 from brandbot.rules.patterns import alternation, checked, compile_pattern, format_message, has_capture_group
 
 
 @dataclass(frozen=True, slots=True)
 class Consistency:
     definition: Definition
-    pairs: tuple[re.Pattern[str], ...]
+    pairs: tuple[Pattern, ...]
     """One pattern per pair: group 1 is one spelling, group 2 the other."""
 
     def find(self, doc: Document) -> Iterator[Finding]:
@@ -36,7 +37,7 @@ def build(source: RuleSource) -> Consistency:
     either = keys.text_map("either", required=True)
     if not either:
         raise keys.error("either", "needs at least one pair")
-    flags = re.IGNORECASE if keys.flag("ignorecase") else 0
+    flags = matching.IGNORECASE if keys.flag("ignorecase") else 0
     word = not keys.flag("nonword")
     pairs = []
     for one, other in either.items():

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
+from brandbot.rules.matching import Pattern
 from brandbot.rules.patterns import Exceptions, alternation, checked, compile_pattern, format_message
 
 
 @dataclass(frozen=True, slots=True)
 class Existence:
     definition: Definition
-    pattern: re.Pattern[str]
+    pattern: Pattern
     exceptions: Exceptions
 
     def find(self, doc: Document) -> Iterator[Finding]:
@@ -35,7 +36,7 @@ def build(source: RuleSource) -> Existence:
     nonword = keys.flag("nonword")
     pattern = alternation(tokens, word=not nonword) if tokens else ""
     pattern = pattern + raw if keys.flag("append") else raw + pattern
-    flags = re.IGNORECASE if keys.flag("ignorecase") else 0
+    flags = matching.IGNORECASE if keys.flag("ignorecase") else 0
     vocab = source.accepted if keys.flag("vocab", default=True) and not nonword else ()
     return Existence(
         source.definition,

@@ -3,19 +3,20 @@ matches with `min: 1` is how a required phrase, such as a disclaimer, is written
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
+from brandbot.rules.matching import Pattern
 from brandbot.rules.patterns import checked, compile_pattern, format_message
 
 
 @dataclass(frozen=True, slots=True)
 class Occurrence:
     definition: Definition
-    pattern: re.Pattern[str]
+    pattern: Pattern
     min: int = 0
     max: int = 0
 
@@ -38,7 +39,7 @@ def build(source: RuleSource) -> Occurrence:
         raise keys.error("max", "occurrence needs 'min' or 'max' above 0")
     if maximum and minimum > maximum:
         raise keys.error("min", f"{minimum} is more than max {maximum}")
-    flags = re.IGNORECASE if keys.flag("ignorecase") else 0
+    flags = matching.IGNORECASE if keys.flag("ignorecase") else 0
     return Occurrence(source.definition, compile_pattern(keys, "token", f"(?m)(?:{token})", flags), minimum, maximum)
 
 

@@ -3,19 +3,20 @@ when only whitespace separates them, so "that. That" across sentences is not fla
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
+from brandbot.rules.matching import Pattern
 from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format_message
 
 
 @dataclass(frozen=True, slots=True)
 class Repetition:
     definition: Definition
-    pattern: re.Pattern[str]
+    pattern: Pattern
     exceptions: Exceptions
     ignorecase: bool = False
     alpha: bool = False
@@ -24,7 +25,7 @@ class Repetition:
 
     def find(self, doc: Document) -> Iterator[Finding]:
         for text, offset in doc.segments(self.definition.scope):
-            previous: re.Match[str] | None = None
+            previous: matching.Match[str] | None = None
             repeats = 0
             for found in self.pattern.finditer(text):
                 if previous is not None and self._repeats(text, previous, found):
@@ -39,7 +40,7 @@ class Repetition:
                     repeats = 0
                 previous = found
 
-    def _repeats(self, text: str, previous: re.Match[str], current: re.Match[str]) -> bool:
+    def _repeats(self, text: str, previous: matching.Match[str], current: matching.Match[str]) -> bool:
         before, now = previous[0].strip(), current[0].strip()
         same = before.casefold() == now.casefold() if self.ignorecase else before == now
         return (
@@ -59,7 +60,7 @@ def build(source: RuleSource) -> Repetition:
     vocab = source.accepted if keys.flag("vocab", default=True) else ()
     return Repetition(
         source.definition,
-        compile_pattern(keys, "tokens", f"(?m)(?:{'|'.join(tokens)})", re.IGNORECASE if ignorecase else 0),
+        compile_pattern(keys, "tokens", f"(?m)(?:{'|'.join(tokens)})", matching.IGNORECASE if ignorecase else 0),
         Exceptions.build(keys, keys.texts("exceptions"), vocab),
         ignorecase,
         keys.flag("alpha"),

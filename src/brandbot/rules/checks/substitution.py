@@ -7,12 +7,13 @@ A match that already reads as one of the suggestions, letter for letter, is not 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
+from brandbot.rules.matching import Pattern
 from brandbot.rules.patterns import (
     Exceptions,
     alternation,
@@ -27,7 +28,7 @@ from brandbot.rules.patterns import (
 @dataclass(frozen=True, slots=True)
 class Substitution:
     definition: Definition
-    pattern: re.Pattern[str]
+    pattern: Pattern
     suggestions: tuple[tuple[str, ...], ...]
     """By capture group: group n suggests suggestions[n - 1]."""
     exceptions: Exceptions
@@ -75,7 +76,7 @@ def build(source: RuleSource) -> Substitution:
     entries.sort(key=lambda entry: len(entry[0]), reverse=True)
     groups = [f"({alternative})" for alternative, _ in entries]
     nonword = keys.flag("nonword")
-    flags = re.IGNORECASE if keys.flag("ignorecase") else 0
+    flags = matching.IGNORECASE if keys.flag("ignorecase") else 0
     vocab = source.accepted if keys.flag("vocab", default=True) else ()
     return Substitution(
         source.definition,
