@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     max_change_rounds: int = Field(default=3, ge=0)
     max_auto_revisions: int = Field(default=2, ge=0, le=10)
     """Redrafts the workflow asks for on its own while error-level rules are broken."""
+    rule_time_limit_ms: float = Field(default=100.0, gt=0)
+    """Per rule per draft; a rule past it is reported as failed instead of freezing the process."""
     review_ttl_hours: float = Field(default=72.0, gt=0)
 
     @field_validator("approvers", "admins", mode="before")

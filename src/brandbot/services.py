@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+from dataclasses import replace
 from datetime import timedelta
 from functools import cached_property
 
@@ -64,7 +65,8 @@ class Services:
         cheap query per call; the rules are loaded once per version)."""
         current = rule_versions.current_id(self.db)
         if self._rules is None or self._rules[0] != current:
-            self._rules = (current, library.load_active(self.settings, self.db))
+            loaded = library.load_active(self.settings, self.db)
+            self._rules = (current, replace(loaded, time_limit_s=self.settings.rule_time_limit_ms / 1000))
         return self._rules[1]
 
     def close(self) -> None:

@@ -1,7 +1,8 @@
 """The brand-rules engine: a Vale-compatible prose linter for drafts.
 
 rules = load_styles(path)                       # RuleLoadError: one line, file + key + reason
-alerts = rules.check(draft, DraftContext(format="x_post", promotional=True))
+report = rules.run(draft, DraftContext(format="x_post", promotional=True))  # .alerts, .failures
+alerts = report.alerts
 fixed = apply_substitutions(draft, alerts)
 print(summarize(alerts))                        # 1 error, 2 warnings and 0 suggestions
 """
@@ -13,13 +14,15 @@ from brandbot.rules.context import DraftContext
 from brandbot.rules.errors import RuleLoadError
 from brandbot.rules.fix import apply_substitutions
 from brandbot.rules.loader import load_styles
-from brandbot.rules.ruleset import RuleInfo, RuleSet
+from brandbot.rules.ruleset import Report, RuleFailure, RuleInfo, RuleSet
 
 __all__ = [
     "Action",
     "Alert",
     "DraftContext",
     "Level",
+    "Report",
+    "RuleFailure",
     "RuleInfo",
     "RuleLoadError",
     "RuleSet",

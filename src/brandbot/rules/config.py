@@ -58,6 +58,8 @@ class StylesConfig:
     vocab: tuple[str, ...] | None = None
     rules: RuleSettings = RuleSettings()
     contexts: tuple[tuple[When, RuleSettings], ...] = ()
+    min_level: Level = Level.suggestion
+    """Vale's MinAlertLevel: rules below it are not run."""
 
     def check_rule_ids(self, known: Collection[str]) -> None:
         for settings in (self.rules, *(settings for _, settings in self.contexts)):
@@ -80,7 +82,11 @@ class StylesConfig:
                     levels[rule_id] = defaults[rule_id]
                 else:
                     levels[rule_id] = Level(setting)
-        return {rule_id: level for rule_id, level in levels.items() if level is not None}
+        order = list(Level)
+        floor = order.index(self.min_level)
+        return {
+            rule_id: level for rule_id, level in levels.items() if level is not None and order.index(level) >= floor
+        }
 
 
 def read_config(styles_dir: Path) -> StylesConfig:

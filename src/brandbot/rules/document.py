@@ -105,10 +105,20 @@ class Document:
         for name in scope.include:
             if name == "raw":
                 selected.append(Segment(self.source, 0))
+            elif name == "summary":
+                selected.append(Segment(self._prose_without(scope.exclude | {"heading"}), 0))
             elif name == "text":
-                selected.append(Segment(self._prose_without(scope.exclude), 0))
+                selected.extend(
+                    Segment(self.prose[block.start : block.end], block.start)
+                    for block in self.blocks
+                    if not block.excluded_by(scope.exclude)
+                )
             elif name == "sentence":
-                selected.extend(piece for piece, block in self.sentences if not block.excluded_by(scope.exclude))
+                selected.extend(  # as in Vale, headings and list items are not split into sentences
+                    piece
+                    for piece, block in self.sentences
+                    if block.kind == "paragraph" and not block.excluded_by(scope.exclude)
+                )
             else:
                 selected.extend(
                     Segment(self.prose[block.start : block.end], block.start)
@@ -225,10 +235,10 @@ def _blank_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
 
 
 def _blank_inline(text: str) -> str:
-    """Code spans first (nothing inside them is markup), then tags, URLs, link targets, emphasis;
-    each pass only runs when its marker character is present at all."""
+    """Code spans first (nothing inside them is markup; their text becomes `*`), then tags, URLs,
+    link targets, emphasis; each pass only runs when its marker character is present at all."""
     if "`" in text:
-        text = _CODE_SPAN.sub(lambda found: _spaces(found[0]), text)
+        text = _CODE_SPAN.sub(_masked_code, text)
     if "<" in text:
         text = _TAG.sub(lambda found: _spaces(found[0]), text)
     if "://" in text or "www." in text or "mailto:" in text:
@@ -238,6 +248,13 @@ def _blank_inline(text: str) -> str:
     if "*" in text or "_" in text or "~~" in text:
         text = _EMPHASIS.sub(lambda found: _spaces(found[0]), text)
     return text
+
+
+def _masked_code(found: re.Match[str]) -> str:
+    """Code in a sentence stays there, as a word no rule reads (Vale's `*` mask), so "the `the`
+    the" is no repetition."""
+    fence = " " * len(found[1])
+    return fence + "".join(char if char == "\n" else "*" for char in found[2]) + fence
 
 
 def _split_sentences(text: str) -> list[tuple[int, str]]:

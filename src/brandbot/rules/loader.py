@@ -14,14 +14,14 @@ from brandbot.rules import vocab
 from brandbot.rules.alert import Action, Level
 from brandbot.rules.checks import CHECK_TYPES, UNSUPPORTED_TYPES
 from brandbot.rules.checks.base import COMMON_KEYS, Check, Definition, RuleSource
-from brandbot.rules.config import CONFIG_FILE, read_config
+from brandbot.rules.config import CONFIG_FILE, StylesConfig, read_config
 from brandbot.rules.errors import RuleLoadError
 from brandbot.rules.keys import Keys, read_yaml
 from brandbot.rules.ruleset import RuleSet
 from brandbot.rules.scope import Scope
 
 RULE_SUFFIXES = (".yml", ".yaml")
-ACTIONS = ("replace", "remove", "edit", "suggest")
+ACTIONS = ("suggest", "replace", "remove", "edit", "convert")
 NOT_STYLES = frozenset({"Vocab", "config"})
 
 
@@ -29,7 +29,12 @@ def load_styles(path: Path) -> RuleSet:
     """Raises RuleLoadError with one line naming the file, the key and the reason."""
     if not path.is_dir():
         raise RuleLoadError(f"{path}: not a styles directory")
-    config = read_config(path)
+    return build_rules(path, read_config(path), CONFIG_FILE)
+
+
+def build_rules(path: Path, config: StylesConfig, config_name: str) -> RuleSet:
+    """The styles and vocabularies `config` names (default: all there are) under `path`;
+    `config_name` is how errors name the configuration."""
     folders = style_folders(path)
     styles = config.styles if config.styles is not None else tuple(folders)
     vocabularies = vocab.available(path)
@@ -37,7 +42,10 @@ def load_styles(path: Path) -> RuleSet:
     for key, names, present in (("styles", styles, folders), ("vocab", vocab_names, vocabularies)):
         for name in names:
             if name not in present:
-                raise RuleLoadError.at(CONFIG_FILE, key, f"no folder for '{name}'")
+                raise RuleLoadError.at(config_name, key, f"no folder for '{name}' in {path}")
+    for style in styles:
+        if "." in style:
+            raise RuleLoadError(f"{style}/: a style name can't contain '.' (rule ids are Style.Rule)")
     vocabulary = vocab.read(path, vocab_names)
     checks = [
         load_rule(file, f"{style}/{file.name}", vocabulary.accept)
@@ -50,13 +58,11 @@ def load_styles(path: Path) -> RuleSet:
 
 
 def style_folders(path: Path) -> dict[str, Path]:
-    folders = {}
-    for entry in sorted(path.iterdir()):
-        if entry.is_dir() and entry.name not in NOT_STYLES and not entry.name.startswith("."):
-            if "." in entry.name:
-                raise RuleLoadError(f"{entry.name}/: a style name can't contain '.' (rule ids are Style.Rule)")
-            folders[entry.name] = entry
-    return folders
+    return {
+        entry.name: entry
+        for entry in sorted(path.iterdir())
+        if entry.is_dir() and entry.name not in NOT_STYLES and not entry.name.startswith(".")
+    }
 
 
 def rule_files(folder: Path) -> list[Path]:

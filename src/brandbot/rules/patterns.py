@@ -22,6 +22,7 @@ _NAMED_BACKREFERENCE = re.compile(r"\\k<(\w+)>|\\k'(\w+)'")
 _GLOBAL_FLAGS = re.compile(r"^(?:\(\?[aiLmsux]+\))+")
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
 _SET_OPERATORS = ("--", "&&", "||", "~~")
+_WHITESPACE_RUN = re.compile(r"\s+")
 _PHRASE_WINDOW = 200
 """How far around a match to look for a longer exception that contains it."""
 
@@ -218,6 +219,11 @@ def alternation(tokens: Iterable[str], word: bool) -> str:
 
 def has_capture_group(pattern: str) -> bool:
     return matching.compile(pattern).groups > 0
+
+
+def shown(match: str) -> str:
+    """A match as Vale's messages quote it: untrimmed, each run of whitespace one space."""
+    return _WHITESPACE_RUN.sub(" ", match)
 
 
 def format_message(message: str, *values: str) -> str:

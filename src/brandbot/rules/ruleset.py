@@ -11,6 +11,27 @@ from brandbot.rules.checks.base import Check
 from brandbot.rules.config import StylesConfig
 from brandbot.rules.context import DraftContext
 from brandbot.rules.document import Document
+from brandbot.rules.matching import RuleTimeout, time_limit
+
+DEFAULT_TIME_LIMIT_S = 0.1
+"""Per rule per text: far above what a sane pattern needs (microseconds), far below a freeze."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleFailure:
+    """A rule that could not give its verdict on a text; its alerts, if any, are not reported."""
+
+    rule: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    alerts: list[Alert]
+    failures: tuple[RuleFailure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +57,7 @@ class RuleInfo:
 class RuleSet:
     checks: tuple[Check, ...] = ()
     config: StylesConfig = field(default_factory=StylesConfig)
+    time_limit_s: float | None = DEFAULT_TIME_LIMIT_S
     _defaults: Mapping[str, Level] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -45,19 +67,32 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self.checks)
 
-    def check(self, text: str, context: DraftContext | None = None) -> list[Alert]:
-        """Alerts sorted by position; the config decides which rules apply to this context
-        (no context: a non-promotional draft of no particular format)."""
+    def run(self, text: str, context: DraftContext | None = None) -> Report:
+        """Alerts sorted by position, and the rules that ran past their time limit; the config
+        decides which rules apply to this context (no context: a non-promotional draft of no
+        particular format)."""
         levels = self.config.levels(self._defaults, context or DraftContext())
         doc = Document(text)
-        alerts = [
-            alert
-            for check in self.checks
-            if check.definition.id in levels
-            for alert in _alerts(check, levels[check.definition.id], doc)
-        ]
+        alerts: list[Alert] = []
+        failures: list[RuleFailure] = []
+        for check in self.checks:
+            rule = check.definition.id
+            if rule not in levels:
+                continue
+            try:
+                with time_limit(self.time_limit_s):
+                    found = list(_alerts(check, levels[rule], doc))
+            except RuleTimeout:
+                limit = f"{(self.time_limit_s or 0) * 1000:.0f} ms"
+                failures.append(RuleFailure(rule, f"{rule} ran past its time limit of {limit}; not checked"))
+                continue
+            alerts.extend(found)
         alerts.sort(key=lambda alert: (alert.offset, alert.check))
-        return alerts
+        return Report(alerts, tuple(failures))
+
+    def check(self, text: str, context: DraftContext | None = None) -> list[Alert]:
+        """The alerts alone, for callers that show no failed rule (tests, examples)."""
+        return self.run(text, context).alerts
 
     def describe(self) -> list[RuleInfo]:
         levels = self.config.levels(self._defaults, None)

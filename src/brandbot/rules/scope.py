@@ -10,10 +10,11 @@ BLOCK_KINDS = ("heading", "paragraph", "list", "blockquote")
 """The kinds of prose block a draft is split into (code is never prose)."""
 
 HEADING_LEVELS = tuple(f"heading.h{level}" for level in range(1, 7))
-SCOPES = ("text", "raw", "sentence", *BLOCK_KINDS, *HEADING_LEVELS)
-"""`text`: the whole draft's prose (code masked) as one block, so counts such as "at most one
-exclamation mark" are per draft; `raw`: the text as written, code included; `sentence`: each
-sentence of every prose block; the block kinds: each such block on its own."""
+SCOPES = ("text", "summary", "raw", "sentence", *BLOCK_KINDS, *HEADING_LEVELS)
+"""As in Vale: `text`, each prose block on its own (code masked); `summary`, the draft's prose but
+its headings as one text, so counts such as "at most one exclamation mark" are per draft; `raw`,
+the text as written, code included; `sentence`, each sentence of every prose block; the block
+kinds, each such block on its own."""
 
 
 @dataclass(frozen=True, slots=True)

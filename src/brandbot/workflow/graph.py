@@ -24,7 +24,7 @@ from brandbot.store.requests import DraftRecord
 from brandbot.store.status import Action, RequestStatus
 from brandbot.workflow import prompts
 from brandbot.workflow.brief import classify
-from brandbot.workflow.checks import check_draft
+from brandbot.workflow.checks import CheckResult, check_draft
 from brandbot.workflow.state import DraftState, WorkflowContext
 
 Graph = CompiledStateGraph[DraftState, WorkflowContext, DraftState, DraftState]
@@ -73,7 +73,8 @@ def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Liter
     rules = runtime.context.rules()
     scope = DraftContext(format=fmt.name, promotional=bool(state["brief"].get("promotional")))
     text = state["draft"]
-    alerts = rules.check(text, scope)
+    report = rules.run(text, scope)
+    alerts = report.alerts
     fixes = [
         {"check": alert.check, "from": alert.match, "to": alert.replacements[0]}
         for alert in alerts
@@ -81,11 +82,13 @@ def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Liter
     ]
     if fixes:
         text = apply_substitutions(text, alerts)
-        alerts = rules.check(text, scope)
+        report = rules.run(text, scope)
+        alerts = report.alerts
     checks = check_draft(text, fmt)
+    failed_rules = [CheckResult(failure.rule, False, "warning", failure.reason) for failure in report.failures]
     update: dict[str, Any] = {
         "draft": text,
-        "checks": [result.to_dict() for result in checks],
+        "checks": [result.to_dict() for result in checks + failed_rules],
         "alerts": [alert.to_dict() for alert in alerts],
         "fixes": [*state.get("fixes", []), *fixes],
     }

@@ -47,7 +47,7 @@ GOOD = "extends: existence\nmessage: '%s'\ntokens: [cheap]\n"
         ("extends: capitalization\nmessage: x\nmatch: $title\nstyle: MLA\n", "key 'style': expected AP or Chicago"),
         (
             "extends: existence\nmessage: x\ntokens: [a]\naction: {name: fix}\n",
-            "key 'action.name': expected one of replace",
+            "key 'action.name': expected one of suggest, replace, remove, edit, convert",
         ),
         (
             "extends: existence\nmessage: x\ntokens: [a]\ntokens: [b]\n",

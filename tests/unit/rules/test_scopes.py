@@ -37,15 +37,21 @@ def test_negated_scope_reads_everything_else(check_rule: CheckRule) -> None:
     assert lines(check_rule(backup_rule("blockquote"), DRAFT)) == [8]
 
 
-def test_sentence_scope_with_an_anchor(check_rule: CheckRule) -> None:
+def test_sentence_scope_with_an_anchor_reads_paragraph_sentences_only(check_rule: CheckRule) -> None:
     rule = "extends: existence\nmessage: '%s'\nscope: sentence\nraw: ['^Backup']\n"
     alerts = check_rule(rule, DRAFT)
-    assert [(alert.line, alert.span) for alert in alerts] == [
-        (1, (3, 8)),
-        (3, (1, 6)),
-        (3, (22, 27)),
-        (5, (3, 8)),
-        (8, (3, 8)),
+    assert [(alert.line, alert.span) for alert in alerts] == [(3, (1, 6)), (3, (22, 27))]
+
+
+def test_text_scope_reads_each_block_on_its_own(check_rule: CheckRule) -> None:
+    rule = "extends: existence\nmessage: '%s'\nnonword: true\ntokens: ['(?:^|\\s)Backup']\n"
+    alerts = check_rule(rule, DRAFT)
+    assert [(alert.line, alert.span, alert.match) for alert in alerts] == [
+        (1, (3, 8), "Backup"),
+        (3, (1, 6), "Backup"),
+        (3, (21, 27), " Backup"),
+        (5, (3, 8), "Backup"),
+        (8, (3, 8), "Backup"),
     ]
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
-from brandbot.rules.document import Document
+from brandbot.rules.document import Document, Segment
 from brandbot.rules.matching import Pattern
-from brandbot.rules.patterns import alternation, checked, compile_pattern, format_message, has_capture_group
+from brandbot.rules.patterns import alternation, checked, compile_pattern, format_message, has_capture_group, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,16 +20,21 @@ class Consistency:
     """One pattern per pair: group 1 is one spelling, group 2 the other."""
 
     def find(self, doc: Document) -> Iterator[Finding]:
-        for text, offset in doc.segments(self.definition.scope):
-            for pattern in self.pairs:
-                first_group = 0
-                for found in pattern.finditer(text):
-                    if not first_group:
-                        first_group = found.lastindex or 1
-                    elif found.lastindex != first_group:
-                        message = format_message(self.definition.message, found[0].strip())
-                        yield Finding(offset + found.start(), offset + found.end(), message)
-                        break
+        segments = doc.segments(self.definition.scope)
+        for pattern in self.pairs:
+            yield from self._first_change(pattern, segments)
+
+    def _first_change(self, pattern: Pattern, segments: list[Segment]) -> Iterator[Finding]:
+        """Spellings are remembered across the scope's blocks: the whole draft is one voice."""
+        first_group = 0
+        for text, offset in segments:
+            for found in pattern.finditer(text):
+                if not first_group:
+                    first_group = found.lastindex or 1
+                elif found.lastindex != first_group:
+                    message = format_message(self.definition.message, shown(found[0]))
+                    yield Finding(offset + found.start(), offset + found.end(), message)
+                    return
 
 
 def build(source: RuleSource) -> Consistency:

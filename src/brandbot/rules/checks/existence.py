@@ -9,7 +9,7 @@ from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
 from brandbot.rules.matching import Pattern
-from brandbot.rules.patterns import Exceptions, alternation, checked, compile_pattern, format_message
+from brandbot.rules.patterns import Exceptions, alternation, checked, compile_pattern, format_message, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class Existence:
                 start, end = found.span()
                 if start == end or self.exceptions.exempt(text, start, end):
                     continue
-                yield Finding(offset + start, offset + end, format_message(self.definition.message, found[0].strip()))
+                yield Finding(offset + start, offset + end, format_message(self.definition.message, shown(found[0])))
 
 
 def build(source: RuleSource) -> Existence:

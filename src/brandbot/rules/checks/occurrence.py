@@ -1,5 +1,8 @@
 """`occurrence`: too many matches of `token` in one scope (`max`), or too few (`min`; zero
-matches with `min: 1` is how a required phrase, such as a disclaimer, is written)."""
+matches with `min: 1` is how a required phrase, such as a disclaimer, is written).
+
+As in Vale, the alert points at the scope's first match that isn't masked code (at the start of
+the draft when there is none), and `%s` in the message is the number of matches."""
 
 from __future__ import annotations
 
@@ -21,14 +24,22 @@ class Occurrence:
     max: int = 0
 
     def find(self, doc: Document) -> Iterator[Finding]:
-        message = self.definition.message
         for text, offset in doc.segments(self.definition.scope):
-            matches = [found for found in self.pattern.finditer(text) if found.end() > found.start()]
-            if self.max and len(matches) > self.max:
-                excess = matches[self.max]  # the first match past the limit
-                yield Finding(offset + excess.start(), offset + excess.end(), format_message(message, excess[0]))
-            elif self.min and len(matches) < self.min:
-                yield Finding(offset, offset, format_message(message, ""))
+            matches = list(self.pattern.finditer(text))
+            count = len(matches)
+            if not (self.max and count > self.max) and not (self.min and count < self.min):
+                continue
+            message = format_message(self.definition.message, str(count))
+            if not matches:
+                yield Finding(0, 0, message)
+                continue
+            shown = next((found for found in matches if found[0].strip() and not _is_code(found[0])), None)
+            if shown is not None:
+                yield Finding(offset + shown.start(), offset + shown.end(), message)
+
+
+def _is_code(match: str) -> bool:
+    return all(char in "*@" or char.isspace() for char in match)
 
 
 def build(source: RuleSource) -> Occurrence:
@@ -40,7 +51,7 @@ def build(source: RuleSource) -> Occurrence:
     if maximum and minimum > maximum:
         raise keys.error("min", f"{minimum} is more than max {maximum}")
     flags = matching.IGNORECASE if keys.flag("ignorecase") else 0
-    return Occurrence(source.definition, compile_pattern(keys, "token", f"(?m)(?:{token})", flags), minimum, maximum)
+    return Occurrence(source.definition, compile_pattern(keys, "token", f"(?:{token})", flags), minimum, maximum)
 
 
 OCCURRENCE = CheckType(frozenset({"token", "min", "max", "ignorecase"}), build)

@@ -10,7 +10,7 @@ from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
 from brandbot.rules.matching import Pattern
-from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format_message
+from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format_message, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +33,7 @@ class Repetition:
                     start, end = previous.start(), found.end()
                     if repeats > self.max and not self.exceptions.exempt(text, start, end):
                         yield Finding(
-                            offset + start, offset + end, format_message(self.definition.message, found[0].strip())
+                            offset + start, offset + end, format_message(self.definition.message, shown(found[0]))
                         )
                         repeats = 0
                 else:

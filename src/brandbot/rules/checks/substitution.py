@@ -22,6 +22,7 @@ from brandbot.rules.patterns import (
     compile_pattern,
     format_message,
     has_capture_group,
+    shown,
 )
 
 
@@ -35,6 +36,7 @@ class Substitution:
     capitalize: bool = False
 
     def find(self, doc: Document) -> Iterator[Finding]:
+        replacing = self.definition.action is not None and self.definition.action.name == "replace"
         for text, offset in doc.segments(self.definition.scope):
             for found in self.pattern.finditer(text):
                 start, end = found.span()
@@ -42,9 +44,9 @@ class Substitution:
                 suggested = self.suggestions[(found.lastindex or 1) - 1]
                 if start == end or observed in suggested or self.exceptions.exempt(text, start, end):
                     continue
-                if self.capitalize and observed[:1].isupper():
+                if (self.capitalize or replacing) and observed[:1].isupper():
                     suggested = tuple(suggestion[:1].upper() + suggestion[1:] for suggestion in suggested)
-                yield Finding(offset + start, offset + end, self._message(suggested, observed), suggested)
+                yield Finding(offset + start, offset + end, self._message(suggested, shown(found[0])), suggested)
 
     def _message(self, suggested: tuple[str, ...], observed: str) -> str:
         message = self.definition.message
