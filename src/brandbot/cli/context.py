@@ -1,19 +1,28 @@
-"""Builds the settings and services for one command, turning bad settings into one clear line."""
+"""Builds the settings and services for one command, turning bad settings into one clear line.
+
+Everything heavy (pydantic-settings, SQLAlchemy, the workflow) is imported when a command asks
+for it, so that `brandbot --help` and `brandbot rules check --rules-dir` start fast.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from brandbot.cli.output import fail
-from brandbot.config import Settings
-from brandbot.services import Services
-from brandbot.store.db import UnversionedDatabase
+
+if TYPE_CHECKING:
+    from brandbot.config import Settings
+    from brandbot.services import Services
+    from brandbot.store.db import Database
 
 
 def load_settings() -> Settings:
+    from pydantic import ValidationError
+
+    from brandbot.config import Settings
+
     try:
         return Settings()
     except ValidationError as error:
@@ -26,6 +35,9 @@ def load_settings() -> Settings:
 
 @contextmanager
 def services() -> Iterator[Services]:
+    from brandbot.services import Services
+    from brandbot.store.db import UnversionedDatabase
+
     try:
         built = Services(load_settings())
     except UnversionedDatabase as error:
@@ -34,3 +46,23 @@ def services() -> Iterator[Services]:
         yield built
     finally:
         built.close()
+
+
+@contextmanager
+def database() -> Iterator[tuple[Settings, Database]]:
+    """The settings and the app database alone, as `Services` opens them: enough for the
+    installed rules, without importing the guidelines index and the workflow."""
+    from brandbot.store.db import Database, UnversionedDatabase
+
+    settings = load_settings()
+    settings.ensure_dirs()
+    db = Database(settings.resolved_database_url)
+    try:
+        db.create_schema()
+    except UnversionedDatabase as error:
+        db.dispose()
+        fail(str(error))
+    try:
+        yield settings, db
+    finally:
+        db.dispose()

@@ -5,22 +5,19 @@ from __future__ import annotations
 import re
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from brandbot.cli.context import load_settings
-from brandbot.cli.output import Output, OutputOption, console, errors, fail, print_json, table, warn
-from brandbot.config import Settings
-from brandbot.evaluation.drafts import load_requests
-from brandbot.evaluation.drafts import run as run_drafts
-from brandbot.evaluation.golden import EvalFileError, load_golden, resolve_corpus
-from brandbot.evaluation.retrieval import RETRIEVERS, RetrievalReport, evaluate, unanswerable
-from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
-from brandbot.rules import library
-from brandbot.services import Services
+from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, errors, fail, print_json, table, warn
 
-app = typer.Typer(help="Measure retrieval and draft quality.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from brandbot.config import Settings
+    from brandbot.evaluation.retrieval import RetrievalReport
+    from brandbot.guidelines.knowledge_base import SourceFile
+
+app = typer.Typer(help="Measure retrieval and draft quality.", no_args_is_help=True, rich_markup_mode=PLAIN_HELP)
 
 
 @app.command()
@@ -31,6 +28,12 @@ def retrieval(
     output: Output = OutputOption,
 ) -> None:
     """Recall@1/5/10, MRR@10 and nDCG@10 per retriever, and the questions that missed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from brandbot.evaluation.golden import EvalFileError, load_golden, resolve_corpus
+    from brandbot.evaluation.retrieval import RETRIEVERS, evaluate, unanswerable
+    from brandbot.services import Services
+
     settings = load_settings()
     reports = []
     for path in golden_files:
@@ -52,7 +55,7 @@ def retrieval(
                 TextColumn(f"[bold]{path.name}"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                console=errors,
+                console=errors(),
                 transient=True,
                 disable=output is Output.json,
             ) as progress:
@@ -73,6 +76,14 @@ def drafts(
     output: Output = OutputOption,
 ) -> None:
     """Compliance after automatic fixes, revisions needed, citations, length, time split, per model."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from brandbot.evaluation.drafts import load_requests
+    from brandbot.evaluation.drafts import run as run_drafts
+    from brandbot.evaluation.golden import EvalFileError, resolve_corpus
+    from brandbot.rules import library
+    from brandbot.services import Services
+
     settings = load_settings()
     try:
         request_set = load_requests(requests_file)
@@ -96,7 +107,7 @@ def drafts(
             TextColumn("[bold]Drafting"),
             BarColumn(),
             MofNCompleteColumn(),
-            console=errors,
+            console=errors(),
             transient=True,
             disable=output is Output.json,
         ) as progress:
@@ -133,9 +144,9 @@ def drafts(
             f"{result.seconds['total']:.1f}",
             result.request[:50],
         )
-    console.print(grid)
+    console().print(grid)
     seconds = report.seconds_mean
-    console.print(
+    console().print(
         f"compliant (no error-level hit): {report.compliant_share:.0%}   automatic revisions: mean "
         f"{report.auto_revisions_mean} {report.auto_revisions_histogram}   "
         f"citations per draft: {report.citations_mean}\n"
@@ -163,6 +174,8 @@ def eval_settings(settings: Settings, corpus: Path) -> Settings:
 
 
 def _files(corpus: Path) -> list[SourceFile]:
+    from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
+
     return [item for item in expand_paths([corpus]) if isinstance(item, SourceFile)]
 
 
@@ -197,12 +210,12 @@ def _print_report(path: Path, report: RetrievalReport) -> None:
                 )
             ),
         )
-    console.print(grid)
-    console.print(f"[dim]reranker: {report.reranker}[/]")
+    console().print(grid)
+    console().print(f"[dim]reranker: {report.reranker}[/]")
     hybrid = next(score for score in report.scores if score.retriever == "hybrid")
     if hybrid.misses:
         misses = table("Missed (hybrid, top 5)", "Expected", "Returned instead")
         for miss in hybrid.misses:
             misses.add_row(miss.question, "\n".join(miss.expected), "\n".join(miss.returned))
-        console.print(misses)
-    console.print()
+        console().print(misses)
+    console().print()

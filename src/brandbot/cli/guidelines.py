@@ -6,14 +6,15 @@ import getpass
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.text import Text
 
 from brandbot.cli.context import services
-from brandbot.cli.output import Output, OutputOption, console, errors, fail, print_json, table
-from brandbot.guidelines.knowledge_base import IngestResult, SourceFile, expand_paths
+from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, errors, fail, print_json, table
 
-app = typer.Typer(help="Manage the brand guideline documents drafts are built from.", no_args_is_help=True)
+app = typer.Typer(
+    help="Manage the brand guideline documents drafts are built from.",
+    no_args_is_help=True,
+    rich_markup_mode=PLAIN_HELP,
+)
 
 OUTCOME_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "failed": "red"}
 
@@ -25,6 +26,11 @@ def add(
     output: Output = OutputOption,
 ) -> None:
     """Add or replace guideline documents; unchanged ones are left alone."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    from brandbot.guidelines.knowledge_base import IngestResult, SourceFile, expand_paths
+
     found = list(expand_paths(paths))
     missing = [item for item in found if isinstance(item, IngestResult)]
     files = [item for item in found if isinstance(item, SourceFile)]
@@ -36,7 +42,7 @@ def add(
             MofNCompleteColumn(),
             TextColumn("chunks"),
             TimeRemainingColumn(),
-            console=errors,
+            console=errors(),
             transient=True,
             disable=output is Output.json,
         ) as progress,
@@ -57,9 +63,9 @@ def add(
                 str(result.chunks) if result.outcome != "failed" else "",
                 result.reason or "",
             )
-        console.print(grid)
+        console().print(grid)
     else:
-        console.print("No supported files found.")
+        console().print("No supported files found.")
     if any(result.outcome == "failed" for result in results):
         raise typer.Exit(1)
 
@@ -87,12 +93,12 @@ def list_documents(output: Output = OutputOption) -> None:
         )
         return
     if not documents:
-        console.print("No guideline documents yet: add some with [bold]brandbot guidelines add PATH[/].")
+        console().print("No guideline documents yet: add some with [bold]brandbot guidelines add PATH[/].")
         return
     grid = table("ID", "Title", "Version", "Chunks", "Updated")
     for d in documents:
         grid.add_row(d.doc_id, d.title, d.version[:8], str(d.chunk_count), d.updated_at.strftime("%Y-%m-%d %H:%M"))
-    console.print(grid)
+    console().print(grid)
 
 
 @app.command()
@@ -114,12 +120,12 @@ def show(doc_id: str, output: Output = OutputOption) -> None:
             }
         )
         return
-    console.print(f"[bold]{document.title}[/]  {document.source} · version {document.version} · {len(chunks)} chunks")
+    console().print(f"[bold]{document.title}[/]  {document.source} · version {document.version} · {len(chunks)} chunks")
     grid = table("#", "Section", "Page", "Start of text")
     for chunk in chunks:
         body = chunk.text.split("\n\n", 1)[-1]
         grid.add_row(str(chunk.position), chunk.section or "(top)", str(chunk.page or ""), body[:70].replace("\n", " "))
-    console.print(grid)
+    console().print(grid)
 
 
 @app.command()
@@ -132,7 +138,7 @@ def remove(
         removed = built.knowledge_base.remove(doc_id, actor)
     if removed is None:
         fail(f"no guideline document '{doc_id}' (see `brandbot guidelines list`)")
-    console.print(f"Removed [bold]{removed.title}[/] ({removed.doc_id}, version {removed.version[:8]}).")
+    console().print(f"Removed [bold]{removed.title}[/] ({removed.doc_id}, version {removed.version[:8]}).")
 
 
 @app.command()
@@ -150,8 +156,8 @@ def search(
         print_json([passage.to_dict() for passage in passages])
         return
     if not passages:
-        console.print("Nothing found.")
+        console().print("Nothing found.")
     for number, passage in enumerate(passages, start=1):
-        console.print(f"[bold]{number}. {passage.citation}[/]  [dim]score {passage.score:.4f}[/]", highlight=False)
-        console.print(passage.text.split("\n\n", 1)[-1][:400], highlight=False)
-        console.print()
+        console().print(f"[bold]{number}. {passage.citation}[/]  [dim]score {passage.score:.4f}[/]", highlight=False)
+        console().print(passage.text.split("\n\n", 1)[-1][:400], highlight=False)
+        console().print()

@@ -1,27 +1,31 @@
-"""`brandbot`: ask for drafts, review them, manage guidelines and the local LLM."""
+"""`brandbot`: ask for drafts, review them, manage guidelines and the local LLM.
+
+The command modules import what they need inside each command: typer reads every command's
+parameters for `--help`, so whatever a module imports at the top, every start pays for
+(bench/startup.py measures it).
+"""
 
 from __future__ import annotations
 
 import getpass
-import logging
+from typing import TYPE_CHECKING
 
 import typer
 
-from brandbot import logs
 from brandbot.cli import eval as evaluation
 from brandbot.cli import guidelines, llm, review, rules, serve
 from brandbot.cli.context import services
-from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
-from brandbot.cli.render import show_draft, show_next_steps
-from brandbot.store.audit import entries
-from brandbot.store.requests import RequestStore
-from brandbot.store.views import draft_view
-from brandbot.workflow.engine import RequestInvalid, RunOutcome
+from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, fail, print_json, table
+
+if TYPE_CHECKING:
+    from brandbot.store.requests import RequestStore
+    from brandbot.workflow.engine import RunOutcome
 
 app = typer.Typer(
     help="brandbot: on-brand drafts from your guidelines, signed off by a person.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=PLAIN_HELP,
 )
 app.add_typer(guidelines.app, name="guidelines")
 app.add_typer(review.app, name="review")
@@ -34,6 +38,10 @@ app.command()(serve.work)
 
 @app.callback()
 def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress to stderr.")) -> None:
+    import logging
+
+    from brandbot import logs
+
     logs.configure(level=logging.INFO if verbose else logging.WARNING, json_lines=False)
 
 
@@ -44,6 +52,8 @@ def ask(
     output: Output = OutputOption,
 ) -> None:
     """Draft something on brand; it waits for an approver's decision."""
+    from brandbot.workflow.engine import RequestInvalid
+
     with services() as built:
         try:
             run = built.engine.ask(requester, request)
@@ -59,6 +69,8 @@ def retry(
     output: Output = OutputOption,
 ) -> None:
     """Pick up a request that failed (LLM down, process stopped) where it stopped."""
+    from brandbot.workflow.engine import RequestInvalid
+
     with services() as built:
         try:
             run = built.engine.retry(request_id, actor)
@@ -73,6 +85,8 @@ def audit(
     output: Output = OutputOption,
 ) -> None:
     """The audit log: who did what, when, to which draft version."""
+    from brandbot.store.audit import entries
+
     with services() as built:
         rows = entries(built.db, request_id=request_id)
     if output is Output.json:
@@ -101,10 +115,13 @@ def audit(
             row.draft_id or "",
             str(row.revision or ""),
         )
-    console.print(grid)
+    console().print(grid)
 
 
 def _report(requests: RequestStore, run: RunOutcome, output: Output) -> None:
+    from brandbot.cli.render import show_draft, show_next_steps
+    from brandbot.store.views import draft_view
+
     view = draft_view(requests, run.request, run.draft)
     if output is Output.json:
         print_json(view.to_dict())

@@ -27,19 +27,19 @@ def status_text(status: str) -> Text:
 
 def show_draft(view: DraftView) -> None:
     if view.draft_id is None:
-        console.print(Text.assemble((f"Request {view.request_id}", "bold"), " · ", status_text(view.status)))
+        console().print(Text.assemble((f"Request {view.request_id}", "bold"), " · ", status_text(view.status)))
         if view.error:
-            console.print(view.error, highlight=False)
+            console().print(view.error, highlight=False)
         return
     title = Text.assemble(
         (f"Draft {view.draft_id}", "bold"),
         f"  revision {view.revision} · request {view.request_id} by {view.requester} · ",
         status_text(view.status),
     )
-    console.print(Panel(Text(view.text or "(empty)"), title=title, title_align="left", expand=True))
+    console().print(Panel(Text(view.text or "(empty)"), title=title, title_align="left", expand=True))
     brief = view.brief or {}
     if brief:
-        console.print(
+        console().print(
             f"[dim]Brief:[/] {brief.get('format', '?').replace('_', ' ')} for {brief.get('audience', '?')}, "
             f"{brief.get('length', '?')} · model {view.model}",
             highlight=False,
@@ -51,24 +51,24 @@ def show_draft(view: DraftView) -> None:
             sources.add_row(
                 str(number), section, source["version"][:8], str(source["page"] or ""), f"{source['score']:.4f}"
             )
-        console.print(sources)
+        console().print(sources)
     checks = table("Check", "Result", "Detail", title="Checks")
     for check in view.checks:
         result = Text("pass", style="green") if check["passed"] else Text(check["level"], style="red")
         checks.add_row(check["name"], result, check["message"])
-    console.print(checks)
+    console().print(checks)
     show_alerts(view)
     if view.decision:
         decision = view.decision
         note = f": {decision.note}" if decision.note else ""
-        console.print(f"[bold]Decision:[/] {decision.action} by {decision.actor} at {decision.at}{note}")
+        console().print(f"[bold]Decision:[/] {decision.action} by {decision.actor} at {decision.at}{note}")
 
 
 def show_next_steps(view: DraftView) -> None:
     if view.status != DraftStatus.pending:
         return
     draft_id = view.draft_id
-    console.print(
+    console().print(
         "\n[bold yellow]Awaiting approval.[/] An approver decides with one of:\n"
         f"  brandbot review approve {draft_id} --as APPROVER\n"
         f'  brandbot review changes {draft_id} --feedback "what to change" --as APPROVER\n'
@@ -89,10 +89,10 @@ def show_alerts(view: DraftView) -> None:
         f", {counts.warnings} warnings, {counts.suggestions} suggestions",
         f" · {view.auto_revisions} automatic revision(s)",
     )
-    console.print(summary)
+    console().print(summary)
     if view.fixes:
         fixed = ", ".join(f"{fix['from']} → {fix['to']}" for fix in view.fixes)
-        console.print(f"[dim]Fixed automatically:[/] {fixed}", highlight=False)
+        console().print(f"[dim]Fixed automatically:[/] {fixed}", highlight=False)
     if view.alerts:
         alerts = table("Where", "Level", "Message", "Rule")
         for alert in view.alerts:
@@ -102,4 +102,4 @@ def show_alerts(view: DraftView) -> None:
                 alert["message"],
                 f"{alert['check']}" + (f"\n{alert['link']}" if alert.get("link") else ""),
             )
-        console.print(alerts)
+        console().print(alerts)

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from brandbot.cli.context import services
-from brandbot.cli.output import Output, OutputOption, console, fail, print_json, table
-from brandbot.cli.render import show_draft, show_next_steps, status_text
-from brandbot.services import Services
-from brandbot.store.status import DraftStatus, RequestStatus
-from brandbot.store.views import DraftView, draft_view
-from brandbot.workflow.approvals import ConfirmationNeeded, DecisionRefused, decide_and_resume, expire_due
+from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, fail, print_json, table
 
-app = typer.Typer(help="Review drafts: approve, request changes, edit or reject.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from brandbot.services import Services
+    from brandbot.store.views import DraftView
+
+app = typer.Typer(
+    help="Review drafts: approve, request changes, edit or reject.", no_args_is_help=True, rich_markup_mode=PLAIN_HELP
+)
 
 ActorOption = typer.Option(..., "--as", help="The approver deciding (must be in BRANDBOT_APPROVERS).")
 
@@ -26,6 +28,10 @@ def list_drafts(
     output: Output = OutputOption,
 ) -> None:
     """Drafts awaiting a decision (overdue ones are expired first)."""
+    from brandbot.cli.render import status_text
+    from brandbot.store.views import draft_view
+    from brandbot.workflow.approvals import expire_due
+
     with services() as built:
         expire_due(built.engine, resume_here=True)
         if all_:
@@ -42,7 +48,7 @@ def list_drafts(
         print_json([row.to_dict() for row in rows])
         return
     if not rows:
-        console.print("Nothing awaits review." if not all_ else "No requests yet.")
+        console().print("Nothing awaits review." if not all_ else "No requests yet.")
         return
     grid = table("Draft", "Request", "Status", "Rev", "Requester", "Asked", "Created")
     for row in rows:
@@ -55,12 +61,14 @@ def list_drafts(
             row.request[:48],
             row.created_at[:16].replace("T", " "),
         )
-    console.print(grid)
+    console().print(grid)
 
 
 @app.command()
 def show(draft_id: str, output: Output = OutputOption) -> None:
     """A draft with its sources, checks and decision. Accepts a request id too."""
+    from brandbot.cli.render import show_draft, show_next_steps
+
     with services() as built:
         view = _view(built, draft_id)
     if output is Output.json:
@@ -120,17 +128,24 @@ def reject(
 @app.command()
 def expire(output: Output = OutputOption) -> None:
     """Close drafts whose review window (BRANDBOT_REVIEW_TTL_HOURS) has passed."""
+    from brandbot.workflow.approvals import expire_due
+
     with services() as built:
         expired = expire_due(built.engine, resume_here=True)
     if output is Output.json:
         print_json([result.draft_id for result in expired])
     else:
-        console.print(f"Expired {len(expired)} draft(s).")
+        console().print(f"Expired {len(expired)} draft(s).")
 
 
 def _decide(
     draft_id: str, actor: str, action: str, text: str | None, output: Output, confirm_errors: bool = False
 ) -> None:
+    from brandbot.cli.render import show_draft, show_next_steps
+    from brandbot.store.status import DraftStatus, RequestStatus
+    from brandbot.store.views import draft_view
+    from brandbot.workflow.approvals import ConfirmationNeeded, DecisionRefused, decide_and_resume
+
     with services() as built:
         try:
             try:
@@ -147,20 +162,22 @@ def _decide(
     if output is Output.json:
         print_json({"decided": result.draft_id, "action": action, "actor": actor, **latest.to_dict()})
         return
-    console.print(f"[bold]{action.capitalize()}[/] recorded on {result.draft_id} by {actor}.", highlight=False)
+    console().print(f"[bold]{action.capitalize()}[/] recorded on {result.draft_id} by {actor}.", highlight=False)
     if run.error:
         fail(f"{run.error} The decision is saved; run `brandbot retry {run.request.id}` once the LLM is back.")
     if run.request.status == RequestStatus.approved:
-        console.print("[green]Approved.[/] Final text for the requester:\n")
-        console.print(run.request.final_text or "", highlight=False)
+        console().print("[green]Approved.[/] Final text for the requester:\n")
+        console().print(run.request.final_text or "", highlight=False)
     elif latest.status == DraftStatus.pending:
         show_draft(latest)
         show_next_steps(latest)
     else:
-        console.print(f"Request {run.request.id} is now {run.request.status}.")
+        console().print(f"Request {run.request.id} is now {run.request.status}.")
 
 
 def _view(built: Services, some_id: str) -> DraftView:
+    from brandbot.store.views import draft_view
+
     draft = built.requests.get_draft(some_id)
     if draft is not None:
         request = built.requests.get_request(draft.request_id)

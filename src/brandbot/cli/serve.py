@@ -6,13 +6,8 @@ import logging
 
 import typer
 
-from brandbot import logs
 from brandbot.cli.context import load_settings
 from brandbot.cli.output import fail
-from brandbot.services import Services
-from brandbot.slack.app import SlackNotConfigured
-from brandbot.slack.server import serve as run
-from brandbot.slack.server import work as run_work
 
 
 def serve(
@@ -26,6 +21,11 @@ def serve(
     ),
 ) -> None:
     """Run the Slack app: Socket Mode if SLACK_APP_TOKEN is set, otherwise HTTP mode on --port."""
+    from brandbot import logs
+    from brandbot.services import Services
+    from brandbot.slack.app import SlackNotConfigured
+    from brandbot.slack.server import serve as run
+
     logs.configure(level=logging.getLogger().level or logging.INFO, json_lines=log_format == "json")
     services = Services(load_settings())
     try:
@@ -40,6 +40,11 @@ def work(
     log_format: str = typer.Option("json", "--log-format", help="json (one object per line) or text."),
 ) -> None:
     """Draft, resume decided drafts, ingest uploads and deliver messages, beside `serve --no-workers`."""
+    from brandbot import logs
+    from brandbot.services import Services
+    from brandbot.slack.app import SlackNotConfigured
+    from brandbot.slack.server import work as run_work
+
     logs.configure(level=logging.getLogger().level or logging.INFO, json_lines=log_format == "json")
     services = Services(load_settings())
     try:
