@@ -237,8 +237,10 @@ def _blank_ranges(text: str, ranges: list[tuple[int, int]]) -> str:
 def _blank_inline(text: str) -> str:
     """Code spans first (nothing inside them is markup; their text becomes `*`), then tags, URLs,
     link targets, emphasis; each pass only runs when its marker character is present at all."""
-    if "`" in text:
-        text = _CODE_SPAN.sub(_masked_code, text)
+    spans = list(_CODE_SPAN.finditer(text)) if "`" in text else []
+    code = [found.span(2) for found in spans]
+    if spans:
+        text = _blank_ranges(text, [found.span() for found in spans])
     if "<" in text:
         text = _TAG.sub(lambda found: _spaces(found[0]), text)
     if "://" in text or "www." in text or "mailto:" in text:
@@ -247,14 +249,19 @@ def _blank_inline(text: str) -> str:
         text = _LINK.sub(lambda found: _spaces(found[1]) + found[2] + _spaces(found[3]), text)
     if "*" in text or "_" in text or "~~" in text:
         text = _EMPHASIS.sub(lambda found: _spaces(found[0]), text)
-    return text
+    return _mask(text, code) if code else text
 
 
-def _masked_code(found: re.Match[str]) -> str:
-    """Code in a sentence stays there, as a word no rule reads (Vale's `*` mask), so "the `the`
-    the" is no repetition."""
-    fence = " " * len(found[1])
-    return fence + "".join(char if char == "\n" else "*" for char in found[2]) + fence
+def _mask(text: str, ranges: list[tuple[int, int]]) -> str:
+    """Code in a sentence stays there as a word no rule reads (Vale's `*` mask), so "the `the`
+    the" is no repetition; written last, so the emphasis pass can't take it for markup."""
+    pieces, last = [], 0
+    for start, end in ranges:
+        pieces.append(text[last:start])
+        pieces.append("".join(char if char == "\n" else "*" for char in text[start:end]))
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _split_sentences(text: str) -> list[tuple[int, str]]:

@@ -249,6 +249,7 @@ class Exceptions:
     """
 
     pattern: Pattern | None = None
+    terms: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, keys: Keys, own: Iterable[str], accepted: Iterable[str] = ()) -> Exceptions:
@@ -256,7 +257,11 @@ class Exceptions:
         if not terms:
             return cls()
         terms.sort(key=len, reverse=True)  # the longest alternative wins, as in Vale
-        return cls(compile_pattern(keys, "exceptions", alternation(terms, word=True)))
+        return cls(compile_pattern(keys, "exceptions", alternation(terms, word=True)), tuple(terms))
+
+    def within(self, word: str) -> bool:
+        """Vale's test for one word: an exception found anywhere in it."""
+        return self.pattern is not None and self.pattern.search(word) is not None
 
     def exempt(self, text: str, start: int, end: int) -> bool:
         if self.pattern is None:

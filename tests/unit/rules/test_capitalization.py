@@ -17,7 +17,9 @@ def rule(match: str, extra: str = "") -> str:
         ("Restore a laptop in 3 steps", True),
         ("Restore A Laptop In 3 Steps", False),
         ("restore a laptop", False),
-        ("What the API and URLs do", True),
+        ("What the API and URLs do", False),  # as in Vale: acronyms fit only as exceptions
+        ("8. Restore a laptop", True),  # a list number lets the next word keep its capital
+        ("Restore: a laptop in 3 steps", True),
         ("Meet Tidewell Vault", False),
     ],
 )
@@ -27,6 +29,7 @@ def test_sentence_case(check_rule: CheckRule, heading: str, fits: bool) -> None:
 
 
 def test_exceptions_and_vocabulary_count_as_fitting(check_rule: CheckRule) -> None:
+    assert check_rule(rule("$sentence", "exceptions: [API, URLs]\n"), "# What the API and URLs do") == []
     assert check_rule(rule("$sentence", "exceptions: [Tidewell Vault]\n"), "# Meet Tidewell Vault") == []
     vocab = {"Vocab/Brand/accept.txt": "Tidewell Vault\n"}
     assert check_rule(rule("$sentence"), "# Meet Tidewell Vault", vocab=vocab) == []

@@ -30,35 +30,38 @@ def check(*args: str, draft: str = BAD_DRAFT) -> tuple[int, str]:
 
 def test_json_output_is_one_object_per_alert_and_errors_exit_1() -> None:
     code, output = check("--output", "json")
-    alerts = json.loads(output)
-    assert code == 1
+    report = json.loads(output)
+    alerts = report["alerts"]
+    assert code == 1 and report["failures"] == []
     assert {alert["check"] for alert in alerts} >= {"Tidewell.WordsToAvoid", "Tidewell.Hype", "Vale.Terms"}
-    assert all(set(alert) == {"check", "message", "level", "line", "span", "match", "link"} for alert in alerts)
+    keys = {"path", "check", "message", "level", "line", "span", "match", "link"}
+    assert all(set(alert) == keys and alert["path"] == "draft.md" for alert in alerts)
     cheap = next(alert for alert in alerts if alert["match"] == "cheap")
     assert (cheap["line"], cheap["span"], cheap["level"]) == (1, [5, 9], "error")
 
 
 def test_no_error_alerts_exit_0() -> None:
     code, output = check("--output", "json", draft=FINE_DRAFT)
-    assert (code, json.loads(output)) == (0, [])
+    assert (code, json.loads(output)) == (0, {"alerts": [], "failures": []})
 
 
 def test_context_options_apply_the_config() -> None:
     code, output = check("--format", "x_post", "--promotional", "-o", "json", draft=FINE_DRAFT)
     assert code == 1
-    assert [alert["check"] for alert in json.loads(output)] == ["Tidewell.TrialDisclaimer"]
+    assert [alert["check"] for alert in json.loads(output)["alerts"]] == ["Tidewell.TrialDisclaimer"]
 
 
 def test_human_output_is_a_table_and_a_summary() -> None:
     code, output = check()
     assert code == 1
     assert "1:5" in output and "Tidewell.WordsToAvoid" in output
-    assert "4 errors, 2 warnings and 0 suggestions" in output
+    assert "4 errors, 2 warnings and 0 suggestions in 1 file." in output
 
 
 def test_standard_input() -> None:
     result = runner.invoke(app, ["check", "-", "--rules-dir", str(SHIPPED_RULES), "-o", "json"], input="cheap")
-    assert result.exit_code == 1 and json.loads(result.output)[0]["match"] == "cheap"
+    first = json.loads(result.output)["alerts"][0]
+    assert result.exit_code == 1 and (first["path"], first["match"]) == ("stdin.txt", "cheap")
 
 
 def test_unreadable_file_bad_rules_and_bad_format_exit_2(tmp_path: Path) -> None:

@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
 from brandbot.rules.keys import Keys
@@ -15,6 +17,7 @@ from brandbot.rules.matching import Pattern
 from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format_message
 
 _WORD = r"(?:[^\W_]|\*)+\S*"
+_LIST_NUMBER = re.compile(r"\d+\.")
 _EDGE_PUNCTUATION = "\"'()[]{}:;,.!?\u2018\u2019\u201c\u201d"
 _ARTICLES = {"a", "an", "the"}
 _AP_SMALL = _ARTICLES | {
@@ -72,18 +75,65 @@ class _Casing:
         return not words or fitting / len(words) > self.threshold
 
     def sentence(self, text: str) -> bool:
-        words = self.words.findall(text.rstrip("?!.:"))
+        """Vale's test: each word against the text put in sentence case; a first word that is
+        neither fails at once, and the rest pass when at least `threshold` of the words fit."""
+        words = self.words.findall(text)
+        expected = self.words.findall(self._sentence_case(text))
         fitting = 0
-        for index, token in enumerate(words):
-            word = re.split(r"[-'\u2019]", token, maxsplit=1)[0].strip(_EDGE_PUNCTUATION) or token
-            after_indicator = index > 0 and words[index - 1].endswith(self.indicators)
-            if _uppercase(word) or after_indicator or self.exempt(token) or self.exempt(word):
+        for index, word in enumerate(words):
+            if index >= len(expected) or word == expected[index] or self.exceptions.within(word):
                 fitting += 1
-            elif index == 0 and word != word[:1].upper() + word[1:].lower():
+            elif index == 0 and word != _go_title(word.lower()):
                 return False
-            elif index == 0 or word == word.lower():
-                fitting += 1
-        return not words or fitting / len(words) > self.threshold
+        return not words or fitting / len(words) >= self.threshold
+
+    def _sentence_case(self, text: str) -> str:
+        """The text as sentence case would have it: every word lowered but the first, one after
+        an indicator (a colon, say) and one after a list number ("8. Do"); exceptions kept."""
+        tokens = self.words.findall(text)
+        made = []
+        for index, token in enumerate(tokens):
+            term = self._term(token)
+            if term:
+                made.append(term)
+            elif index == 0 or self._indicates(tokens[index - 1], index - 1):
+                made.append(token[:1].upper() + token[1:].lower())
+            else:
+                made.append(token.lower())
+        return " ".join(made)
+
+    def _term(self, token: str) -> str:
+        for term in self.exceptions.terms:
+            if term.casefold() == token.casefold():
+                return term
+            if _compiled(term).search(token) is not None:
+                return token
+        return ""
+
+    def _indicates(self, word: str, index: int) -> bool:
+        if any(word.endswith(suffix) and len(word) > len(suffix) for suffix in self.indicators):
+            return True
+        return index == 0 and _LIST_NUMBER.search(word) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(term: str) -> Pattern:
+    return matching.compile(term)
+
+
+def _go_title(word: str) -> str:
+    """Go's strings.Title: a letter after anything but a letter, digit or _ is upper-cased."""
+    made, previous = [], " "
+    for char in word:
+        made.append(char.upper() if _separates(previous) else char)
+        previous = char
+    return "".join(made)
+
+
+def _separates(char: str) -> bool:
+    if char.isascii():
+        return not (char.isalnum() or char == "_")
+    return not (char.isalpha() or char.isdigit()) and char.isspace()
 
 
 def _uppercase(word: str) -> bool:
