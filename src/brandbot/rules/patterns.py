@@ -23,6 +23,7 @@ _GLOBAL_FLAGS = re.compile(r"^(?:\(\?[aiLmsux]+\))+")
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
 _SET_OPERATORS = ("--", "&&", "||", "~~")
 _WHITESPACE_RUN = re.compile(r"\s+")
+_CAPTURE_OPEN = re.compile(r"(?<!\\)\((?!\?)")
 _PHRASE_WINDOW = 200
 """How far around a match to look for a longer exception that contains it."""
 
@@ -69,10 +70,17 @@ def _plain_classes(pattern: str) -> str:
     return "".join(out)
 
 
-def compile_pattern(keys: Keys, key: str, pattern: str, flags: int = 0) -> Pattern:
+def compile_pattern(keys: Keys, key: str, pattern: str, flags: int = 0, parts: Iterable[str] = ()) -> Pattern:
+    """`parts` are the key's own tokens the pattern is made of: when it doesn't compile, the
+    error names the bad one (compiling each up front would double the load time)."""
     try:
         return compile_fast(pattern, flags)
     except matching.error as error:
+        for part in parts:
+            try:
+                matching.compile(part)
+            except matching.error as bad:
+                raise keys.error(key, f"bad regex '{part}': {bad}") from None
         raise keys.error(key, f"bad regex: {error}") from None
 
 
@@ -200,25 +208,17 @@ def _first_item(alternative: str) -> str | None:
     return body
 
 
-def checked(keys: Keys, key: str, tokens: Iterable[str]) -> list[str]:
-    """Each token translated and compiled on its own first, so an error names the bad one."""
-    result = []
-    for token in tokens:
-        translated = translate(token)
-        try:
-            matching.compile(translated)
-        except matching.error as error:
-            raise keys.error(key, f"bad regex '{token}': {error}") from None
-        result.append(translated)
-    return result
+def translated(tokens: Iterable[str]) -> list[str]:
+    return [translate(token) for token in tokens]
+
+
+def without_captures(token: str) -> str:
+    """Vale makes a swap key's groups non-capturing: the group number says which key matched."""
+    return _CAPTURE_OPEN.sub("(?:", token)
 
 
 def alternation(tokens: Iterable[str], word: bool) -> str:
     return (WORD_TEMPLATE if word else NONWORD_TEMPLATE).format("|".join(tokens))
-
-
-def has_capture_group(pattern: str) -> bool:
-    return matching.compile(pattern).groups > 0
 
 
 def shown(match: str) -> str:
@@ -253,11 +253,11 @@ class Exceptions:
 
     @classmethod
     def build(cls, keys: Keys, own: Iterable[str], accepted: Iterable[str] = ()) -> Exceptions:
-        terms = checked(keys, "exceptions", own) + [translate(term) for term in accepted]
+        terms = translated(own) + translated(accepted)
         if not terms:
             return cls()
         terms.sort(key=len, reverse=True)  # the longest alternative wins, as in Vale
-        return cls(compile_pattern(keys, "exceptions", alternation(terms, word=True)), tuple(terms))
+        return cls(compile_pattern(keys, "exceptions", alternation(terms, word=True), parts=terms), tuple(terms))
 
     def within(self, word: str) -> bool:
         """Vale's test for one word: an exception found anywhere in it."""

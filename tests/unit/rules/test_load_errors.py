@@ -38,7 +38,7 @@ GOOD = "extends: existence\nmessage: '%s'\ntokens: [cheap]\n"
         ("extends: occurrence\nmessage: x\ntoken: '!'\nmax: -1\n", "key 'max': expected a whole number of 0 or more"),
         ("extends: occurrence\nmessage: x\ntoken: '!'\n", "key 'max': occurrence needs 'min' or 'max' above 0"),
         ("extends: substitution\nmessage: x\nswap: [a, b]\n", "key 'swap': expected a mapping of text to text"),
-        ("extends: substitution\nmessage: x\nswap:\n  (a)b: c\n", "key 'swap.(a)b': capture groups are not supported"),
+        ("extends: substitution\nmessage: x\nswap:\n  'a[b': c\n", "key 'swap': bad regex 'a[b'"),
         ("extends: readability\nmessage: x\ngrade: 8\nmetrics: [Flesch]\n", "key 'metrics': unknown metric 'Flesch'"),
         (
             "extends: readability\nmessage: x\nmetrics: [SMOG]\nscope: heading\n",

@@ -31,8 +31,21 @@ def test_key_alternatives_share_the_suggestion(check_rule: CheckRule) -> None:
 
 
 def test_longest_key_wins(check_rule: CheckRule) -> None:
-    (alert,) = check_rule(SWAP, "Try TW Backup today.")
+    rule = SWAP.replace("  TW|Tide Well: Tidewell\n", "  TW: Tidewell\n  Tide Well: Tidewell\n")
+    (alert,) = check_rule(rule, "Try TW Backup today.")
     assert (alert.match, alert.message) == ("TW Backup", "Use 'Tidewell Backup' instead of 'TW Backup'.")
+
+
+def test_a_key_is_one_group_as_in_vale(check_rule: CheckRule) -> None:
+    """`TW|Tide Well` is the longest key, so it is tried first, alternatives in their order."""
+    (alert,) = check_rule(SWAP, "Try TW Backup today.")
+    assert (alert.match, alert.message) == ("TW", "Use 'Tidewell' instead of 'TW'.")
+
+
+def test_capture_groups_in_a_key_are_made_non_capturing(check_rule: CheckRule) -> None:
+    rule = "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nswap:\n  (free)? trial: test drive\n"
+    (alert,) = check_rule(rule, "Start a free trial.")
+    assert (alert.match, alert.message) == ("free trial", "Use 'test drive' instead of 'free trial'.")
 
 
 def test_several_suggestions_are_listed_once_quoted(check_rule: CheckRule) -> None:

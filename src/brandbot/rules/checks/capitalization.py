@@ -14,7 +14,7 @@ from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSourc
 from brandbot.rules.document import Document
 from brandbot.rules.keys import Keys
 from brandbot.rules.matching import Pattern
-from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format_message
+from brandbot.rules.patterns import Exceptions, compile_pattern, format_message, translate
 
 _WORD = r"(?:[^\W_]|\*)+\S*"
 _LIST_NUMBER = re.compile(r"\d+\.")
@@ -151,8 +151,7 @@ def _fits(keys: Keys, casing: _Casing) -> Callable[[str], bool]:
         return lambda text: text == text.lower() or casing.exempt(text.strip())
     if match == "$upper":
         return lambda text: text == text.upper() or casing.exempt(text.strip())
-    (translated,) = checked(keys, "match", [match])
-    pattern = compile_pattern(keys, "match", translated)
+    pattern = compile_pattern(keys, "match", translate(match), parts=[translate(match)])
     return lambda text: pattern.search(text) is not None or casing.exempt(text.strip())
 
 

@@ -15,7 +15,7 @@ from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
 from brandbot.rules.matching import Pattern
-from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format_message
+from brandbot.rules.patterns import Exceptions, compile_pattern, format_message, translate
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +48,13 @@ class Conditional:
 def build(source: RuleSource) -> Conditional:
     keys = source.keys
     flags = matching.IGNORECASE if keys.flag("ignorecase") else 0
-    (first,) = checked(keys, "first", [keys.text("first", required=True)])
-    (second,) = checked(keys, "second", [keys.text("second", required=True)])
+    first = translate(keys.text("first", required=True))
+    second = translate(keys.text("second", required=True))
     vocab = source.accepted if keys.flag("vocab", default=True) else ()
     return Conditional(
         source.definition,
-        compile_pattern(keys, "first", f"(?m){first}", flags),
-        compile_pattern(keys, "second", f"(?m){second}", flags),
+        compile_pattern(keys, "first", f"(?m){first}", flags, [first]),
+        compile_pattern(keys, "second", f"(?m){second}", flags, [second]),
         Exceptions.build(keys, keys.texts("exceptions"), vocab),
     )
 

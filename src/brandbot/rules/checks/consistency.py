@@ -10,7 +10,7 @@ from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document, Segment
 from brandbot.rules.matching import Pattern
-from brandbot.rules.patterns import alternation, checked, compile_pattern, format_message, has_capture_group, shown
+from brandbot.rules.patterns import alternation, compile_pattern, format_message, shown, translated, without_captures
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +46,9 @@ def build(source: RuleSource) -> Consistency:
     word = not keys.flag("nonword")
     pairs = []
     for one, other in either.items():
-        tokens = checked(keys, f"either.{one}", [one, other])
-        if any(has_capture_group(token) for token in tokens):
-            raise keys.error(f"either.{one}", "capture groups are not supported; use '(?:' instead of '('")
+        tokens = [without_captures(token) for token in translated([one, other])]
         pattern = alternation([f"({tokens[0]})", f"({tokens[1]})"], word=word)
-        pairs.append(compile_pattern(keys, f"either.{one}", pattern, flags))
+        pairs.append(compile_pattern(keys, f"either.{one}", pattern, flags, tokens))
     return Consistency(source.definition, tuple(pairs))
 
 

@@ -9,7 +9,7 @@ from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
 from brandbot.rules.matching import Pattern
-from brandbot.rules.patterns import Exceptions, alternation, checked, compile_pattern, format_message, shown
+from brandbot.rules.patterns import Exceptions, alternation, compile_pattern, format_message, shown, translated
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +29,8 @@ class Existence:
 
 def build(source: RuleSource) -> Existence:
     keys = source.keys
-    tokens = [token for token in checked(keys, "tokens", keys.texts("tokens")) if token.strip()]
-    raw = "".join(checked(keys, "raw", keys.texts("raw")))
+    tokens = [token for token in translated(keys.texts("tokens")) if token.strip()]
+    raw = "".join(translated(keys.texts("raw")))  # pieces of one pattern, valid only together
     if not tokens and not raw:
         raise keys.error("tokens", "existence needs 'tokens' or 'raw'")
     nonword = keys.flag("nonword")
@@ -40,7 +40,7 @@ def build(source: RuleSource) -> Existence:
     vocab = source.accepted if keys.flag("vocab", default=True) and not nonword else ()
     return Existence(
         source.definition,
-        compile_pattern(keys, "tokens" if tokens else "raw", pattern, flags),
+        compile_pattern(keys, "tokens" if tokens else "raw", pattern, flags, tokens),
         Exceptions.build(keys, keys.texts("exceptions"), vocab),
     )
 

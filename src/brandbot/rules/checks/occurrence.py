@@ -13,7 +13,7 @@ from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
 from brandbot.rules.matching import Pattern
-from brandbot.rules.patterns import checked, compile_pattern, format_message
+from brandbot.rules.patterns import compile_pattern, format_message, translate
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +44,16 @@ def _is_code(match: str) -> bool:
 
 def build(source: RuleSource) -> Occurrence:
     keys = source.keys
-    (token,) = checked(keys, "token", [keys.text("token", required=True)])
+    token = translate(keys.text("token", required=True))
     minimum, maximum = keys.count("min"), keys.count("max")
     if not minimum and not maximum:
         raise keys.error("max", "occurrence needs 'min' or 'max' above 0")
     if maximum and minimum > maximum:
         raise keys.error("min", f"{minimum} is more than max {maximum}")
     flags = matching.IGNORECASE if keys.flag("ignorecase") else 0
-    return Occurrence(source.definition, compile_pattern(keys, "token", f"(?:{token})", flags), minimum, maximum)
+    return Occurrence(
+        source.definition, compile_pattern(keys, "token", f"(?:{token})", flags, [token]), minimum, maximum
+    )
 
 
 OCCURRENCE = CheckType(frozenset({"token", "min", "max", "ignorecase"}), build)

@@ -10,7 +10,7 @@ from brandbot.rules import matching
 from brandbot.rules.checks.base import CheckType, Definition, Finding, RuleSource
 from brandbot.rules.document import Document
 from brandbot.rules.matching import Pattern
-from brandbot.rules.patterns import Exceptions, checked, compile_pattern, format_message, shown
+from brandbot.rules.patterns import Exceptions, compile_pattern, format_message, shown, translated
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +53,16 @@ class Repetition:
 
 def build(source: RuleSource) -> Repetition:
     keys = source.keys
-    tokens = checked(keys, "tokens", keys.texts("tokens", required=True))
+    tokens = translated(keys.texts("tokens", required=True))
     if not tokens:
         raise keys.error("tokens", "needs at least one token")
     ignorecase = keys.flag("ignorecase")
     vocab = source.accepted if keys.flag("vocab", default=True) else ()
     return Repetition(
         source.definition,
-        compile_pattern(keys, "tokens", f"(?m)(?:{'|'.join(tokens)})", matching.IGNORECASE if ignorecase else 0),
+        compile_pattern(
+            keys, "tokens", f"(?m)(?:{'|'.join(tokens)})", matching.IGNORECASE if ignorecase else 0, tokens
+        ),
         Exceptions.build(keys, keys.texts("exceptions"), vocab),
         ignorecase,
         keys.flag("alpha"),

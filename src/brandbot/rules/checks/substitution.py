@@ -17,12 +17,11 @@ from brandbot.rules.matching import Pattern
 from brandbot.rules.patterns import (
     Exceptions,
     alternation,
-    alternatives,
-    checked,
     compile_pattern,
     format_message,
-    has_capture_group,
     shown,
+    translate,
+    without_captures,
 )
 
 
@@ -68,21 +67,19 @@ def build(source: RuleSource) -> Substitution:
     swap = keys.text_map("swap", required=True)
     if not swap:
         raise keys.error("swap", "needs at least one entry")
-    entries: list[
-        tuple[str, tuple[str, ...]]
-    ] = []  # (alternative, suggestions): a key's alternatives are sorted with the other keys
-    for key, token in zip(swap, checked(keys, "swap", swap), strict=True):
-        if has_capture_group(token):
-            raise keys.error(f"swap.{key}", "capture groups are not supported; use '(?:' instead of '('")
-        entries.extend((alternative, tuple(swap[key].split("|"))) for alternative in alternatives(token))
-    entries.sort(key=lambda entry: len(entry[0]), reverse=True)
-    groups = [f"({alternative})" for alternative, _ in entries]
+    # As in Vale: the longest key is tried first, each key one group whose number says which matched.
+    entries = sorted(
+        ((without_captures(translate(key)), tuple(value.split("|"))) for key, value in swap.items()),
+        key=lambda entry: len(entry[0]),
+        reverse=True,
+    )
+    groups = [f"({token})" for token, _ in entries]
     nonword = keys.flag("nonword")
     flags = matching.IGNORECASE if keys.flag("ignorecase") else 0
     vocab = source.accepted if keys.flag("vocab", default=True) else ()
     return Substitution(
         source.definition,
-        compile_pattern(keys, "swap", alternation(groups, word=not nonword), flags),
+        compile_pattern(keys, "swap", alternation(groups, word=not nonword), flags, [token for token, _ in entries]),
         tuple(suggestions for _, suggestions in entries),
         Exceptions.build(keys, keys.texts("exceptions"), vocab),
         keys.flag("capitalize"),
