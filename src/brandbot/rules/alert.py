@@ -33,7 +33,8 @@ class Alert:
     missing required phrase) reports line 1, span (1, 1).
 
     `offset` is the same place as 0-based character offsets into the checked text, end exclusive,
-    and `replacements` are what a substitution suggests; `apply_substitutions` uses both.
+    and `replacements` are the fixes a substitution or the rule's action offers, best first;
+    `apply_fixes` uses both.
     """
 
     check: str
@@ -46,6 +47,8 @@ class Alert:
     action: Action | None = None
     offset: tuple[int, int] = (0, 0)
     replacements: tuple[str, ...] = ()
+    description: str = ""
+    """The rule's `description`, which Vale's JSON output carries."""
 
     def to_dict(self) -> dict[str, object]:
         return {

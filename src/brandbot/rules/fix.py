@@ -1,12 +1,13 @@
-"""The deterministic fix: substitution hits replaced by their first suggestion."""
+"""The deterministic fix: each alert that offers one (a substitution, or a rule's `action`)
+replaced by its first fix."""
 
 from __future__ import annotations
 
 from brandbot.rules.alert import Alert
 
 
-def apply_substitutions(text: str, alerts: list[Alert]) -> str:
-    """Replace each substitution hit with its first suggestion, keeping a capital first letter
+def apply_fixes(text: str, alerts: list[Alert]) -> str:
+    """Replace each fixable hit with its first fix, keeping a capital first letter
     ("Cheap" -> "Affordable"). Where hits overlap the earlier one wins; hits are applied right to
     left so offsets stay valid, and an alert whose match isn't at its offset (from another
     text) is skipped. An empty suggestion removes the word and one space beside it, and passes

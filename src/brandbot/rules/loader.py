@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from brandbot.rules import vocab
+from brandbot.rules.actions import ACTIONS
 from brandbot.rules.alert import Action, Level
 from brandbot.rules.checks import CHECK_TYPES, UNSUPPORTED_TYPES
 from brandbot.rules.checks.base import COMMON_KEYS, Check, Definition, RuleSource
@@ -21,7 +22,6 @@ from brandbot.rules.ruleset import RuleSet
 from brandbot.rules.scope import Scope
 
 RULE_SUFFIXES = (".yml", ".yaml")
-ACTIONS = ("suggest", "replace", "remove", "edit", "convert")
 NOT_STYLES = frozenset({"Vocab", "config"})
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from brandbot.rules.actions import fixes
 from brandbot.rules.alert import Action, Alert, Level
 from brandbot.rules.checks.base import Check
 from brandbot.rules.config import StylesConfig
@@ -131,5 +132,6 @@ def _alerts(check: Check, level: Level, doc: Document) -> Iterator[Alert]:
             link=definition.link,
             action=action,
             offset=(finding.start, finding.end),
-            replacements=finding.replacements,
+            replacements=finding.replacements or fixes(action, match),
+            description=definition.description,
         )

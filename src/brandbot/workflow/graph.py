@@ -19,7 +19,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
 
 from brandbot.formats import format_for
-from brandbot.rules import DraftContext, Level, apply_substitutions
+from brandbot.rules import DraftContext, Level, apply_fixes
 from brandbot.store.requests import DraftRecord
 from brandbot.store.status import Action, RequestStatus
 from brandbot.workflow import prompts
@@ -81,7 +81,7 @@ def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Liter
         if alert.replacements
     ]
     if fixes:
-        text = apply_substitutions(text, alerts)
+        text = apply_fixes(text, alerts)
         report = rules.run(text, scope)
         alerts = report.alerts
     checks = check_draft(text, fmt)

@@ -1,10 +1,10 @@
-"""apply_substitutions and summarize."""
+"""apply_fixes and summarize."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from brandbot.rules import Level, RuleSet, apply_substitutions, load_styles, summarize
+from brandbot.rules import Level, RuleSet, apply_fixes, load_styles, summarize
 from tests.unit.rules.support import WriteStyles
 
 RULES = {
@@ -30,22 +30,22 @@ def rules(styles: WriteStyles) -> RuleSet:
 
 def test_replaces_with_the_first_suggestion_keeping_a_capital(styles: WriteStyles) -> None:
     text = "Cheap plans utilize TW Backup. Leverage it!\nSimply cheap!"
-    fixed = apply_substitutions(text, rules(styles).check(text))
+    fixed = apply_fixes(text, rules(styles).check(text))
     assert fixed == "Affordable plans use Tidewell Backup. Use it!\nAffordable!"
 
 
 def test_is_idempotent_and_leaves_other_alerts_alone(styles: WriteStyles) -> None:
     checker = rules(styles)
     text = "A cheap plan!! Really cheap."
-    fixed = apply_substitutions(text, checker.check(text))
+    fixed = apply_fixes(text, checker.check(text))
     assert fixed == "A affordable plan!! Really affordable."
-    assert apply_substitutions(fixed, checker.check(fixed)) == fixed
+    assert apply_fixes(fixed, checker.check(fixed)) == fixed
     assert [alert.check for alert in checker.check(fixed)] == ["Brand.Bang"]
 
 
 def test_alerts_from_another_text_are_skipped(styles: WriteStyles) -> None:
     alerts = rules(styles).check("cheap")
-    assert apply_substitutions("other", alerts) == "other"
+    assert apply_fixes("other", alerts) == "other"
 
 
 def test_summary_counts_by_level(styles: WriteStyles, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from brandbot.rules import DraftContext, Level, RuleSet, apply_substitutions, load_styles
+from brandbot.rules import DraftContext, Level, RuleSet, apply_fixes, load_styles
 from tests.unit.rules.support import SHIPPED_RULES
 
 DISCLAIMER = "Free trial: 30 days, no credit card required. Terms apply: tidewell.example/terms."
@@ -104,7 +104,7 @@ def test_warnings_from_the_voice_guide(shipped: RuleSet) -> None:
 
 def test_substitutions_fix_to_brand(shipped: RuleSet) -> None:
     text = "Leverage our cheap TW Backup: a thirty-day free trial."
-    fixed = apply_substitutions(text, shipped.check(text))
+    fixed = apply_fixes(text, shipped.check(text))
     assert fixed == "Use our affordable Tidewell Backup: a 30-day free trial."
     assert errors(shipped, fixed) == []
 

@@ -1,7 +1,7 @@
 """`substitution`: a `swap` key found in the text is an alert suggesting its value.
 
 Keys are tried longest first (a key's `a|b` alternatives each in its own place); a value may
-hold several suggestions (`primary|replica`), the first of which `apply_substitutions` uses.
+hold several suggestions (`primary|replica`), the first of which `apply_fixes` uses.
 A match that already reads as one of the suggestions, letter for letter, is not an alert.
 """
 
