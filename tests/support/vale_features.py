@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brandbot.rules import Alert
+from brandbot.rules.document import markup_for
 from brandbot.rules.valeini import load_vale_ini
 
 _WHEN = re.compile(r'^\s*When I test "([^"]+)"')
@@ -55,7 +56,7 @@ def lint_fixture(folder: Path) -> list[str]:
         rules = project.rules_for(file.name)
         if not rules.checks:
             continue
-        for alert in rules.check(file.read_text(encoding="utf-8")):
+        for alert in rules.run(file.read_text(encoding="utf-8"), markup=markup_for(file.name)).alerts:
             lines.append((file.name, alert.line, alert.span[0], _line(file.name, alert)))
     return [line for *_, line in sorted(lines)]
 

@@ -11,7 +11,7 @@ from brandbot.rules.alert import Action, Alert, Level
 from brandbot.rules.checks.base import Check
 from brandbot.rules.config import StylesConfig
 from brandbot.rules.context import DraftContext
-from brandbot.rules.document import Document
+from brandbot.rules.document import Document, Markup
 from brandbot.rules.matching import RuleTimeout, time_limit
 
 DEFAULT_TIME_LIMIT_S = 0.1
@@ -68,12 +68,12 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self.checks)
 
-    def run(self, text: str, context: DraftContext | None = None) -> Report:
+    def run(self, text: str, context: DraftContext | None = None, markup: Markup = "markdown") -> Report:
         """Alerts sorted by position, and the rules that ran past their time limit; the config
         decides which rules apply to this context (no context: a non-promotional draft of no
         particular format)."""
         levels = self.config.levels(self._defaults, context or DraftContext())
-        doc = Document(text)
+        doc = Document(text, markup)
         alerts: list[Alert] = []
         failures: list[RuleFailure] = []
         for check in self.checks:

@@ -27,6 +27,8 @@ ACME = {
     "Acme/Soft.yml": """
         extends: substitution
         message: "Use '%s' instead of '%s'."
+        description: Plain words read faster.
+        link: https://example.com/plain
         level: warning
         action:
           name: replace
@@ -68,14 +70,15 @@ def test_vale_json_has_vales_keys_in_order_and_types(acme: Path) -> None:
         "Action": {"Name": "replace", "Params": ["use"]},
         "Span": [4, 10],
         "Check": "Acme.Soft",
-        "Description": "",
-        "Link": "",
+        "Description": "Plain words read faster.",
+        "Link": "https://example.com/plain",
         "Message": "Use 'use' instead of 'utilize'.",
         "Severity": "warning",
         "Match": "utilize",
         "Line": 1,
     }
     assert hype["Action"] == {"Name": "", "Params": None}, "no action: Go's zero Action"
+    assert (hype["Description"], hype["Link"]) == ("", ""), "empty strings, never null"
     assert (hype["Line"], hype["Span"], hype["Severity"]) == (2, [7, 11], "error")
     assert isinstance(hype["Line"], int) and all(isinstance(column, int) for column in hype["Span"])
 
