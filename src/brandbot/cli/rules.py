@@ -1,11 +1,16 @@
-"""`brandbot rules ...`: install, list and remove brand rules, and check a draft against them."""
+"""`brandbot rules ...`: install, list and remove brand rules, and check drafts against them."""
 
 from __future__ import annotations
 
 import getpass
+import json
+import os
 import sys
+from collections.abc import Callable
+from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -14,7 +19,8 @@ from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, fail,
 from brandbot.formats import FORMATS
 
 if TYPE_CHECKING:
-    from brandbot.rules import RuleSet
+    from brandbot.cli.check_output import Checked
+    from brandbot.rules import DraftContext, RuleSet
 
 app = typer.Typer(
     help="Brand rules (Vale-compatible styles) that every draft is checked against.",
@@ -28,6 +34,10 @@ CHANNEL_NAMES = sorted({fmt.channel for fmt in FORMATS.values()})
 LEVEL_STYLE = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
 BAD_INPUT = 2
 """Exit status for a file that can't be read or rules that can't be loaded (1 means error alerts)."""
+TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".rst")
+"""What `rules check` reads in a folder it is given (a file named on its own is read whatever its name)."""
+SKIPPED_FOLDERS = frozenset({".git", "node_modules"})
+"""Vale's `defaultIgnoreDirectories`."""
 
 
 @app.command()
@@ -92,65 +102,165 @@ def remove(
     console().print(f"Removed {', '.join(removed)}.", highlight=False)
 
 
+class CheckOutput(StrEnum):
+    text = "text"
+    json = "json"
+    line = "line"
+    vale_json = "vale-json"
+
+
 @app.command()
 def check(
-    file: str = typer.Argument(..., help="The draft to check, or - for standard input."),
+    files: list[str] = typer.Argument(
+        ...,
+        help=f"Drafts to check: files, folders (their {', '.join(TEXT_SUFFIXES)} files) or - for standard input.",
+    ),
     format_name: str | None = typer.Option(None, "--format", help=f"One of: {', '.join(FORMAT_NAMES)}."),
     channel: str | None = typer.Option(None, "--channel", help=f"One of: {', '.join(CHANNEL_NAMES)}."),
     promotional: bool = typer.Option(False, "--promotional/--no-promotional", help="Does the draft promote?"),
     rules_dir: Path | None = typer.Option(
         None, "--rules-dir", help="A styles directory instead of the installed rules."
     ),
-    output: Output = OutputOption,
+    config: Path | None = typer.Option(
+        None,
+        "--config",
+        help="A .vale.ini: its [glob] sections choose each file's rules. Without it and --rules-dir, "
+        "the nearest .vale.ini from here upward is used, else the installed rules.",
+    ),
+    output: CheckOutput = typer.Option(
+        CheckOutput.text,
+        "--output",
+        "-o",
+        help="text (a table), json, or Vale's formats: line (path:line:column:check:message) and vale-json.",
+    ),
 ) -> None:
-    """Check a draft; exit status 1 when it has error-level alerts, 2 when it can't be checked."""
-    from brandbot.rules import DraftContext, summarize
+    """Check drafts as Vale does: exit status 1 when any has an error-level alert, 2 when they
+    can't be checked; a rule that fails on a file is reported and the rest still apply."""
+    from brandbot.cli.check_output import STDIN_NAME, Checked, has_errors
 
     try:
-        context = DraftContext(format_name, channel, promotional)
-    except ValueError as error:
-        fail(str(error), BAD_INPUT)
-    text = _read(file)
-    alerts = _rules(rules_dir).check(text, context)
-    summary = summarize(alerts)
-    if output is Output.json:
-        print_json([alert.to_dict() for alert in alerts])
-    else:
-        from rich.text import Text
-
-        grid = table("Line", "Level", "Message", "Rule")
-        for alert in alerts:
-            grid.add_row(
-                f"{alert.line}:{alert.span[0]}",
-                Text(alert.level.value, style=LEVEL_STYLE[alert.level.value]),
-                Text(alert.message),
-                Text(alert.check, style="dim"),
-            )
-        if alerts:
-            console().print(grid)
-        console().print(f"{'✖' if summary.errors else '✔'} {summary}", highlight=False)
-    if summary.errors:
+        context = _context(format_name, channel, promotional)
+        texts = [(STDIN_NAME if path == "-" else path, _read(path)) for path in _inputs(files)]
+        rules_for = _rules(rules_dir, config)
+    except _BadInput as error:
+        _bad_input(str(error), output)
+    results = []
+    for path, text in texts:
+        report = rules_for(path).run(text, context)
+        results.append(Checked(path, report.alerts, report.failures))
+    _show(results, output)
+    if has_errors(results):
         raise typer.Exit(1)
 
 
-def _read(file: str) -> str:
+class _BadInput(Exception):
+    """Anything that stops a check before it starts: exit status 2, as Vale's runtime errors."""
+
+
+def _context(format_name: str | None, channel: str | None, promotional: bool) -> DraftContext:
+    from brandbot.rules import DraftContext
+
     try:
-        return sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        return DraftContext(format_name, channel, promotional)
+    except ValueError as error:
+        raise _BadInput(str(error)) from None
+
+
+def _inputs(arguments: list[str]) -> list[str]:
+    """Files as given and `-`; a folder's files with a known text suffix, walked in name order
+    below the folder as given, skipping the folders Vale skips."""
+    found: list[str] = []
+    for argument in arguments:
+        if argument == "-" or not Path(argument).is_dir():
+            found.append(argument)
+            continue
+        for folder, subfolders, names in os.walk(argument):
+            subfolders[:] = sorted(name for name in subfolders if name not in SKIPPED_FOLDERS)
+            found += [os.path.join(folder, name) for name in sorted(names) if name.lower().endswith(TEXT_SUFFIXES)]
+    return found
+
+
+def _read(path: str) -> str:
+    try:
+        return sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        fail(f"cannot read {file}: {error}", BAD_INPUT)
+        raise _BadInput(f"cannot read {path}: {error}") from None
 
 
-def _rules(rules_dir: Path | None) -> RuleSet:
-    """A styles directory is read directly (no settings, no database); the installed rules
-    come from the app database."""
+def _rules(rules_dir: Path | None, config: Path | None) -> Callable[[str], RuleSet]:
+    """Which rules check a file: a styles directory or a .vale.ini are read directly (no
+    settings, no database); otherwise the nearest .vale.ini, else the installed rules."""
     from brandbot.rules import RuleLoadError, load_styles
+    from brandbot.rules.valeini import find_vale_ini, load_vale_ini
 
+    if rules_dir is not None and config is not None:
+        raise _BadInput("give --rules-dir or --config, not both")
     try:
         if rules_dir is not None:
-            return load_styles(rules_dir)
-        from brandbot.rules import library
-
-        with database() as (settings, db):
-            return library.load_active(settings, db)
+            rules = load_styles(rules_dir)
+            return lambda _path: rules
+        ini = config or find_vale_ini(Path.cwd())
+        if ini is not None:
+            return load_vale_ini(ini).rules_for
+        installed = _installed()
+        return lambda _path: installed
     except RuleLoadError as error:
-        fail(str(error), BAD_INPUT)
+        raise _BadInput(str(error)) from None
+
+
+def _installed() -> RuleSet:
+    """The rules in the app database, with the time limit the workflow gives them."""
+    from brandbot.rules import library
+
+    with database() as (settings, db):
+        rules = library.load_active(settings, db)
+    return replace(rules, time_limit_s=settings.rule_time_limit_ms / 1000)
+
+
+def _bad_input(message: str, output: CheckOutput) -> NoReturn:
+    """On standard error, in the output's own style: Vale's JSON error for vale-json."""
+    if output is CheckOutput.vale_json:
+        sys.stderr.write(json.dumps({"Code": "E100", "Text": message}, indent=2) + "\n")
+        raise typer.Exit(BAD_INPUT)
+    if output is CheckOutput.line:
+        sys.stderr.write(f"{message}\n")
+        raise typer.Exit(BAD_INPUT)
+    fail(message, BAD_INPUT)
+
+
+def _show(results: list[Checked], output: CheckOutput) -> None:
+    from brandbot.cli.check_output import json_report, line_output, vale_json
+
+    if output in (CheckOutput.line, CheckOutput.vale_json):
+        sys.stdout.write(line_output(results) if output is CheckOutput.line else vale_json(results))
+        for result in results:
+            for failure in result.failures:
+                sys.stderr.write(f"warning: {result.path}: {failure.reason}\n")
+    elif output is CheckOutput.json:
+        print_json(json_report(results))
+    else:
+        _show_tables(results)
+
+
+def _show_tables(results: list[Checked]) -> None:
+    """One table per file with alerts, each failed rule under it, then Vale's summary line."""
+    from rich.text import Text
+
+    from brandbot.rules import summarize
+
+    for result in results:
+        if result.alerts:
+            grid = table("Line", "Level", "Message", "Rule", title=result.path)
+            for alert in result.alerts:
+                grid.add_row(
+                    f"{alert.line}:{alert.span[0]}",
+                    Text(alert.level.value, style=LEVEL_STYLE[alert.level.value]),
+                    Text(alert.message),
+                    Text(alert.check, style="dim"),
+                )
+            console().print(grid)
+        for failure in result.failures:
+            console().print(Text(f"⚠ {result.path}: {failure.reason}", style="yellow"))
+    summary = summarize(alert for result in results for alert in result.alerts)
+    files = f"{len(results)} file{'' if len(results) == 1 else 's'}"
+    console().print(f"{'✖' if summary.errors else '✔'} {summary} in {files}.", highlight=False)
