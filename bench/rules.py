@@ -15,6 +15,7 @@ import dataclasses
 import os
 import random
 import re
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -32,6 +33,7 @@ from brandbot.services import Services
 REPO = Path(__file__).resolve().parents[1]
 CORPORA = corpora_root(Settings(_env_file=None).corpora, REPO)  # type: ignore[call-arg]
 RULES = REPO / "guidelines" / "rules"
+VALE_STYLES = REPO.parent / "shared" / "vale-styles"
 
 
 def words(text: str) -> int:
@@ -81,10 +83,10 @@ def request_share() -> None:
     real = services.rules()
 
     class TimedRules:
-        def check(self, text: str, context: Any = None) -> Any:
+        def run(self, text: str, context: Any = None) -> Any:
             started = time.perf_counter()
             try:
-                return real.check(text, context)
+                return real.run(text, context)
             finally:
                 spent["checks"] += time.perf_counter() - started
 
@@ -102,13 +104,28 @@ def request_share() -> None:
     services.close()
 
 
+def vale_styles() -> RuleSet | None:
+    """errata-ai's Microsoft, Google and write-good styles, every rule on, as a team would use them."""
+    if not VALE_STYLES.is_dir():
+        return None
+    scratch = Path(tempfile.mkdtemp(prefix="brandbot-bench-vale-"))
+    for style in ("Microsoft", "Google", "write-good"):
+        shutil.copytree(VALE_STYLES / style / style, scratch / style)
+    return load_styles(scratch)
+
+
 def main() -> None:
     rules = load_styles(RULES)
-    print(f"Checking speed, {len(rules)} shipped rules")
-    if CORPORA.exists():
-        corpus = [(path.read_text(), None) for path in sorted(CORPORA.glob("*/*.md"))]
+    print(f"Checking speed, {len(rules)} shipped rules, time limit {rules.time_limit_s * 1000:.0f} ms per rule per text")
+    corpus = [(path.read_text(), None) for path in sorted(CORPORA.glob("*/*.md"))] if CORPORA.exists() else []
+    if corpus:
         throughput("shared/corpora, no context", rules, corpus)
+        throughput("  the same, no time limit", dataclasses.replace(rules, time_limit_s=None), corpus)
     throughput("1,000 drafts, workflow contexts", rules, drafts(1000))
+    public = vale_styles()
+    if public is not None and corpus:
+        print(f"Public Vale styles (Microsoft, Google, write-good): {len(public)} rules")
+        throughput("shared/corpora, no context", public, corpus)
     print("Share of a request")
     request_share()
 

@@ -497,3 +497,30 @@ def test_a_deleted_progress_message_does_not_fail_the_request(bot: Bot) -> None:
     request = next(r for r in services.requests.list_requests(requester=ALICE) if "(deleted status)" in r.text)
     services.close()
     assert request.status == "awaiting_review"
+
+
+def test_a_rule_that_backtracks_without_end_fails_on_the_card_and_acks_go_on(bot: Bot) -> None:
+    """A badly written rule (no digit follows, so the engine tries every split of every phrase)
+    runs out its time limit: the card names it as not checked, and the bot answers meanwhile."""
+    slow = bot.standin.add_file(
+        "F0RULE003", "Backtracks.yml", b"extends: existence\nmessage: '%s'\nraw: ['(?:[\\w ]|[\\w ]{2})+\\d']\n"
+    )
+    dm = "DADMIN003"
+    upload = {"type": "message", "subtype": "file_share", "channel_type": "im", "channel": dm, "user": ADMIN}
+    bot.post(event({**upload, "ts": "1800000005.000001", "files": [slow]}, "EvRULES03"))
+    bot.standin.wait_for(
+        lambda: any(
+            "Backtracks.yml" in m.get("text", "") and "installed" in m["text"] for m in bot.standin.posts_to(dm)
+        )
+    )
+    try:
+        _, response = bot.mention(ALICE, f"{REQUEST} (backtracks)")
+        assert response.status_code == 200
+        assert bot.mention(CAROL, f"{REQUEST} (meanwhile)")[1].status_code == 200
+        assert httpx.get(f"{bot.url}/healthz").status_code == 200
+        for fragment in ("(backtracks)", "(meanwhile)"):
+            card_ts, _ = bot.card(fragment)
+            card = json.dumps(next(c.args for c in bot.standin.of("chat.postMessage") if c.args.get("_ts") == card_ts))
+            assert "Tidewell.Backtracks" in card and "ran past its time limit of 100 ms; not checked" in card
+    finally:
+        cli.run(bot.env, "rules", "remove", "Tidewell.Backtracks")

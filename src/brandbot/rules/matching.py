@@ -77,14 +77,16 @@ class Pattern:
         return self._call(self.compiled.fullmatch, text, 0, None)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match[str]]:
-        """Matches left to right, each search with the time the rule has left."""
+        """Matches left to right; no search for the next one may outlast the time the rule has
+        left, and the deadline is checked again between matches."""
         end = len(text) if endpos is None else endpos
-        while pos <= end:
-            found = self.search(text, pos, end)
-            if found is None:
-                return
-            yield found
-            pos = found.end() if found.end() > found.start() else found.end() + 1
+        matches = self.compiled.finditer(text, pos, end, timeout=_remaining(), concurrent=True)
+        try:
+            for found in matches:
+                yield found
+                _remaining()
+        except TimeoutError:
+            raise RuleTimeout from None
 
     def findall(self, text: str) -> list[str]:
         return [found[0] for found in self.finditer(text)]
