@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from brandbot.filetypes import markup_for
 from brandbot.rules import Alert
-from brandbot.rules.document import markup_for
 from brandbot.rules.valeini import load_vale_ini
 
 _WHEN = re.compile(r'^\s*When I test "([^"]+)"')

@@ -16,6 +16,7 @@ import typer
 
 from brandbot.cli.context import database
 from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, fail, print_json, table
+from brandbot.filetypes import SUFFIXES, markup_for
 from brandbot.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ CHANNEL_NAMES = sorted({fmt.channel for fmt in FORMATS.values()})
 LEVEL_STYLE = {"error": "bold red", "warning": "yellow", "suggestion": "cyan"}
 BAD_INPUT = 2
 """Exit status for a file that can't be read or rules that can't be loaded (1 means error alerts)."""
-TEXT_SUFFIXES = (".md", ".markdown", ".txt", ".rst")
+TEXT_SUFFIXES = tuple(SUFFIXES)
 """What `rules check` reads in a folder it is given (a file named on its own is read whatever its name)."""
 SKIPPED_FOLDERS = frozenset({".git", "node_modules"})
 """Vale's `defaultIgnoreDirectories`."""
@@ -140,13 +141,16 @@ def check(
 
     try:
         context = _context(format_name, channel, promotional)
-        texts = [(STDIN_NAME if path == "-" else path, _read(path)) for path in _inputs(files)]
+        texts = [
+            (STDIN_NAME, "markdown", _read(path)) if path == "-" else (path, markup_for(path), _read(path))
+            for path in _inputs(files)
+        ]
         rules_for = _rules(rules_dir, config)
     except _BadInput as error:
         _bad_input(str(error), output)
     results = []
-    for path, text in texts:
-        report = rules_for(path).run(text, context)
+    for path, markup, text in texts:
+        report = rules_for(path).run(text, context, markup)
         results.append(Checked(path, report.alerts, report.failures))
     _show(results, output)
     if has_errors(results):

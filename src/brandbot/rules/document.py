@@ -14,9 +14,9 @@ import bisect
 import re
 from collections.abc import Callable
 from functools import cached_property
-from pathlib import PurePath
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from brandbot.filetypes import Markup
 from brandbot.rules import markdown, rst
 from brandbot.rules.blocks import Block, Parsed, blank_ranges
 from brandbot.rules.scope import Scope
@@ -30,25 +30,6 @@ _ABBREVIATIONS = frozenset(
     {"e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "inc", "ltd", "co", "corp", "no", "st", "jr", "sr"}
     | {"a.m", "p.m", "u.s", "approx", "fig", "est", "dept"}
 )
-
-Markup = Literal["markdown", "rst", "text"]
-_SUFFIXES: dict[str, Markup] = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".mdown": "markdown",
-    ".mkd": "markdown",
-    ".rst": "rst",
-    ".rest": "rst",
-    ".txt": "text",
-    ".text": "text",
-}
-TEXT_SUFFIXES = frozenset(_SUFFIXES)
-"""The files `rules check` reads from a folder."""
-
-
-def markup_for(path: str) -> Markup:
-    """By the file's extension, as Vale decides it; Markdown for anything else (a draft)."""
-    return _SUFFIXES.get(PurePath(path).suffix.lower(), "markdown")
 
 
 def _plain(source: str) -> Parsed:

@@ -6,12 +6,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from brandbot.filetypes import Markup
 from brandbot.rules.actions import fixes
 from brandbot.rules.alert import Action, Alert, Level
 from brandbot.rules.checks.base import Check
 from brandbot.rules.config import StylesConfig
 from brandbot.rules.context import DraftContext
-from brandbot.rules.document import Document, Markup
+from brandbot.rules.document import Document
 from brandbot.rules.matching import RuleTimeout, time_limit
 
 DEFAULT_TIME_LIMIT_S = 0.1

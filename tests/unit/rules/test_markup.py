@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from brandbot.rules.document import Document, markup_for
+from brandbot.filetypes import markup_for
+from brandbot.rules.document import Document
 
 RST = """\
 =========

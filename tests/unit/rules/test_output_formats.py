@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from brandbot.cli.rules import app
-from brandbot.rules import Report, RuleFailure, RuleSet
+from brandbot.rules import RuleFailure
 from tests.unit.rules.support import SHIPPED_RULES, write_styles
 
 runner = CliRunner()
@@ -156,15 +156,11 @@ def test_the_table_names_each_file_and_counts_them(acme: Path) -> None:
     assert "1 error, 1 warning and 0 suggestions in 2 files." in result.stdout
 
 
-def test_a_failed_rule_is_shown_in_every_output_and_the_exit_status_stays_alert_based(
-    acme: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    checked = RuleSet.run
+def test_a_failed_rule_is_shown_in_every_output_and_the_exit_status_stays_alert_based(acme: Path) -> None:
+    """Acme.Slow backtracks without end on any phrase with no digit after it."""
+    write_styles(acme, {"Acme/Slow.yml": "extends: existence\nmessage: '%s'\nraw: ['(?:[\\w ]|[\\w ]{2})+\\d']\n"})
     timeout = RuleFailure("Acme.Slow", "Acme.Slow ran past its time limit of 100 ms; not checked")
-    monkeypatch.setattr(
-        RuleSet, "run", lambda self, text, context=None: Report(checked(self, text, context).alerts, (timeout,))
-    )
-    write("a.md", "utilize\n")
+    write("a.md", "utilize the whole of this sentence, which has no number in it at all\n")
     args = ("a.md", "--rules-dir", str(acme))
     text = run(*args)
     assert text.exit_code == 0 and "a.md: Acme.Slow ran past its time limit" in text.stdout
@@ -228,3 +224,11 @@ def test_shipped_rules_give_vale_json_for_every_alert() -> None:
     assert result.exit_code == 1 and all(list(alert) == VALE_ALERT_KEYS for alert in alerts)
     cheap = next(alert for alert in alerts if alert["Match"] == "cheap")
     assert cheap["Action"] == {"Name": "replace", "Params": ["affordable"]} and cheap["Link"]
+
+
+def test_each_file_is_read_in_its_own_markup(acme: Path) -> None:
+    """Code is no prose in Markdown or reStructuredText; a .txt file has no markup at all."""
+    for name in ("a.md", "b.rst", "c.txt"):
+        write(name, "Run ``cheap`` now.\n")
+    result = run("a.md", "b.rst", "c.txt", "--rules-dir", str(acme), "-o", "line")
+    assert result.stdout == "c.txt:1:7:Acme.Hype:Avoid 'cheap' <b> & such.\n"
