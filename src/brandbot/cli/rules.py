@@ -16,7 +16,7 @@ import typer
 
 from brandbot.cli.context import database
 from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, fail, print_json, table
-from brandbot.filetypes import SUFFIXES, markup_for
+from brandbot.filetypes import SUFFIXES, Markup, markup_for
 from brandbot.formats import FORMATS
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def check(
 
     try:
         context = _context(format_name, channel, promotional)
-        texts = [
+        texts: list[tuple[str, Markup, str]] = [
             (STDIN_NAME, "markdown", _read(path)) if path == "-" else (path, markup_for(path), _read(path))
             for path in _inputs(files)
         ]

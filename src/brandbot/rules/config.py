@@ -53,6 +53,16 @@ class RuleSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Ignores:
+    """Vale's TokenIgnores (text no rule reads, kept in its sentence like inline code) and
+    BlockIgnores (whole passages no rule reads, like a code block): regexes, as a .vale.ini
+    section gives them."""
+
+    tokens: tuple[str, ...] = ()
+    blocks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class StylesConfig:
     styles: tuple[str, ...] | None = None
     vocab: tuple[str, ...] | None = None
@@ -60,6 +70,7 @@ class StylesConfig:
     contexts: tuple[tuple[When, RuleSettings], ...] = ()
     min_level: Level = Level.suggestion
     """Vale's MinAlertLevel: rules below it are not run."""
+    ignores: Ignores = Ignores()
 
     def check_rule_ids(self, known: Collection[str]) -> None:
         for settings in (self.rules, *(settings for _, settings in self.contexts)):

@@ -11,14 +11,17 @@ string, made once per check.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from brandbot.filetypes import Markup
-from brandbot.rules import markdown, rst
-from brandbot.rules.blocks import Block, Parsed, blank_ranges
+from brandbot.rules import markdown, matching, rst
+from brandbot.rules.blocks import Block, Parsed, blank_ranges, mask, trim
+from brandbot.rules.config import Ignores
+from brandbot.rules.matching import Pattern
 from brandbot.rules.scope import Scope
 
 if TYPE_CHECKING:
@@ -56,10 +59,19 @@ class Segment(NamedTuple):
 class Document:
     """One draft, parsed once per check; scopes, sentences and statistics are made on first use."""
 
-    def __init__(self, source: str, markup: Markup = "markdown") -> None:
+    def __init__(self, source: str, markup: Markup = "markdown", ignores: Ignores = Ignores()) -> None:
         self.source = source
         self.prose, self.blocks, self.line_starts, self.fences = _PARSERS[markup](source)
+        if ignores.tokens or ignores.blocks:
+            self._ignore(ignores)
         self._segments: dict[Scope, list[Segment]] = {}
+
+    def _ignore(self, ignores: Ignores) -> None:
+        """A .vale.ini's BlockIgnores are blanked like code blocks, its TokenIgnores masked like
+        inline code; blocks left with no prose go."""
+        blocks = _spans(self.source, ignores.blocks)
+        self.prose = mask(blank_ranges(self.prose, blocks), _spans(self.source, ignores.tokens, outside=blocks))
+        self.blocks = [block for block in (trim(self.prose, block) for block in self.blocks) if block is not None]
 
     def segments(self, scope: Scope) -> list[Segment]:
         found = self._segments.get(scope)
@@ -120,6 +132,29 @@ class Document:
         return blank_ranges(
             self.prose, [(block.start, block.end) for block in self.blocks if block.excluded_by(exclude)]
         )
+
+
+def _spans(text: str, patterns: tuple[str, ...], outside: Sequence[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Where any of the patterns matches (and not within `outside`), as sorted, separate ranges."""
+    found = sorted(
+        found.span()
+        for pattern in patterns
+        for found in _compiled(pattern).finditer(text)
+        if found.end() > found.start()
+        and not any(start < found.end() and found.start() < end for start, end in outside)
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> Pattern:
+    return matching.compile(f"(?m){pattern}")
 
 
 def _split_sentences(text: str) -> list[tuple[int, str]]:

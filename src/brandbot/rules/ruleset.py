@@ -74,7 +74,7 @@ class RuleSet:
         decides which rules apply to this context (no context: a non-promotional draft of no
         particular format)."""
         levels = self.config.levels(self._defaults, context or DraftContext())
-        doc = Document(text, markup)
+        doc = Document(text, markup, self.config.ignores)
         alerts: list[Alert] = []
         failures: list[RuleFailure] = []
         for check in self.checks:

@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from brandbot.rules import matching
 from brandbot.rules.alert import Level
-from brandbot.rules.config import OFF, ON, RuleSettings, StylesConfig
+from brandbot.rules.config import OFF, ON, Ignores, RuleSettings, StylesConfig
 from brandbot.rules.errors import RuleLoadError
 from brandbot.rules.loader import build_rules, rule_files, style_folders
 from brandbot.rules.ruleset import RuleSet
@@ -31,7 +32,8 @@ _GLOBAL_KEYS = frozenset(
     {"stylespath", "minalertlevel", "vocab", "packages", "ignoredscopes", "skippedscopes", "ignoredclasses"}
     | {"wordtemplate", "nlpendpoint"}
 )
-_SECTION_KEYS = frozenset({"basedonstyles", "blockignores", "tokenignores", "transform", "lang", "commentdelimiters"})
+_SECTION_KEYS = frozenset({"transform", "lang", "commentdelimiters"})
+"""Accepted as Vale accepts them; brandbot has no XSLT transforms, languages or code comments."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class Section:
     based_on: tuple[str, ...] = ()
     rules: tuple[tuple[str, str], ...] = ()
     """Rule id -> "on", "off" or a level, in the order written."""
+    ignores: Ignores = field(default_factory=Ignores)
 
     def applies_to(self, file_name: str) -> bool:
         return any(fnmatch.fnmatchcase(file_name, pattern) for pattern in _expand_braces(self.glob))
@@ -68,7 +71,16 @@ class ValeProject:
         known = {check.definition.id for check in self.rules.checks}
         settings = [(rule, OFF) for rule in sorted(known) if rule.split(".")[0] not in based_on]
         settings += [(rule, value) for section in sections for rule, value in section.rules if rule in known]
-        return replace(self.rules.config, rules=RuleSettings(tuple(settings), "rules"), min_level=self.min_level)
+        ignores = Ignores(
+            tuple(pattern for section in sections for pattern in section.ignores.tokens),
+            tuple(pattern for section in sections for pattern in section.ignores.blocks),
+        )
+        return replace(
+            self.rules.config,
+            rules=RuleSettings(tuple(settings), "rules"),
+            min_level=self.min_level,
+            ignores=ignores,
+        )
 
 
 def find_vale_ini(start: Path) -> Path | None:
@@ -138,9 +150,12 @@ def _parse(lines: list[str], where: str) -> tuple[dict[str, str], list[Section]]
 def _section(glob: str, keys: dict[str, str]) -> Section:
     based_on: tuple[str, ...] = ()
     rules = []
+    ignored: dict[str, tuple[str, ...]] = {"tokenignores": (), "blockignores": ()}
     for key, value in keys.items():
         if key.lower() == "basedonstyles":
             based_on = tuple(_list(value))
+        elif key.lower() in ignored:
+            ignored[key.lower()] = _patterns(glob, key, value)
         elif "." in key:
             setting = _SWITCHES.get(value.lower())
             if setting is None:
@@ -148,11 +163,33 @@ def _section(glob: str, keys: dict[str, str]) -> Section:
             rules.append((key, setting))
         elif key.lower() not in _SECTION_KEYS:
             raise RuleLoadError.at(f"[{glob}]", key, "unknown key")
-    return Section(glob, based_on, tuple(rules))
+    return Section(glob, based_on, tuple(rules), Ignores(ignored["tokenignores"], ignored["blockignores"]))
 
 
 def _list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _patterns(glob: str, key: str, value: str) -> tuple[str, ...]:
+    """Regexes separated by commas outside any group or class, each checked now."""
+    patterns, depth, start = [], 0, 0
+    for index, char in enumerate(value):
+        escaped = index > 0 and value[index - 1] == "\\"
+        if char in "([{" and not escaped:
+            depth += 1
+        elif char in ")]}" and not escaped:
+            depth -= 1
+        elif char == "," and depth == 0:
+            patterns.append(value[start:index])
+            start = index + 1
+    patterns.append(value[start:])
+    checked = tuple(pattern.strip() for pattern in patterns if pattern.strip())
+    for pattern in checked:
+        try:
+            matching.compile(pattern)
+        except matching.error as error:
+            raise RuleLoadError.at(f"[{glob}]", key, f"bad regex '{pattern}': {error}") from None
+    return checked
 
 
 def _expand_braces(glob: str) -> list[str]:
