@@ -22,6 +22,7 @@ from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
 from tests.support.bot_process import start_bot, stop
 from tests.support.servers import chroma_server, postgres
+from tests.support.slack_markup import INJECTION, injected, literal_text
 from tests.support.slack_standin import TEAM, StandIn, deliver, event, interaction
 from tests.support.tcp_proxy import TcpProxy
 
@@ -230,6 +231,29 @@ def test_edit_then_approve_records_the_edit(bot: Bot) -> None:
     last = entries(services.db, request_id=draft.request_id)[-1]
     assert (last.action, last.actor, last.detail["edited"]) == ("draft.approved", BOB, True)
     services.close()
+
+
+def test_hostile_text_in_the_request_and_the_edit_reaches_nobody_live(bot: Bot) -> None:
+    """The request, the model's draft and the approver's edit all carry pings and a disguised
+    link; every message, card, modal and Home tab the bot sends shows them as text, and the
+    requester gets exactly the approved characters."""
+    first_call = len(bot.standin.calls)
+    ts, _ = bot.mention(ALICE, f"{REQUEST} (hostile) {INJECTION}")
+    card_ts, draft_id = bot.card("(hostile)")
+    bot.click(BOB, "draft_edit", draft_id, card_ts)
+    bot.standin.wait_for(lambda: [c for c in bot.standin.of("views.open") if draft_id in json.dumps(c.args)])
+    edited = f"Tidewell Restore is here.\n\n{INJECTION}\n\n*Free trial:* 30 days & no card."
+    bot.submit(BOB, "draft_edit_modal", draft_id, {"part_0": edited})
+    bot.standin.wait_for(lambda: "Approved with edits by" in bot.card_text(card_ts))
+    final = bot.standin.wait_for(
+        lambda: next((m for m in bot.standin.posts_to(GENERAL, ts) if m.get("blocks") and "rich_text" in str(m)), None)
+    )
+    assert literal_text(final["blocks"]) == edited
+    bot.post(event({"type": "app_home_opened", "user": ALICE, "channel": "DALICE001", "tab": "home"}, "EvHOSTILE1"))
+    bot.standin.wait_for(lambda: [c for c in bot.standin.of("views.publish") if c.args.get("user_id") == ALICE])
+    sent = bot.standin.calls[first_call:]
+    assert {"chat.postMessage", "chat.update", "views.open", "views.publish"} <= {call.method for call in sent}
+    assert [(call.method, injected(call.args)) for call in sent if injected(call.args)] == []
 
 
 def test_reject_with_a_reason_tells_the_requester(bot: Bot) -> None:

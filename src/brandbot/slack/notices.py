@@ -90,7 +90,7 @@ class Courier:
             final = (decision.final_text if decision else None) or draft.text
             self._tell(row, "requester", request, text=messages.approved(outcome))
             for number, part in enumerate(messages.final_text(final)):
-                self._tell(row, f"final_{number}", request, text=part)
+                self._tell(row, f"final_{number}", request, **part)
         elif draft.status == DraftStatus.changes_requested:
             self._tell(row, "requester", request, text=messages.revision_started(outcome))
         else:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from brandbot.formats import format_for
-from brandbot.slack.blocks.limits import HEADER_TEXT, MESSAGE_BLOCKS, mrkdwn_escape, split_text, truncate
+from brandbot.slack.blocks.limits import HEADER_TEXT, MESSAGE_BLOCKS, literal, mrkdwn_escape, truncate
 from brandbot.store.status import Action, DraftStatus
 from brandbot.store.views import DraftView
 
@@ -15,6 +16,11 @@ CHANGES = "draft_changes"
 EDIT = "draft_edit"
 REJECT = "draft_reject"
 DECISION_ACTIONS = (APPROVE, CHANGES, EDIT, REJECT)
+_LINK = re.compile(
+    r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>"  # Slack's own <target|label>
+    r"|\[([^\]\n]*)\]\(((?:https?|mailto):[^)\s]+)\)"  # Markdown [label](target)
+    r"|((?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"])"  # a bare address
+)
 
 Blocks = list[dict[str, Any]]
 
@@ -46,7 +52,7 @@ def approval_card(view: DraftView) -> dict[str, Any]:
         }
     )
     blocks.append(_context(f"Draft `{view.draft_id}` · expires {slack_time(view.expires_at)}"))
-    return {"text": f"Draft for review: {truncate(view.request, 150)}", "blocks": _fit(blocks)}
+    return {"text": f"Draft for review: {mrkdwn_escape(truncate(view.request, 150))}", "blocks": _fit(blocks)}
 
 
 def decided_card(view: DraftView, superseded_by: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -95,15 +101,34 @@ def _body(view: DraftView) -> Blocks:
         },
         {"type": "divider"},
     ]
-    blocks += [
-        {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn_escape(part) or " "}}
-        for part in split_text(view.text or "")
-    ]
+    blocks += literal(view.text or "")
+    links = _links(view.text or "")
+    if links:
+        blocks.append(_context(links))
     blocks.append({"type": "divider"})
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(_sources(view.sources), 3000)}})
     blocks.append(_context(_checks(view.checks)))
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(_rules(view), 3000)}})
     return blocks
+
+
+def _links(text: str) -> str:
+    """Every link in the draft with its real target, as inert code: a label that reads as one
+    address while the link goes to another is the spoof an approver must see."""
+    shown: list[str] = []
+    for found in _LINK.finditer(text):
+        target = found[1] or found[4] or found[5]
+        label = (found[2] if found[1] else found[3]) or ""
+        entry = f"`{_code(target)}`"
+        if label and label != target:
+            entry += f" (shown as “{mrkdwn_escape(label)}”)"
+        if entry not in shown:
+            shown.append(entry)
+    return f":link: Links in this draft go to: {' · '.join(shown)}" if shown else ""
+
+
+def _code(text: str) -> str:
+    return mrkdwn_escape(text.replace("`", "'"))
 
 
 def _sources(sources: list[dict[str, Any]]) -> str:
@@ -132,7 +157,8 @@ def _rules(view: DraftView) -> str:
         lines.append(f":wrench: Fixed automatically: {fixed}")
     for alert in view.alerts[:15]:
         link = alert.get("link") or ""
-        rule = f"<{link}|{alert['check']}>" if link.startswith("http") else f"`{alert['check']}`"
+        safe = link.startswith(("https://", "http://")) and not any(char in link for char in "<>| ")
+        rule = f"<{link}|{mrkdwn_escape(alert['check'])}>" if safe else f"`{_code(alert['check'])}`"
         match = f" · “{mrkdwn_escape(alert['match'])}”" if alert.get("match") else ""
         lines.append(f"{LEVEL_ICON.get(alert['level'], '•')} {mrkdwn_escape(alert['message'])}{match} · {rule}")
     if len(view.alerts) > 15:
@@ -144,7 +170,9 @@ def _checks(checks: list[dict[str, Any]]) -> str:
     failed = [check for check in checks if not check["passed"]]
     if not failed:
         return f":white_check_mark: All {len(checks)} checks passed"
-    return "  ".join(f":warning: *{check['name']}*: {mrkdwn_escape(check['message'])}" for check in failed)
+    return "  ".join(
+        f":warning: *{mrkdwn_escape(check['name'])}*: {mrkdwn_escape(check['message'])}" for check in failed
+    )
 
 
 def _button(

@@ -1,6 +1,9 @@
-"""Slack's size limits, and text fitted to them instead of being rejected by Slack."""
+"""Slack's size limits, text fitted to them instead of being rejected by Slack, and text from
+people and models made inert: nothing they write becomes a mention, a link or a command."""
 
 from __future__ import annotations
+
+from typing import Any
 
 SECTION_TEXT = 3000
 """Characters in one section block's text."""
@@ -32,3 +35,31 @@ def truncate(text: str, limit: int, note: str = "…") -> str:
 def mrkdwn_escape(text: str) -> str:
     """Slack's three control characters; everything else is shown as typed."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def exact_pieces(text: str, limit: int = SECTION_TEXT) -> list[str]:
+    """Pieces of at most `limit` characters that join back to `text` exactly, each cut just
+    after a paragraph break, a line break or a space when one falls in the second half."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n") + 2, window.rfind("\n") + 1, window.rfind(" ") + 1)
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
+    pieces.append(rest)
+    return pieces
+
+
+def literal(text: str) -> list[dict[str, Any]]:
+    """Text shown exactly as written, in rich_text blocks: Slack reads no markup in their text
+    elements (mentions, links and formatting are element types of their own), so the approver
+    and the requester see the same characters, and copying gives them back unchanged."""
+    return [
+        {
+            "type": "rich_text",
+            "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": part or " "}]}],
+        }
+        for part in exact_pieces(text)
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from brandbot.guidelines.knowledge_base import IngestResult
-from brandbot.slack.blocks.limits import mrkdwn_escape, split_text, truncate
+from brandbot.slack.blocks.limits import SECTION_TEXT, exact_pieces, literal, mrkdwn_escape, truncate
 from brandbot.store.models import Document
 
 RETRY = "request_retry"
@@ -78,9 +78,18 @@ def approved(outcome: str) -> str:
     return f"{outcome}. Here is the final text, ready to copy:"
 
 
-def final_text(text: str) -> list[str]:
-    """The approved text alone in its message(s), so that copying it takes nothing else along."""
-    return split_text(text, 3900)
+FINAL_TEXT_MESSAGE = 10 * SECTION_TEXT
+"""Characters of the approved text per message: at most 20 blocks, within Slack's 50."""
+
+
+def final_text(text: str) -> list[dict[str, Any]]:
+    """The approved text alone in its message(s), so that copying it takes nothing else along,
+    exactly as the approver saw it: inert blocks whose text joins back to the approved text
+    character for character, and a notification text with Slack's control characters escaped."""
+    return [
+        {"text": mrkdwn_escape(truncate(part, SECTION_TEXT)), "blocks": literal(part)}
+        for part in exact_pieces(text, FINAL_TEXT_MESSAGE)
+    ]
 
 
 def closed(outcome: str) -> str:

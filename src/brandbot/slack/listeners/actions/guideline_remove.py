@@ -7,6 +7,7 @@ import logging
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload
 
@@ -21,11 +22,12 @@ def remove_guideline(deps: SlackDeps) -> Handler:
             return
         removed = deps.services.knowledge_base.remove(doc_id, user)
         if removed is None:
-            respond(text=f"`{doc_id}` was already removed.", replace_original=False)
+            respond(text=f"`{mrkdwn_escape(doc_id)}` was already removed.", replace_original=False)
             return
         logger.info("guideline %s removed by %s", doc_id, user)
         respond(
-            text=f":wastebasket: Removed *{removed.title}* (`{doc_id}`). Drafts no longer cite it.",
+            text=f":wastebasket: Removed *{mrkdwn_escape(removed.title)}* (`{mrkdwn_escape(doc_id)}`). "
+            "Drafts no longer cite it.",
             replace_original=False,
         )
 
