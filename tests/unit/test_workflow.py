@@ -78,9 +78,9 @@ def test_prompt_puts_stable_preamble_first_then_passages_then_request(services: 
     ask(services)
     ask(services, request="An email to customers about the free trial")
     first, second = (call["messages"] for call in fake.draft_calls)  # type: ignore[index]
-    preamble = first[0]["content"].split("Brand guideline passages:")[0]
+    preamble, passages = first[0]["content"].split("\n<passage", 1)
     assert second[0]["content"].startswith(preamble)
-    assert "Calm and plain" in first[0]["content"].split("Brand guideline passages:")[1]
+    assert "Calm and plain" in passages
     assert first[1]["content"].startswith("A tweet about Tidewell Backup")
 
 
