@@ -85,6 +85,17 @@ class Settings(BaseSettings):
     sweep_every_s: float = Field(default=15.0, gt=0)
     """How often a replica looks for expired drafts and decisions whose resume never ran (one replica at a time)."""
 
+    internal_host: str = "127.0.0.1"
+    internal_port: int = Field(default=3001, ge=1, le=65535)
+    """/healthz, /readyz and /metrics, apart from Slack's port: the proxy never forwards here."""
+    migration_database_url: str | None = None
+    """PostgreSQL: the role that owns the tables runs the migrations, then grants the role of
+    `database_url` only what the app needs (INSERT and SELECT on the audit log)."""
+    event_retention_hours: float = Field(default=2.0, ge=1)
+    """Slack event keys are kept this long: past Slack's retries (three, within about an hour)."""
+    finished_retention_days: float = Field(default=14.0, gt=0)
+    """Finished work rows and delivered messages are kept this long, for looking into."""
+
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")

@@ -30,7 +30,7 @@ class Services:
     def __init__(self, settings: Settings, *, llm: LLMClient | None = None) -> None:
         self.settings = settings
         settings.ensure_dirs()
-        self.db = Database(settings.resolved_database_url)
+        self.db = Database(settings.resolved_database_url, migration_url=settings.migration_database_url)
         self.db.create_schema()
         self.requests = RequestStore(self.db)
         self._llm = llm

@@ -12,12 +12,15 @@ import pytest
 
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
+from brandbot.store import retention
 from brandbot.store.audit import entries
+from brandbot.store.models import utcnow
 from brandbot.store.requests import DraftRecord
 from brandbot.workflow import approvals
 from tests.conftest import make_settings
 from tests.support.concurrency import at_once
 from tests.support.fake_llm import FakeLLM
+from tests.support.retention import EXPECTED, age_rows, kept
 from tests.support.servers import chroma_server, postgres
 
 GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain."
@@ -61,3 +64,9 @@ def test_approving_resumes_without_recording_the_draft_again(services: Services)
     assert resumed.request.status == "approved"
     actions = [e.action for e in entries(services.db, request_id=run.request.id)]
     assert actions == ["request.created", "draft.created", "draft.approved"]
+
+
+def test_event_keys_and_finished_rows_past_their_retention_are_pruned(services: Services) -> None:
+    age_rows(services, "pg-prune", utcnow())
+    retention.prune(services.db, services.settings)
+    assert kept(services, "pg-prune") == EXPECTED

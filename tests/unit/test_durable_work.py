@@ -18,15 +18,16 @@ from brandbot.services import Services
 from brandbot.slack.background import Background
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.directory import Directory
-from brandbot.store import queue
+from brandbot.store import queue, retention
 from brandbot.store.audit import entries
-from brandbot.store.models import OutboxMessage, WorkItem
+from brandbot.store.models import OutboxMessage, WorkItem, utcnow
 from brandbot.store.queue import Queue
 from brandbot.store.requests import DraftRecord, resume_key
 from brandbot.workers import MAX_ATTEMPTS, Handler, run_one
 from brandbot.workflow import approvals
 from tests.support.concurrency import at_once
 from tests.support.fake_llm import FakeLLM
+from tests.support.retention import EXPECTED, age_rows, kept
 
 GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain. Say affordable, never cheap."
 SLACK_THREAD = {"channel": "CGENERAL", "thread_ts": "1.0"}
@@ -211,3 +212,21 @@ def test_the_heartbeat_keeps_leases_while_a_sweep_hangs(settings: Settings, monk
         release.set()
         background.stop()
         built.close()
+
+
+def test_the_sweep_prunes_event_keys_and_finished_rows_past_their_retention(
+    services: Services, settings: Settings
+) -> None:
+    age_rows(services, "sweep", utcnow())
+    client = WebClient(token="xoxb-unused", base_url="http://127.0.0.1:9/")
+    Background(SlackDeps(services, Directory(settings, client), client)).sweep()
+    assert kept(services, "sweep") == EXPECTED
+
+
+def test_a_pruning_backlog_goes_a_batch_at_a_time(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(retention, "BATCH", 1)
+    age_rows(services, "backlog", utcnow())
+    first = retention.prune(services.db, services.settings)
+    assert (first.events, first.work, first.outbox) == (1, 1, 1)
+    retention.prune(services.db, services.settings)
+    assert kept(services, "backlog") == EXPECTED

@@ -56,7 +56,7 @@ def database() -> Iterator[tuple[Settings, Database]]:
 
     settings = load_settings()
     settings.ensure_dirs()
-    db = Database(settings.resolved_database_url)
+    db = Database(settings.resolved_database_url, migration_url=settings.migration_database_url)
     try:
         db.create_schema()
     except UnversionedDatabase as error:

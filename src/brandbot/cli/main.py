@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from brandbot.cli import db, guidelines, llm, review, rules, serve
 from brandbot.cli import eval as evaluation
-from brandbot.cli import guidelines, llm, review, rules, serve
 from brandbot.cli.context import services
 from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, fail, print_json, table
 
@@ -32,6 +32,7 @@ app.add_typer(review.app, name="review")
 app.add_typer(rules.app, name="rules")
 app.add_typer(llm.app, name="llm")
 app.add_typer(evaluation.app, name="eval")
+app.add_typer(db.app, name="db")
 app.command()(serve.serve)
 app.command()(serve.work)
 

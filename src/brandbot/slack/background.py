@@ -12,6 +12,7 @@ from typing import Any
 
 from brandbot.slack import notices, requests, uploads
 from brandbot.slack.deps import SlackDeps
+from brandbot.store import retention
 from brandbot.store.models import OutboxMessage, WorkItem
 from brandbot.store.outbox import Notice
 from brandbot.store.requests import Job
@@ -95,7 +96,7 @@ class Background:
 
     def sweep(self) -> None:
         """Expired drafts closed, and decisions whose resume never ran queued again. Both only
-        write rows; the workers do the rest."""
+        write rows; the workers do the rest. Then rows past their retention go."""
         services = self.deps.services
         lease = timedelta(seconds=services.settings.sweep_every_s * 0.9)
         if not services.leases.acquire("sweep", lease):
@@ -107,3 +108,6 @@ class Background:
                 services.requests.queue_resume(draft)
         if expired:
             self.deps.nudge()
+        pruned = retention.prune(services.db, services.settings)
+        if pruned.events or pruned.work or pruned.outbox:
+            log.info("pruned %d event keys, %d work rows, %d outbox rows", pruned.events, pruned.work, pruned.outbox)

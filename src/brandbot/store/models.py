@@ -113,7 +113,7 @@ class Decision(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: database triggers refuse UPDATE and DELETE on this table."""
+    """Append-only: database triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL)."""
 
     __tablename__ = "audit_log"
 
@@ -133,7 +133,8 @@ class ProcessedEvent(Base):
     __tablename__ = "processed_events"
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    """The sweep deletes keys older than Slack's retries (`event_retention_hours`)."""
 
 
 class Lease(Base):

@@ -1,0 +1,116 @@
+"""PostgreSQL with a migration role that owns the tables and an app role that only uses them, as
+docker-compose.yml runs it: `brandbot db migrate` as the owner, replicas as the app role. The app
+works (it drafts, decides, writes audit entries, prunes), and the app role can neither rewrite,
+delete nor truncate the audit log nor drop or disable its triggers; not even the owner truncates it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import DBAPIError
+
+from brandbot.guidelines.knowledge_base import SourceFile
+from brandbot.services import Services
+from brandbot.store import retention
+from brandbot.store.audit import entries
+from brandbot.workflow import approvals
+from tests.conftest import make_settings, settings_env
+from tests.integration import cli
+from tests.support.fake_llm import FakeLLM
+from tests.support.servers import postgres
+
+GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain."
+
+
+@dataclass(frozen=True)
+class Roles:
+    owner: str
+    app: str
+
+
+@pytest.fixture(scope="module")
+def roles() -> Iterator[Roles]:
+    """Two plain roles (neither a superuser) and a database the owner owns."""
+    with postgres() as admin_url:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("CREATE ROLE brandbot_owner LOGIN"))
+            connection.execute(text("CREATE ROLE brandbot_app LOGIN"))
+            connection.execute(text("CREATE DATABASE ledger OWNER brandbot_owner"))
+        admin.dispose()
+        ledger = make_url(admin_url).set(database="ledger")
+        yield Roles(
+            ledger.set(username="brandbot_owner").render_as_string(hide_password=False),
+            ledger.set(username="brandbot_app").render_as_string(hide_password=False),
+        )
+
+
+@pytest.fixture(scope="module")
+def app_services(roles: Roles, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
+    """Migrated by `brandbot db migrate` as the owner; the app's services hold the app role alone."""
+    data = Path(tmp_path_factory.mktemp("least")) / "data"
+    settings = make_settings(data, database_url=roles.app)
+    migrated = cli.run({**settings_env(settings), "BRANDBOT_MIGRATION_DATABASE_URL": roles.owner}, "db", "migrate")
+    assert "Schema at revision 0007" in migrated.stdout
+    built = Services(settings, llm=FakeLLM(drafts=["First."]).client(settings))
+    built.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
+    yield built
+    built.close()
+
+
+def test_the_app_role_drafts_decides_and_writes_the_audit_log(app_services: Services) -> None:
+    run = app_services.engine.ask("alice", "A post (least privilege)")
+    assert run.draft is not None
+    _, resumed = approvals.decide_and_resume(app_services.engine, run.draft.id, "bob", "approve")
+    assert resumed.request.status == "approved"
+    actions = [entry.action for entry in entries(app_services.db, request_id=run.request.id)]
+    assert actions == ["request.created", "draft.created", "draft.approved"]
+    assert app_services.events.claim("EvLEAST01")
+    retention.prune(app_services.db, app_services.settings)
+
+
+@pytest.mark.parametrize(
+    ("statement", "refusal"),
+    [
+        ("UPDATE audit_log SET actor = 'mallory'", "permission denied"),
+        ("DELETE FROM audit_log", "permission denied"),
+        ("TRUNCATE audit_log", "permission denied"),
+        ("DROP TRIGGER audit_log_append_only ON audit_log", "must be owner"),
+        ("DROP TRIGGER audit_log_no_truncate ON audit_log", "must be owner"),
+        ("ALTER TABLE audit_log DISABLE TRIGGER ALL", "must be owner"),
+        ("DROP TABLE audit_log", "must be owner"),
+        ("UPDATE alembic_version SET version_num = '0001'", "permission denied"),
+    ],
+)
+def test_the_app_role_cannot_undo_the_audit_log(app_services: Services, statement: str, refusal: str) -> None:
+    with pytest.raises(DBAPIError, match=refusal), app_services.db.engine.begin() as connection:
+        connection.execute(text(statement))
+
+
+def test_not_even_the_owner_truncates_the_audit_log(app_services: Services, roles: Roles) -> None:
+    owner = create_engine(roles.owner)
+    try:
+        with pytest.raises(DBAPIError, match="append-only"), owner.begin() as connection:
+            connection.execute(text("TRUNCATE audit_log"))
+    finally:
+        owner.dispose()
+    assert entries(app_services.db), "the entries are still there"
+
+
+def test_a_replica_given_both_urls_migrates_as_the_owner_and_runs_as_the_app(
+    roles: Roles, app_services: Services, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path / "data", database_url=roles.app, migration_database_url=roles.owner)
+    replica = Services(settings, llm=FakeLLM().client(settings))
+    try:
+        assert replica.db.revision() == "0007"
+        with replica.db.engine.connect() as connection:
+            assert connection.scalar(text("SELECT current_user")) == "brandbot_app"
+            owners = set(connection.scalars(text("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")))
+        assert owners == {"brandbot_owner"}, "the app role owns no table"
+    finally:
+        replica.close()
