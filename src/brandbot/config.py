@@ -102,6 +102,15 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias="SLACK_API_URL")
 
     max_upload_mb: float = Field(default=20.0, gt=0)
+    """Every file an admin adds (guidelines, rule files, rule zips), counted as it downloads."""
+    max_unpacked_mb: float = Field(default=100.0, gt=0)
+    """What a .docx may unpack to in all (a rules .zip: `max_upload_mb`)."""
+    max_zip_ratio: float = Field(default=100.0, gt=1)
+    """Unpacked to packed size of a zip member over 1 MB (.docx, rules .zip); past it: a bomb."""
+    max_pdf_pages: int = Field(default=500, ge=1)
+    parse_time_limit_s: float = Field(default=60.0, gt=0)
+    parse_memory_mb: int = Field(default=1024, ge=256)
+    """One file is parsed in a child process, killed past this time and refused past this memory."""
     max_request_chars: int = Field(default=4000, ge=1)
     max_change_rounds: int = Field(default=3, ge=0)
     max_auto_revisions: int = Field(default=2, ge=0, le=10)

@@ -1,18 +1,28 @@
-"""Each loader on the real shipped files, and every refusal on bad input."""
+"""Each loader on the real shipped files, and every refusal on bad input: crafted hostile files
+(zip bombs, malformed XML, encrypted parts, PDFs past their limits, 50,000-level HTML) included,
+read in-process and in the child process the knowledge base reads untrusted files in."""
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import struct
+import sys
 import zipfile
+from collections.abc import Iterator
 
 import pytest
+from pypdf import PdfWriter
 
 from brandbot.guidelines.document import LoaderError
-from brandbot.guidelines.loaders import parse_document
-from tests.conftest import GUIDELINES
+from brandbot.guidelines.loaders import isolated, parse_document
+from brandbot.guidelines.loaders.isolated import parse_isolated
+from brandbot.guidelines.loaders.limits import ParseLimits
+from tests.conftest import GUIDELINES, SHIPPED
 
 MB = 1024 * 1024
+DOCX = GUIDELINES / "channel-guide-social.docx"
 
 
 def load(name: str):  # type: ignore[no-untyped-def]
@@ -128,3 +138,132 @@ def test_folder_walk_skips_rule_folders_and_hidden_files(tmp_path) -> None:  # t
     (tmp_path / "notes.txt").write_text("Plain.")
     names = [item.name for item in expand_paths([tmp_path]) if isinstance(item, SourceFile)]
     assert names == ["notes.txt", "sub/voice.md"]
+
+
+def docx_with(member: str, write: bytes | Iterator[bytes]) -> bytes:
+    """The shipped .docx with `member` replaced by `write` (chunks are streamed: a bomb's
+    hundreds of megabytes never sit in the test's memory)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(DOCX) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info in source.infolist():
+            if info.filename != member:
+                out.writestr(info, source.read(info))
+        with out.open(member, "w") as target:
+            for chunk in [write] if isinstance(write, bytes) else write:
+                target.write(chunk)
+    return buffer.getvalue()
+
+
+def spaces(megabytes: int) -> Iterator[bytes]:
+    return (b" " * MB for _ in range(megabytes))
+
+
+def encrypted(archive: bytes) -> bytes:
+    """The archive with every member marked encrypted (bit 0 of the general-purpose flags, in
+    the local headers and the central directory), as a zip made with a password reads to Python."""
+    data = bytearray(archive)
+    with zipfile.ZipFile(io.BytesIO(archive)) as parsed:
+        members, offset = parsed.infolist(), parsed.start_dir
+    for info in members:
+        data[info.header_offset + 6] |= 0x1
+        data[offset + 8] |= 0x1
+        name, extra, comment = struct.unpack("<HHH", data[offset + 28 : offset + 34])
+        offset += 46 + name + extra + comment
+    return bytes(data)
+
+
+@pytest.fixture(scope="module")
+def bomb() -> bytes:
+    """A .docx whose document part unpacks from about 300 KB to 300 MB."""
+    return docx_with("word/document.xml", spaces(300))
+
+
+def test_a_docx_bomb_is_refused_before_python_docx_opens_it(bomb: bytes) -> None:
+    assert len(bomb) < MB
+    with pytest.raises(LoaderError, match=r"DOCX refused: 'word/document.xml' unpacks to \d+ times its size"):
+        parse_document("bomb.docx", bomb, max_bytes=20 * MB)
+
+
+def test_a_docx_that_unpacks_past_the_total_is_refused() -> None:
+    incompressible = docx_with("word/media/noise.bin", os.urandom(2 * MB))
+    limits = ParseLimits(max_unpacked_bytes=MB)
+    with pytest.raises(LoaderError, match=r"DOCX refused: unpacks to 2\.\d MB, over the 1 MB limit"):
+        parse_document("big.docx", incompressible, max_bytes=20 * MB, limits=limits)
+
+
+def test_the_child_process_runs_out_of_memory_not_the_bot(bomb: bytes) -> None:
+    """With the zip checks off, python-docx unpacks the bomb, in the child, under its RLIMIT_AS."""
+    unchecked = ParseLimits(max_unpacked_bytes=1 << 40, max_zip_ratio=1e9, memory_bytes=256 * MB)
+    with pytest.raises(LoaderError, match=r"needs more than the 256 MB of memory allowed"):
+        parse_isolated("bomb.docx", bomb, max_bytes=20 * MB, limits=unchecked)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("malformed.docx", docx_with("word/document.xml", b"<w:document><w:body><w:p>"), "malformed XML"),
+        ("locked.docx", encrypted(DOCX.read_bytes()), "DOCX refused: '.*' is encrypted"),
+        ("scan.DOCX", b"PK\x05\x06" + b"\x00" * 18, "not a readable DOCX"),
+    ],
+)
+def test_broken_docx_files_are_one_line_refusals(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(LoaderError, match=reason) as refused:
+        parse_document(name, data, max_bytes=MB)
+    assert "\n" not in isolated.one_line(str(refused.value))
+
+
+def test_a_pdf_over_the_page_limit_is_refused_before_any_page_is_read() -> None:
+    writer = PdfWriter()
+    for _ in range(6):
+        writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    with pytest.raises(LoaderError, match="the PDF has 6 pages, over the 5-page limit"):
+        parse_document("long.PDF", buffer.getvalue(), max_bytes=MB, limits=ParseLimits(max_pdf_pages=5))
+
+
+def test_a_pdf_past_the_time_limit_stops_between_pages() -> None:
+    data = (GUIDELINES / "legal-disclaimers.pdf").read_bytes()
+    with pytest.raises(LoaderError, match=r"reading the PDF took over 0 s \(stopped at page 1 of \d+\)"):
+        parse_document("legal.pdf", data, max_bytes=MB, limits=ParseLimits(time_limit_s=0))
+
+
+def test_html_nested_50000_deep_is_read_in_one_pass_without_recursion() -> None:
+    """Each level holds a paragraph: the old walk went up every ancestor of each (50,000 x 50,000
+    steps, hours); a recursive one would pass the recursion limit set here."""
+    depth = 50_000
+    page = "<html><body>" + "<div><p>Say Tidewell.</p>" * depth + "</div>" * depth + "</body></html>"
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(150)
+    try:
+        document = parse_document("deep.html", page.encode(), max_bytes=20 * MB)
+    finally:
+        sys.setrecursionlimit(previous)
+    [section] = document.sections
+    assert section.text.split("\n\n") == ["Say Tidewell."] * depth
+
+
+def test_upper_case_extensions_read_like_lower_case() -> None:
+    for name in ("voice-and-tone.md", "legal-disclaimers.pdf", "channel-guide-social.docx", "channel-guide-email.html"):
+        data = (GUIDELINES / name).read_bytes()
+        upper = name.rsplit(".", 1)[0] + "." + name.rsplit(".", 1)[1].upper()
+        assert parse_document(upper, data, max_bytes=20 * MB) == parse_document(name, data, max_bytes=20 * MB)
+
+
+def test_the_child_process_reads_the_shipped_guidelines_exactly_as_in_process() -> None:
+    for name in sorted(SHIPPED):
+        data = (GUIDELINES / name).read_bytes()
+        child = parse_isolated(name, data, max_bytes=20 * MB, limits=ParseLimits())
+        assert child == parse_document(name, data, max_bytes=20 * MB), name
+
+
+def test_refusals_come_back_from_the_child_as_one_line() -> None:
+    with pytest.raises(LoaderError, match=r"^not UTF-8 text \(bad byte at offset 3\)$"):
+        parse_isolated("latin.txt", "caf\u00e9".encode("latin-1"), max_bytes=MB, limits=ParseLimits())
+
+
+def test_a_child_past_its_time_limit_is_killed_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No start-up allowance and a millisecond: the child is still starting when it is killed."""
+    monkeypatch.setattr(isolated, "STARTUP_S", 0.0)
+    with pytest.raises(LoaderError, match=r"reading it took over the 0.001 s limit"):
+        parse_isolated("voice.md", b"# Voice\n\nCalm.", max_bytes=MB, limits=ParseLimits(time_limit_s=0.001))

@@ -28,7 +28,9 @@ from brandbot.guidelines.chunker import chunk_document
 from brandbot.guidelines.document import LoaderError
 from brandbot.guidelines.embeddings import token_counter
 from brandbot.guidelines.keyword_index import KeywordIndex
-from brandbot.guidelines.loaders import is_supported, parse_document
+from brandbot.guidelines.loaders import is_supported
+from brandbot.guidelines.loaders.isolated import parse_isolated
+from brandbot.guidelines.loaders.limits import ParseLimits
 from brandbot.guidelines.retrieval import Passage, fuse
 from brandbot.guidelines.vector_index import StoredChunk, VectorIndex, chunk_id, version_key
 from brandbot.store.db import Database
@@ -186,7 +188,7 @@ class KnowledgeBase:
         if current is not None and current.version == version:
             return IngestResult(source.name, "unchanged", doc_id, current.title, version, current.chunk_count)
 
-        document = parse_document(source.name, data, max_bytes=limit)
+        document = parse_isolated(source.name, data, max_bytes=limit, limits=ParseLimits.from_settings(self._settings))
         pieces = chunk_document(document, self._count_tokens, self._settings.chunk_max_tokens)
         chunks = [
             StoredChunk(

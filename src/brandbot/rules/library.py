@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from brandbot import archives
 from brandbot.config import Settings
 from brandbot.rules.config import CONFIG_FILE
 from brandbot.rules.errors import RuleLoadError
@@ -51,7 +52,7 @@ def add(settings: Settings, db: Database, source: Path, style: str | None = None
     whole styles directory (config.yml and vocabularies included) or a .zip of one; a style
     folder replaces the installed one of that name. Returns the rule ids added."""
     with _scratch(settings) as scratch:
-        incoming = _unpack(source, Path(scratch), style, settings.max_upload_bytes)
+        incoming = _unpack(source, Path(scratch), style, settings.max_upload_bytes, settings.max_zip_ratio)
         added = [
             f"{folder.name}.{file.stem}"
             for folder in sorted(incoming.iterdir())
@@ -150,7 +151,7 @@ def _pack(styles: Path) -> bytes:
     return buffer.getvalue()
 
 
-def _unpack(source: Path, scratch: Path, style: str | None, limit: int) -> Path:
+def _unpack(source: Path, scratch: Path, style: str | None, limit: int, max_ratio: float) -> Path:
     """The source laid out as a styles directory under `scratch`."""
     incoming = scratch / "styles"
     incoming.mkdir()
@@ -160,7 +161,7 @@ def _unpack(source: Path, scratch: Path, style: str | None, limit: int) -> Path:
         shutil.copy2(source, folder / source.name)
     elif source.is_file() and source.suffix == ".zip":
         extracted = scratch / "zip"
-        _extract(source, extracted, limit)
+        _extract(source, extracted, limit, max_ratio)
         entries = [entry for entry in extracted.iterdir() if not entry.name.startswith((".", "__MACOSX"))]
         only = entries[0] if len(entries) == 1 and entries[0].is_dir() else extracted
         _copy_folder(only, incoming, style or (only.name if only is not extracted else source.stem))
@@ -218,15 +219,15 @@ def _merge_vocabularies(incoming: Path, target: Path) -> None:
         shutil.copytree(vocabulary, destination)
 
 
-def _extract(archive_path: Path, into: Path, limit: int) -> None:
-    """Unzip, refusing entries that would land outside `into` and archives over `limit` bytes."""
+def _extract(archive_path: Path, into: Path, limit: int, max_ratio: float) -> None:
+    """Unzip, refusing entries that would land outside `into`, and archives that unpack past
+    `limit` bytes, hold a member past `max_ratio` or an encrypted one (`archives.refusal`)."""
     try:
         with zipfile.ZipFile(archive_path) as archive:
-            members = archive.infolist()
-            if sum(member.file_size for member in members) > limit:
-                raise RuleLoadError(f"{archive_path.name}: unpacks to more than {limit // (1024 * 1024)} MB")
+            if reason := archives.refusal(archive, limit, max_ratio):
+                raise RuleLoadError(f"{archive_path.name}: {reason}")
             base = into.resolve()
-            for member in members:
+            for member in archive.infolist():
                 target = (into / member.filename).resolve()
                 if not target.is_relative_to(base):
                     raise RuleLoadError(f"{archive_path.name}: '{member.filename}' would unpack outside the archive")

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
 from brandbot.guidelines.document import LoadedDocument, LoaderError
-from brandbot.guidelines.loaders.docx import parse_docx
-from brandbot.guidelines.loaders.html import parse_html
-from brandbot.guidelines.loaders.markdown import parse_markdown
-from brandbot.guidelines.loaders.pdf import parse_pdf
-from brandbot.guidelines.loaders.text import parse_text
+from brandbot.guidelines.loaders.limits import ParseLimits
 
-_TEXT_PARSERS: dict[str, Callable[[str, str], LoadedDocument]] = {
-    ".md": parse_markdown,
-    ".markdown": parse_markdown,
-    ".txt": parse_text,
-    ".html": parse_html,
-    ".htm": parse_html,
-}
-_BINARY_PARSERS: dict[str, Callable[[bytes, str], LoadedDocument]] = {
-    ".pdf": parse_pdf,
-    ".docx": parse_docx,
-}
-SUPPORTED_SUFFIXES = frozenset(_TEXT_PARSERS) | frozenset(_BINARY_PARSERS)
+_TEXT_FORMATS = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".html": "html", ".htm": "html"}
+_BINARY_FORMATS = {".pdf": "pdf", ".docx": "docx"}
+SUPPORTED_SUFFIXES = frozenset(_TEXT_FORMATS) | frozenset(_BINARY_FORMATS)
 
 
 def is_supported(name: str) -> bool:
@@ -35,8 +23,9 @@ def fallback_title(name: str) -> str:
     return " ".join(stem.replace("_", " ").replace("-", " ").split()).capitalize() or name
 
 
-def parse_document(name: str, data: bytes, *, max_bytes: int) -> LoadedDocument:
-    """Parse `data` as the file `name` says; every refusal is a one-line LoaderError."""
+def parse_document(name: str, data: bytes, *, max_bytes: int, limits: ParseLimits = ParseLimits()) -> LoadedDocument:
+    """Parse `data` as the file `name` says; every refusal is a one-line LoaderError. Untrusted
+    files go through `isolated.parse_isolated`, which runs this in a child process."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         supported = ", ".join(sorted({".md", ".txt", ".html", ".pdf", ".docx"}))
@@ -46,8 +35,8 @@ def parse_document(name: str, data: bytes, *, max_bytes: int) -> LoadedDocument:
     if not data.strip():
         raise LoaderError("file is empty")
     title = fallback_title(name)
-    if suffix in _BINARY_PARSERS:
-        document = _BINARY_PARSERS[suffix](data, title)
+    if suffix in _BINARY_FORMATS:
+        document = _parser(_BINARY_FORMATS[suffix])(data, title, limits)
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -55,7 +44,15 @@ def parse_document(name: str, data: bytes, *, max_bytes: int) -> LoadedDocument:
             raise LoaderError(f"not UTF-8 text (bad byte at offset {error.start})") from error
         if "\x00" in text:
             raise LoaderError("looks like a binary file, not text")
-        document = _TEXT_PARSERS[suffix](text, title)
+        document = _parser(_TEXT_FORMATS[suffix])(text, title)
     if not document.sections:
         raise LoaderError("no text found in the document")
     return document
+
+
+def _parser(module: str) -> Callable[..., LoadedDocument]:
+    """`parse_<module>` from its module, imported on first use: the child process that reads
+    one Markdown file starts without loading the PDF, DOCX and HTML libraries."""
+    loaded = importlib.import_module(f"{__name__}.{module}")
+    parse: Callable[..., LoadedDocument] = getattr(loaded, f"parse_{module}")
+    return parse

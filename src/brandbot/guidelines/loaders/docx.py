@@ -8,15 +8,27 @@ import zipfile
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from lxml.etree import XMLSyntaxError
 
+from brandbot import archives
 from brandbot.guidelines.document import LoadedDocument, LoaderError, SectionBuilder
+from brandbot.guidelines.loaders.limits import ParseLimits
 
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 
 
-def parse_docx(data: bytes, fallback_title: str) -> LoadedDocument:
+def parse_docx(data: bytes, fallback_title: str, limits: ParseLimits) -> LoadedDocument:
+    """The zip is checked before python-docx opens it: it unpacks every part into memory."""
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            reason = archives.refusal(archive, limits.max_unpacked_bytes, limits.max_zip_ratio)
+        if reason is not None:
+            raise LoaderError(f"DOCX refused: {reason}")
         document = docx.Document(io.BytesIO(data))
+    except LoaderError:
+        raise
+    except XMLSyntaxError as error:
+        raise LoaderError(f"not a readable DOCX file (malformed XML: {error})") from error
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise LoaderError(f"not a readable DOCX file ({error})") from error
 

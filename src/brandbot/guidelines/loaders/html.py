@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Tag
+from collections.abc import Iterator
 
-from brandbot.guidelines.document import LoadedDocument, SectionBuilder
+from bs4 import BeautifulSoup, ParserRejectedMarkup, Tag
+
+from brandbot.guidelines.document import LoadedDocument, LoaderError, SectionBuilder
 
 _SKIPPED = ["script", "style", "nav", "header", "footer", "noscript", "template", "svg"]
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
@@ -12,16 +14,16 @@ _BLOCKS = {"p", "li", "pre", "blockquote", "td", "th", "dd", "dt", "figcaption",
 
 
 def parse_html(text: str, fallback_title: str) -> LoadedDocument:
-    soup = BeautifulSoup(text, "html.parser")
+    try:
+        soup = BeautifulSoup(text, "html.parser")
+    except ParserRejectedMarkup as error:
+        raise LoaderError(f"not readable HTML ({error})") from error
     for tag in soup(_SKIPPED):
         tag.decompose()
     builder = SectionBuilder()
     if soup.title and soup.title.get_text(strip=True):
         builder.title = soup.title.get_text(" ", strip=True)
-    root = soup.body or soup
-    for element in root.find_all(list(_HEADINGS) + list(_BLOCKS)):
-        if not isinstance(element, Tag) or _inside_block(element):
-            continue
+    for element in _outermost(soup.body or soup):
         if element.name in _HEADINGS:
             builder.heading(_HEADINGS[element.name], element.get_text())
         else:
@@ -30,6 +32,14 @@ def parse_html(text: str, fallback_title: str) -> LoadedDocument:
     return builder.build(fallback_title)
 
 
-def _inside_block(element: Tag) -> bool:
-    """A <p> inside an <li> belongs to the list item's text, which is read once."""
-    return any(parent.name in _BLOCKS for parent in element.parents)
+def _outermost(root: Tag) -> Iterator[Tag]:
+    """Headings and blocks in document order, none inside another (a <p> in an <li> is part of
+    the item's text, read once). One walk with an explicit stack that stops at each one found:
+    every element is visited once here and once by its reader's get_text, however deep the page."""
+    stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
+    while stack:
+        element = stack.pop()
+        if element.name in _HEADINGS or element.name in _BLOCKS:
+            yield element
+        else:
+            stack.extend(child for child in reversed(element.contents) if isinstance(child, Tag))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from brandbot.guidelines.document import LoadedDocument, LoaderError, SectionBuilder
+from brandbot.guidelines.loaders.limits import ParseLimits
 
 _HEADING_RATIO = 1.15
 _MAX_HEADING_CHARS = 120
@@ -69,12 +71,24 @@ def _without_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
     ]
 
 
-def parse_pdf(data: bytes, fallback_title: str) -> LoadedDocument:
+def parse_pdf(data: bytes, fallback_title: str, limits: ParseLimits) -> LoadedDocument:
+    """Pages are counted before any is read, and the clock is checked between pages; a single
+    page that never ends is the child process's time limit to stop."""
+    deadline = time.monotonic() + limits.time_limit_s
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise LoaderError("the PDF is encrypted")
-        pages = [_page_lines(page) for page in reader.pages]
+        count = len(reader.pages)
+        if count > limits.max_pdf_pages:
+            raise LoaderError(f"the PDF has {count} pages, over the {limits.max_pdf_pages}-page limit")
+        pages = []
+        for number, page in enumerate(reader.pages, start=1):
+            if time.monotonic() >= deadline:
+                raise LoaderError(
+                    f"reading the PDF took over {limits.time_limit_s:g} s (stopped at page {number} of {count})"
+                )
+            pages.append(_page_lines(page))
         metadata_title = reader.metadata.get("/Title") if reader.metadata else None
     except LoaderError:
         raise
