@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(default=0.3, ge=0, le=2)
     llm_frequency_penalty: float = Field(default=0.5, ge=-2, le=2)
     """Keeps small models from looping; structured calls run without it."""
+    guard_base_url: str | None = None
+    """A content guard model (Llama Guard 4 served by vLLM); unset: the shipped rule-based guard."""
+    guard_model: str | None = None
+    guard_format: Literal["llama-guard", "json"] = "llama-guard"
+    """How the guard answers: Llama Guard's `safe`/`unsafe` lines, or JSON for any instruct model."""
     llm_max_in_flight: int | None = Field(default=None, ge=1, le=4096)
     """Requests one replica has at the LLM server at once; drafts beyond it wait as work rows, in
     order. Unset: 64, for a GPU vLLM (which batches 64 to 256 sequences), or 16 for the small

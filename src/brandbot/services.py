@@ -23,6 +23,7 @@ from brandbot.store.queue import Queue
 from brandbot.store.requests import RequestStore
 from brandbot.workflow.checkpointer import checkpointer_for
 from brandbot.workflow.engine import Engine
+from brandbot.workflow.safety import guard_for
 from brandbot.workflow.state import WorkflowContext
 
 
@@ -49,7 +50,14 @@ class Services:
 
     @cached_property
     def engine(self) -> Engine:
-        context = WorkflowContext(self.settings, self.knowledge_base, self.llm, self.requests, self.rules)
+        context = WorkflowContext(
+            self.settings,
+            self.knowledge_base,
+            self.llm,
+            self.requests,
+            self.rules,
+            content_guard=guard_for(self.settings),
+        )
         return Engine(context, checkpointer_for(self.settings), self.work)
 
     @cached_property

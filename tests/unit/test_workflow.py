@@ -67,7 +67,7 @@ def test_ask_pauses_for_review_with_sources_and_checks(services: Services) -> No
     assert {source["version"] for source in run.draft.sources} == {
         services.knowledge_base.registry.get("voice.md").version
     }  # type: ignore[union-attr]
-    assert [check["name"] for check in run.draft.checks] == ["non_empty", "length"]
+    assert [check["name"] for check in run.draft.checks] == ["non_empty", "length", "content_guard"]
     pending = services.engine.pending_review(run.request.id)
     assert pending is not None and pending["draft_id"] == run.draft.id
     assert pending["sources"] == run.draft.sources and pending["revision"] == 1

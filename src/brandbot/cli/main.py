@@ -130,6 +130,8 @@ def _report(requests: RequestStore, run: RunOutcome, output: Output) -> None:
         show_draft(view)
         show_next_steps(view)
     if run.error:
+        if output is Output.text and run.request.status == "refused":
+            fail(run.error)
         if output is Output.text:
             saved = run.request.id
             fail(f"{run.error} Your request is saved as {saved}: run `brandbot retry {saved}` to try again.")

@@ -17,6 +17,7 @@ STATUS_STYLE: dict[str, str] = {
     DraftStatus.rejected: "red",
     DraftStatus.expired: "dim",
     RequestStatus.failed: "red",
+    RequestStatus.refused: "red",
     RequestStatus.drafting: "blue",
 }
 

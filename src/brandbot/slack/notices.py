@@ -38,6 +38,7 @@ class Courier:
             Notice.draft_ready: Handler(self._draft_ready),
             Notice.decided: Handler(self._decided),
             Notice.failed: Handler(self._failed),
+            Notice.refused: Handler(self._refused),
             Notice.say: Handler(self._say),
         }
 
@@ -101,6 +102,11 @@ class Courier:
         if request is None or request.status != RequestStatus.failed:
             return
         self._tell(row, "requester", request, **messages.failed(row.payload["error"], request.id))
+
+    def _refused(self, row: OutboxMessage) -> None:
+        request = self.services.requests.get_request(str(row.request_id))
+        if request is not None:
+            self._tell(row, "requester", request, text=messages.refused(row.payload["error"]))
 
     def _say(self, row: OutboxMessage) -> None:
         payload = dict(row.payload)

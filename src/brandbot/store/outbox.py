@@ -28,6 +28,8 @@ class Notice(enum.StrEnum):
     """Close the card with who decided what; tell the requester the outcome."""
     failed = "failed"
     """Tell the requester their request failed, with a Retry button."""
+    refused = "refused"
+    """Tell the requester the content guard stopped their request, and why."""
     say = "say"
     """A plain message to a channel or thread: an upload report, a refused request."""
 

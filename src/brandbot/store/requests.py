@@ -149,6 +149,17 @@ class RequestStore:
             if request.reply_to:
                 notify(session, Notice.failed, secrets.token_hex(6), request_id=request_id, error=error)
 
+    def refuse(self, request_id: str, why: str, verdict: dict[str, Any]) -> None:
+        """The content guard's refusal: final, audited with its verdict, told to the requester."""
+        with self._db.session() as session:
+            request = session.get(Request, request_id, with_for_update=True)
+            if request is None or request.status == RequestStatus.refused:
+                return
+            request.status, request.error, request.updated_at = RequestStatus.refused, why, utcnow()
+            audit.record(session, "brandbot", "request.refused", request_id=request_id, **verdict)
+            if request.reply_to:
+                notify(session, Notice.refused, request_id, request_id=request_id, error=why)
+
     def reopen(self, request_id: str, actor: str) -> bool:
         """failed -> received with a retry job, for one caller only: two retries at once give one run."""
         with self._db.session() as session:

@@ -16,6 +16,8 @@ class RequestStatus(enum.StrEnum):
     rejected = "rejected"
     expired = "expired"
     failed = "failed"
+    refused = "refused"
+    """The content guard stopped the request or its draft; nothing went to an approver."""
 
 
 class DraftStatus(enum.StrEnum):

@@ -208,5 +208,5 @@ class Engine:
     def _outcome(self, request_id: str) -> RunOutcome:
         request = self.context.requests.get_request(request_id)
         assert request is not None
-        error = request.error if request.status == RequestStatus.failed else None
+        error = request.error if request.status in (RequestStatus.failed, RequestStatus.refused) else None
         return RunOutcome(request, self.context.requests.latest_draft(request_id), error)

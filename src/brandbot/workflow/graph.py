@@ -1,5 +1,8 @@
 """intake -> retrieve -> draft -> check -> review (paused for a human) -> deliver | draft | close.
 
+The content guard screens the request in `intake` and the final draft in `check`; either can end
+the run in `refuse`, before any card is posted.
+
 `check` fixes substitution hits itself and sends a draft that still breaks error-level rules
 back to `draft` a bounded number of times. Read top to bottom as the flow. Nodes re-run from
 their start when resumed, so each one's writes to the app records are idempotent.
@@ -22,18 +25,23 @@ from brandbot.formats import format_for
 from brandbot.rules import DraftContext, Level, apply_fixes
 from brandbot.store.requests import DraftRecord
 from brandbot.store.status import Action, RequestStatus
-from brandbot.workflow import prompts
+from brandbot.workflow import personal_data, prompts
 from brandbot.workflow.brief import classify
 from brandbot.workflow.checks import CheckResult, check_draft
+from brandbot.workflow.safety import Verdict
 from brandbot.workflow.state import DraftState, WorkflowContext
 
 Graph = CompiledStateGraph[DraftState, WorkflowContext, DraftState, DraftState]
 
 
-def intake(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
+def intake(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Literal["retrieve", "refuse"]]:
+    verdict = runtime.context.content_guard.screen("request", state["request"])
+    if not verdict.safe:
+        return Command(goto="refuse", update={"refusal": {"stage": "request", **verdict.to_dict()}})
     brief = classify(runtime.context.llm, state["request"], runtime.context.settings.brand_name)
     runtime.context.requests.update_request(state["request_id"], status=RequestStatus.drafting, brief=brief.to_dict())
-    return {"brief": brief.to_dict(), "revision": 1, "feedback": [], "auto_revisions": 0, "fixes": []}
+    update = {"brief": brief.to_dict(), "revision": 1, "feedback": [], "auto_revisions": 0, "fixes": []}
+    return Command(goto="retrieve", update=update | {"screened_by": verdict.by})
 
 
 def retrieve(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
@@ -67,7 +75,7 @@ def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any
     return {"draft": completion.text.strip(), "model": completion.model, "changes_requested": [], "rule_feedback": []}
 
 
-def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Literal["draft", "review"]]:
+def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Literal["draft", "review", "refuse"]]:
     settings = runtime.context.settings
     fmt = format_for(state["brief"]["format"])
     rules = runtime.context.rules()
@@ -85,10 +93,14 @@ def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Liter
         report = rules.run(text, scope)
         alerts = report.alerts
     checks = check_draft(text, fmt)
-    failed_rules = [CheckResult(failure.rule, False, "warning", failure.reason) for failure in report.failures]
+    flags = [CheckResult(failure.rule, False, "warning", failure.reason) for failure in report.failures]
+    personal = personal_data.find(text)
+    if personal:
+        found = ", ".join(map(str, personal))
+        flags.append(CheckResult("personal_data", False, "warning", f"Personal data in this draft: {found}."))
     update: dict[str, Any] = {
         "draft": text,
-        "checks": [result.to_dict() for result in checks + failed_rules],
+        "checks": [result.to_dict() for result in checks + flags],
         "alerts": [alert.to_dict() for alert in alerts],
         "fixes": [*state.get("fixes", []), *fixes],
     }
@@ -101,6 +113,12 @@ def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Liter
     if problems and state.get("auto_revisions", 0) < settings.max_auto_revisions:
         update |= {"auto_revisions": state.get("auto_revisions", 0) + 1, "rule_feedback": problems}
         return Command(goto="draft", update=update)
+    verdict = runtime.context.content_guard.screen("draft", state["request"], text)
+    if not verdict.safe:
+        return Command(goto="refuse", update={**update, "refusal": {"stage": "draft", **verdict.to_dict()}})
+    by = sorted({state.get("screened_by", verdict.by), verdict.by})
+    screened = CheckResult("content_guard", True, "error", f"Request and draft screened by {' and '.join(by)}.")
+    update["checks"] = [*update["checks"], screened.to_dict()]
     return Command(goto="review", update=update)
 
 
@@ -160,6 +178,19 @@ def deliver(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, A
     return {"outcome": RequestStatus.approved.value}
 
 
+def refuse(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
+    """The content guard stopped the request or its draft: nothing reaches an approver."""
+    refusal = state["refusal"]
+    verdict = Verdict(refusal["safe"], tuple(refusal["categories"]), refusal["by"])
+    what = "your request" if refusal["stage"] == "request" else "the draft I wrote for it"
+    why = (
+        f"The content guard stopped {what}: {verdict.explanation()}. "
+        "Nothing was sent for approval; ask again without that content."
+    )
+    runtime.context.requests.refuse(state["request_id"], why, refusal)
+    return {"outcome": RequestStatus.refused.value}
+
+
 def close(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
     runtime.context.requests.update_request(state["request_id"], status=state["outcome"])
     return {}
@@ -186,17 +217,18 @@ def guarded(node: Node) -> Node:
 
 def build_graph(checkpointer: BaseCheckpointSaver[Any]) -> Graph:
     builder = StateGraph(DraftState, context_schema=WorkflowContext)
-    builder.add_node("intake", guarded(intake))
+    builder.add_node("intake", guarded(intake), destinations=("retrieve", "refuse"))
     builder.add_node("retrieve", guarded(retrieve))
     builder.add_node("draft", guarded(draft))
-    builder.add_node("check", guarded(check), destinations=("draft", "review"))
+    builder.add_node("check", guarded(check), destinations=("draft", "review", "refuse"))
     builder.add_node("review", guarded(review), destinations=("deliver", "draft", "close"))
     builder.add_node("deliver", guarded(deliver))
     builder.add_node("close", guarded(close))
+    builder.add_node("refuse", guarded(refuse))
     builder.add_edge(START, "intake")
-    builder.add_edge("intake", "retrieve")
     builder.add_edge("retrieve", "draft")
     builder.add_edge("draft", "check")
     builder.add_edge("deliver", END)
     builder.add_edge("close", END)
+    builder.add_edge("refuse", END)
     return builder.compile(checkpointer=checkpointer)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from brandbot.config import Settings
@@ -11,6 +11,7 @@ from brandbot.guidelines.knowledge_base import KnowledgeBase
 from brandbot.llm import LLMClient
 from brandbot.rules import RuleSet
 from brandbot.store.requests import RequestStore
+from brandbot.workflow.safety import ContentGuard, RuleGuard
 
 
 class DraftState(TypedDict, total=False):
@@ -32,6 +33,10 @@ class DraftState(TypedDict, total=False):
     changes_requested: list[str]
     """The approver's feedback the next draft must address; consumed by `draft`."""
     feedback: list[str]
+    refusal: dict[str, Any]
+    """The content guard's verdict that stopped the request, and at which stage."""
+    screened_by: str
+    """The guard that passed the request, recorded with the draft's checks."""
     draft_id: str
     outcome: str
     final_text: str
@@ -49,3 +54,5 @@ class WorkflowContext:
     """The active brand rules, read when a check runs, so a `rules add` applies to the next draft."""
     guard: Callable[[], None] = lambda: None
     """Called before each step; raises when this run's work row was taken over by another replica."""
+    content_guard: ContentGuard = field(default_factory=RuleGuard)
+    """Screens each request, and each draft before its card: see `workflow/safety.py`."""

@@ -14,6 +14,7 @@ STATUS_EMOJI: dict[str, str] = {
     RequestStatus.rejected: ":x:",
     RequestStatus.expired: ":hourglass:",
     RequestStatus.failed: ":warning:",
+    RequestStatus.refused: ":no_entry:",
     RequestStatus.drafting: ":pencil2:",
     RequestStatus.received: ":inbox_tray:",
 }

@@ -74,6 +74,10 @@ def failed(error: str, request_id: str) -> dict[str, Any]:
     }
 
 
+def refused(why: str) -> str:
+    return f":no_entry: {mrkdwn_escape(why)}"
+
+
 def approved(outcome: str) -> str:
     return f"{outcome}. Here is the final text, ready to copy:"
 
