@@ -1,6 +1,6 @@
 """Several `brandbot serve` replicas sharing a real PostgreSQL and a Chroma server, with the Slack
 stand-in and the local vLLM: exactly-once answers and decisions, hand-over of a dead replica's
-work, expiry once, and what operators watch (/readyz, /metrics, JSON logs)."""
+work, expiry once, and what operators watch (/readyz and /metrics on the internal port only, JSON logs)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from brandbot.store.models import Draft, utcnow
 from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
 from tests.integration.test_slack_app import ALICE, APPROVALS, BOB, CAROL, GENERAL, REQUEST, TOKEN, Bot, slack_env
-from tests.support.bot_process import start_bot, stop
+from tests.support.bot_process import internal_url, start_bot, stop
 from tests.support.servers import chroma_server, postgres
 from tests.support.slack_standin import StandIn, event
 
@@ -193,9 +193,10 @@ def test_expiry_runs_once_across_replicas(cluster: Cluster) -> None:
 
 
 def test_readiness_metrics_and_json_logs(cluster: Cluster) -> None:
-    ready = httpx.get(f"{cluster.a.url}/readyz", timeout=10)
+    internal = internal_url(cluster.processes["a"])
+    ready = httpx.get(f"{internal}/readyz", timeout=10)
     assert ready.status_code == 200 and ready.json() == {"database": True, "chroma": True, "llm": True}
-    metrics = httpx.get(f"{cluster.a.url}/metrics", timeout=10).text
+    metrics = httpx.get(f"{internal}/metrics", timeout=10).text
     assert 'brandbot_requests_total{entry="mention",outcome="queued"}' in metrics
     assert "brandbot_llm_request_seconds_bucket" in metrics and "brandbot_drafts_total" in metrics
     lines = [json.loads(line) for line in (cluster.logs / "a.log").read_text().splitlines() if line.startswith("{")]
@@ -206,10 +207,18 @@ def test_readiness_metrics_and_json_logs(cluster: Cluster) -> None:
     assert TOKEN not in log_text
 
 
+def test_the_public_port_serves_slack_and_healthz_only(cluster: Cluster) -> None:
+    """What the proxy forwards costs no probe and tells nothing: /readyz and /metrics are 404 there."""
+    for path in ("/metrics", "/readyz", "/"):
+        assert httpx.get(f"{cluster.a.url}{path}", timeout=10).status_code == 404, path
+    assert httpx.get(f"{cluster.a.url}/healthz", timeout=10).status_code == 200
+    assert httpx.get(f"{internal_url(cluster.processes['a'])}/healthz", timeout=10).status_code == 200
+
+
 def test_readiness_fails_when_the_llm_is_gone(cluster: Cluster, tmp_path: Path) -> None:
-    process, url = start_bot({**cluster.env, "BRANDBOT_LLM_BASE_URL": "http://127.0.0.1:9/v1"}, tmp_path / "x.log")
+    process, _ = start_bot({**cluster.env, "BRANDBOT_LLM_BASE_URL": "http://127.0.0.1:9/v1"}, tmp_path / "x.log")
     try:
-        ready = httpx.get(f"{url}/readyz", timeout=30)
+        ready = httpx.get(f"{internal_url(process)}/readyz", timeout=30)
         assert ready.status_code == 503 and ready.json() == {"database": True, "chroma": True, "llm": False}
     finally:
         stop(process)

@@ -13,11 +13,13 @@ from tests.support.servers import free_port
 
 
 def start_bot(env: dict[str, str], log_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], str]:
-    """Starts a replica and waits for /healthz; returns the process and its base URL."""
-    port = free_port()
+    """Starts a replica and waits for /healthz; returns the process and its public base URL
+    (`internal_url` gives the one for /readyz and /metrics)."""
+    port, internal = free_port(), free_port()
+    ports = ["--host", "127.0.0.1", "--port", str(port), "--internal-port", str(internal)]
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "brandbot", "-v", "serve", "--host", "127.0.0.1", "--port", str(port), *options],
+            [sys.executable, "-m", "brandbot", "-v", "serve", *ports, *options],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -32,6 +34,12 @@ def start_bot(env: dict[str, str], log_path: Path, *options: str) -> tuple[subpr
         time.sleep(0.3)
     process.kill()
     raise AssertionError(f"brandbot serve did not come up:\n{log_path.read_text()}")
+
+
+def internal_url(process: subprocess.Popen[bytes]) -> str:
+    """The replica's internal listener, read from the command line `start_bot` gave it."""
+    args = [str(arg) for arg in process.args]  # type: ignore[union-attr]
+    return f"http://127.0.0.1:{args[args.index('--internal-port') + 1]}"
 
 
 def is_up(url: str) -> bool:

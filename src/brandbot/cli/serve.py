@@ -13,6 +13,12 @@ from brandbot.cli.output import fail
 def serve(
     port: int = typer.Option(3000, "--port", "-p", help="HTTP mode: where Slack sends events (/slack/events)."),
     host: str = typer.Option("0.0.0.0", "--host", help="HTTP mode: the address to listen on."),
+    internal_port: int | None = typer.Option(
+        None, "--internal-port", help="/healthz, /readyz and /metrics (default: BRANDBOT_INTERNAL_PORT, 3001)."
+    ),
+    internal_host: str | None = typer.Option(
+        None, "--internal-host", help="Where the internal port listens (default: BRANDBOT_INTERNAL_HOST, 127.0.0.1)."
+    ),
     log_format: str = typer.Option("json", "--log-format", help="json (one object per line) or text."),
     workers: bool = typer.Option(
         True,
@@ -27,9 +33,17 @@ def serve(
     from brandbot.slack.server import serve as run
 
     logs.configure(level=logging.getLogger().level or logging.INFO, json_lines=log_format == "json")
-    services = Services(load_settings())
+    settings = load_settings()
+    services = Services(settings)
     try:
-        run(services, host=host, port=port, workers=workers)
+        run(
+            services,
+            host=host,
+            port=port,
+            internal_host=internal_host or settings.internal_host,
+            internal_port=internal_port or settings.internal_port,
+            workers=workers,
+        )
     except SlackNotConfigured as error:
         fail(str(error))
     finally:

@@ -30,13 +30,28 @@ or a burst count against it, and past it new deliveries wait unaccepted until on
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def serve(services: Services, *, host: str, port: int, threads: int = 16, workers: bool = True) -> None:
+def serve(
+    services: Services,
+    *,
+    host: str,
+    port: int,
+    internal_host: str,
+    internal_port: int,
+    threads: int = 16,
+    workers: bool = True,
+) -> None:
     """Answers Slack; with `workers`, also runs the work rows in this process. A replica's
     parallelism comes from the requests it serves at once: torch's own threads for one query's
-    embedding would only fight them for the same cores."""
+    embedding would only fight them for the same cores. /readyz and /metrics are served on the
+    internal port only, in Socket Mode too."""
     _one_torch_thread()
     socket_mode = services.settings.slack_app_token is not None
     app, background = build_app(services, socket_mode=socket_mode)
+    internal = waitress.create_server(
+        internal_wsgi(services), host=internal_host, port=internal_port, threads=4, ident="brandbot-internal"
+    )
+    threading.Thread(target=internal.run, name="internal-listener", daemon=True).start()
+    log.info("internal endpoints on http://%s:%d (/healthz, /readyz, /metrics)", internal_host, internal_port)
     background.start(decisions_only=not workers)
     try:
         if socket_mode:
@@ -46,7 +61,7 @@ def serve(services: Services, *, host: str, port: int, threads: int = 16, worker
         else:
             log.info("listening on http://%s:%d%s", host, port, EVENTS_PATH)
             waitress.serve(
-                wsgi(app, services),
+                public_wsgi(app),
                 host=host,
                 port=port,
                 threads=threads,
@@ -55,6 +70,7 @@ def serve(services: Services, *, host: str, port: int, threads: int = 16, worker
             )
     finally:
         background.stop()
+        internal.close()
 
 
 def work(services: Services) -> None:
@@ -84,17 +100,31 @@ def _one_torch_thread() -> None:
     torch.set_num_threads(1)
 
 
-def wsgi(app: App, services: Services) -> WsgiApp:
-    """Slack's requests on one path; /healthz (the process is up), /readyz (what it depends on
-    answers) and /metrics (Prometheus) beside it."""
+def public_wsgi(app: App) -> WsgiApp:
+    """What the proxy forwards: Slack's requests on one path, and /healthz (the process is up).
+    Everything else is 404, so nothing that costs a probe or tells about the bot is public."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO")
+        if path == EVENTS_PATH:
+            return slack(environ, start_response)
+        if path == "/healthz":
+            return _text(start_response, "200 OK", b"ok\n")
+        return _text(start_response, "404 Not Found", b"not found\n")
+
+    return application
+
+
+def internal_wsgi(services: Services) -> WsgiApp:
+    """For the machine's own checks and Prometheus: /healthz, /readyz (the database, Chroma and
+    the LLM answer: three probes a hit) and /metrics."""
     prometheus = make_wsgi_app()
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
         if path == "/healthz":
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b"ok\n"]
+            return _text(start_response, "200 OK", b"ok\n")
         if path == "/readyz":
             checks = readiness(services)
             status = "200 OK" if all(checks.values()) else "503 Service Unavailable"
@@ -102,9 +132,14 @@ def wsgi(app: App, services: Services) -> WsgiApp:
             return [json.dumps(checks).encode() + b"\n"]
         if path == "/metrics":
             return prometheus(environ, start_response)  # type: ignore[no-any-return]
-        return slack(environ, start_response)
+        return _text(start_response, "404 Not Found", b"not found\n")
 
     return application
+
+
+def _text(start_response: Callable[..., Any], status: str, body: bytes) -> list[bytes]:
+    start_response(status, [("Content-Type", "text/plain")])
+    return [body]
 
 
 def readiness(services: Services) -> dict[str, bool]:
