@@ -1,8 +1,10 @@
 """The container image can't be built here (no Docker engine), so its parts are checked as they are:
-the install script the Dockerfile runs, the Dockerfile itself (hadolint), and the compose file."""
+the install script the Dockerfile runs (from requirements.lock), the Dockerfile itself (hadolint),
+the compose file and the proxy's configuration."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -32,7 +34,8 @@ def test_dockerfile_passes_hadolint_and_runs_the_shared_install_script() -> None
     result = subprocess.run([hadolint, str(REPO / "Dockerfile")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     dockerfile = (REPO / "Dockerfile").read_text()
-    assert "RUN /deploy/install.sh /opt/brandbot" in dockerfile
+    assert "RUN /deploy/install.sh /opt/brandbot /dist/brandbot-*.whl /deploy/requirements.lock" in dockerfile
+    assert "127.0.0.1:3001/healthz" in dockerfile, "the health check uses the internal port"
     assert (
         "HEALTHCHECK" in dockerfile and "USER 10001" in dockerfile and 'ENTRYPOINT ["brandbot", "serve"]' in dockerfile
     )
@@ -48,3 +51,26 @@ def test_compose_wires_replicas_database_chroma_and_a_gpu_llm() -> None:
     assert bot["BRANDBOT_LLM_MODEL"] == "meta-llama/Llama-4-Scout-17B-16E-Instruct"
     gpus = services["vllm"]["deploy"]["resources"]["reservations"]["devices"][0]
     assert gpus["capabilities"] == ["gpu"] and "--tensor-parallel-size=8" in services["vllm"]["command"]
+
+
+def test_compose_pins_every_image_and_keeps_the_internals_off_the_network() -> None:
+    services = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+    for name, service in services.items():
+        tag = service["image"].rsplit(":", 1)[-1]
+        assert re.fullmatch(r"v?\d+\.\d+(\.\d+)?(-[a-z0-9]+)?", tag), f"{name}: {service['image']} is not a version"
+    assert services["lb"]["ports"] == ["127.0.0.1:3000:3000"], "plain HTTP on the loopback only"
+    assert [name for name, service in services.items() if "ports" in service] == ["lb"]
+    bot = services["bot-a"]
+    assert "127.0.0.1:3001/healthz" in " ".join(bot["healthcheck"]["test"])
+    assert "BRANDBOT_MIGRATION_DATABASE_URL" not in bot["environment"], "replicas never hold the owner's password"
+    assert bot["environment"]["BRANDBOT_DATABASE_URL"].startswith("postgresql+psycopg://brandbot_app:")
+    assert services["migrate"]["entrypoint"] == ["brandbot", "db", "migrate"]
+    assert bot["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+
+
+def test_the_proxy_forwards_slacks_path_only() -> None:
+    conf = (REPO / "deploy" / "nginx.conf").read_text()
+    locations = dict(re.findall(r"location ([^{]+?) \{(.*?)\n    \}", conf, re.S))
+    assert set(locations) == {"= /slack/events", "/"}
+    assert "proxy_pass" in locations["= /slack/events"] and "return 404;" in locations["/"]
+    assert conf.count("proxy_pass") == 1
