@@ -117,6 +117,8 @@ class Settings(BaseSettings):
     parse_memory_mb: int = Field(default=1024, ge=256)
     """One file is parsed in a child process, killed past this time and refused past this memory."""
     max_request_chars: int = Field(default=4000, ge=1)
+    max_requests_per_hour: int = Field(default=20, ge=0)
+    """Drafts one person may ask for in an hour (0: no limit); past it, they are told when to ask again."""
     max_change_rounds: int = Field(default=3, ge=0)
     max_auto_revisions: int = Field(default=2, ge=0, le=10)
     """Redrafts the workflow asks for on its own while error-level rules are broken."""

@@ -255,3 +255,18 @@ def test_progress_events_name_the_passages_used(services: Services) -> None:
     run = services.engine.ask("alice", "A tweet about Tidewell Backup", on_progress=events.append)
     assert [event["stage"] for event in events] == ["retrieved", "drafting"]
     assert events[1]["passages"] == len(run.draft.sources) > 0  # type: ignore[union-attr]
+
+
+def test_one_person_is_limited_per_hour_and_told_when_to_ask_again(settings: Settings, fake: FakeLLM) -> None:
+    built = build(settings.model_copy(update={"max_requests_per_hour": 2}), fake)
+    try:
+        for n in range(2):
+            assert built.engine.submit("alice", f"A post about Tidewell Backup {n}") is not None
+        with pytest.raises(RequestInvalid, match=r"2 drafts in the last hour.*ask again in 60 minutes"):
+            built.engine.submit("alice", "One more post")
+        assert built.engine.submit("bob", "A post about Tidewell Vault") is not None, "others are not held back"
+        with built.db.session() as session:
+            session.execute(text("UPDATE requests SET created_at = :at"), {"at": utcnow() - timedelta(minutes=61)})
+        assert built.engine.submit("alice", "Back after an hour") is not None
+    finally:
+        built.close()

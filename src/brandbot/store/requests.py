@@ -105,6 +105,14 @@ class RequestStore:
         with self._db.read() as session:
             return session.get(Request, request_id)
 
+    def created_since(self, requester: str, since: datetime) -> list[datetime]:
+        with self._db.read() as session:
+            return list(
+                session.scalars(
+                    select(Request.created_at).where(Request.requester == requester, Request.created_at >= since)
+                )
+            )
+
     def list_requests(
         self, *, status: str | None = None, requester: str | None = None, limit: int = 50
     ) -> list[Request]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -17,7 +19,7 @@ from langgraph.types import Command
 
 from brandbot import logs
 from brandbot.llm import LLMError
-from brandbot.store.models import Draft, Request, WorkItem
+from brandbot.store.models import Draft, Request, WorkItem, utcnow
 from brandbot.store.queue import Queue, RowState
 from brandbot.store.requests import Job
 from brandbot.store.status import RequestStatus
@@ -74,7 +76,24 @@ class Engine:
             raise RequestInvalid(f"The request is {len(text)} characters long; the limit is {limit}.")
         if not requester.strip():
             raise RequestInvalid("Who is asking? A requester name is required.")
+        self._within_rate(requester.strip())
         return self.context.requests.create_request(requester.strip(), text, origin, reply_to, event_keys=event_keys)
+
+    def _within_rate(self, requester: str) -> None:
+        """Per person, over the last hour; two requests at the same instant may both slip in."""
+        per_hour = self.context.settings.max_requests_per_hour
+        if not per_hour:
+            return
+        now = utcnow()
+        recent = self.context.requests.created_since(requester, now - timedelta(hours=1))
+        if len(recent) < per_hour:
+            return
+        wait = min(recent) + timedelta(hours=1) - now
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        raise RequestInvalid(
+            f"You have asked for {len(recent)} drafts in the last hour, the most one person can. "
+            f"You can ask again in {minutes} minute{'s' if minutes != 1 else ''}."
+        )
 
     def ask(self, requester: str, text: str, origin: str = "cli", *, on_progress: Progress | None = None) -> RunOutcome:
         """Submits and drafts in this process, for the CLI."""
