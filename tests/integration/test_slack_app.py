@@ -21,6 +21,8 @@ from brandbot.workflow import approvals
 from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
 from tests.support.bot_process import start_bot, stop
+from tests.support.file_host import FileHost
+from tests.support.hostile_files import docx_with, encrypted, spaces, zipped
 from tests.support.servers import chroma_server, postgres
 from tests.support.slack_markup import INJECTION, injected, literal_text
 from tests.support.slack_standin import TEAM, StandIn, deliver, event, interaction
@@ -387,6 +389,42 @@ def test_non_admin_upload_is_refused_and_nothing_is_downloaded(bot: Bot) -> None
     assert not [c for c in bot.standin.of("file.download") if "F0SNEAKY1" in c.args["path"]]
     services = bot.services()
     assert services.knowledge_base.registry.get("sneaky.md") is None
+    services.close()
+
+
+def test_admin_upload_of_hostile_files_gets_a_line_each_and_the_good_file_goes_in(bot: Bot) -> None:
+    """Through Bolt and the work row: an external file, a file on another host, a .docx bomb,
+    an encrypted rules zip with an upper-case extension, and a good upper-case .MD."""
+    lure = FileHost()
+    lure.start()
+    files = [
+        {"id": "F0GDRIVE1", "name": "Brand.gdoc", "is_external": True, "external_type": "gdrive", "size": 10},
+        lure.file("lure.md", b"# Lure\n\nSay cheap."),
+        bot.standin.add_file("F0BOMB001", "bomb.docx", docx_with("word/document.xml", spaces(64))),
+        bot.standin.add_file("F0LOCKED1", "Locked.ZIP", encrypted(zipped({"Acme/NoSynergy.yml": b"extends: x\n"}))),
+        bot.standin.add_file("F0UPPER01", "UPLOAD-NOTES.MD", b"# Upload notes\n\nSay Tidewell Restore."),
+    ]
+    files[0]["url_private"] = "https://docs.google.com/document/d/brand/edit"
+    dm = "DADMIN004"
+    message = {"type": "message", "subtype": "file_share", "channel_type": "im", "channel": dm, "user": ADMIN}
+    try:
+        bot.post(event({**message, "ts": "1800000006.000001", "files": files}, "EvUPLOAD03"))
+        report = bot.standin.wait_for(
+            lambda: next((m["text"] for m in bot.standin.posts_to(dm) if "bomb.docx" in m.get("text", "")), None),
+            what="upload report",
+        )
+    finally:
+        lure.stop()
+    lines = report.splitlines()
+    assert len(lines) == 5, report
+    assert any("*Brand.gdoc*" in line and "stored outside Slack (gdrive)" in line for line in lines)
+    assert any("*lure.md*" in line and "not on Slack's file host" in line for line in lines)
+    assert any("*bomb.docx*" in line and "a zip bomb" in line for line in lines)
+    assert any("*Locked.ZIP*" in line and "is encrypted" in line for line in lines)
+    assert lure.requests == [], "the other host was never asked, so it never saw the token"
+    services = bot.services()
+    assert services.knowledge_base.registry.get("upload-notes.md") is not None
+    assert services.knowledge_base.registry.get("bomb.docx") is None
     services.close()
 
 

@@ -7,22 +7,19 @@ from __future__ import annotations
 import io
 import os
 import re
-import struct
 import sys
 import zipfile
-from collections.abc import Iterator
 
 import pytest
-from pypdf import PdfWriter
 
 from brandbot.guidelines.document import LoaderError
 from brandbot.guidelines.loaders import isolated, parse_document
 from brandbot.guidelines.loaders.isolated import parse_isolated
 from brandbot.guidelines.loaders.limits import ParseLimits
 from tests.conftest import GUIDELINES, SHIPPED
+from tests.support.hostile_files import DOCX, blank_pdf, docx_with, encrypted, spaces
 
 MB = 1024 * 1024
-DOCX = GUIDELINES / "channel-guide-social.docx"
 
 
 def load(name: str):  # type: ignore[no-untyped-def]
@@ -140,38 +137,6 @@ def test_folder_walk_skips_rule_folders_and_hidden_files(tmp_path) -> None:  # t
     assert names == ["notes.txt", "sub/voice.md"]
 
 
-def docx_with(member: str, write: bytes | Iterator[bytes]) -> bytes:
-    """The shipped .docx with `member` replaced by `write` (chunks are streamed: a bomb's
-    hundreds of megabytes never sit in the test's memory)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(DOCX) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for info in source.infolist():
-            if info.filename != member:
-                out.writestr(info, source.read(info))
-        with out.open(member, "w") as target:
-            for chunk in [write] if isinstance(write, bytes) else write:
-                target.write(chunk)
-    return buffer.getvalue()
-
-
-def spaces(megabytes: int) -> Iterator[bytes]:
-    return (b" " * MB for _ in range(megabytes))
-
-
-def encrypted(archive: bytes) -> bytes:
-    """The archive with every member marked encrypted (bit 0 of the general-purpose flags, in
-    the local headers and the central directory), as a zip made with a password reads to Python."""
-    data = bytearray(archive)
-    with zipfile.ZipFile(io.BytesIO(archive)) as parsed:
-        members, offset = parsed.infolist(), parsed.start_dir
-    for info in members:
-        data[info.header_offset + 6] |= 0x1
-        data[offset + 8] |= 0x1
-        name, extra, comment = struct.unpack("<HHH", data[offset + 28 : offset + 34])
-        offset += 46 + name + extra + comment
-    return bytes(data)
-
-
 @pytest.fixture(scope="module")
 def bomb() -> bytes:
     """A .docx whose document part unpacks from about 300 KB to 300 MB."""
@@ -213,13 +178,8 @@ def test_broken_docx_files_are_one_line_refusals(name: str, data: bytes, reason:
 
 
 def test_a_pdf_over_the_page_limit_is_refused_before_any_page_is_read() -> None:
-    writer = PdfWriter()
-    for _ in range(6):
-        writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
     with pytest.raises(LoaderError, match="the PDF has 6 pages, over the 5-page limit"):
-        parse_document("long.PDF", buffer.getvalue(), max_bytes=MB, limits=ParseLimits(max_pdf_pages=5))
+        parse_document("long.PDF", blank_pdf(6), max_bytes=MB, limits=ParseLimits(max_pdf_pages=5))
 
 
 def test_a_pdf_past_the_time_limit_stops_between_pages() -> None:
