@@ -1,4 +1,4 @@
-"""Prometheus metrics, served at /metrics by `brandbot serve`. Each replica exposes its own."""
+"""Prometheus metrics, served at /metrics on the internal port of `brandbot serve`. Each replica exposes its own."""
 
 from __future__ import annotations
 
