@@ -18,7 +18,8 @@ class FileHost:
     files: dict[str, bytes] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)
     requests: list[tuple[str, str | None]] = field(default_factory=list)
-    sent: int = 0
+    sent: dict[str, int] = field(default_factory=dict)
+    """Bytes written to the socket per path (what the client read, plus what the buffers held)."""
 
     def start(self) -> None:
         host = self
@@ -43,7 +44,7 @@ class FileHost:
                     for start in range(0, len(data), 64 * 1024):
                         piece = data[start : start + 64 * 1024]
                         self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
-                        host.sent += len(piece)
+                        host.sent[self.path] = host.sent.get(self.path, 0) + len(piece)
                     self.wfile.write(b"0\r\n\r\n")
                 except ConnectionError:
                     self.close_connection = True
