@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import hypothesis
 import pytest
 
 from brandbot.config import Settings
@@ -15,6 +16,18 @@ from brandbot.store.db import Database
 from tests.support.servers import postgres
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# Property-based tests: bounded in the suite; `bench/fuzz.py` runs them with the long profile.
+hypothesis.settings.register_profile(
+    "suite", max_examples=60, deadline=None, suppress_health_check=list(hypothesis.HealthCheck)
+)
+hypothesis.settings.register_profile(
+    "long",
+    max_examples=int(os.environ.get("BRANDBOT_FUZZ_EXAMPLES", "2000")),
+    deadline=None,
+    suppress_health_check=list(hypothesis.HealthCheck),
+)
+hypothesis.settings.load_profile(os.environ.get("BRANDBOT_FUZZ_PROFILE", "suite"))
 
 REPO = Path(__file__).resolve().parents[1]
 GUIDELINES = REPO / "guidelines"

@@ -3,6 +3,7 @@ resume and the news follow from the rows the claim wrote."""
 
 from __future__ import annotations
 
+from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
 from brandbot.workflow import approvals
 
@@ -22,7 +23,7 @@ def decide(deps: SlackDeps, user: str, draft_id: str, action: str, text: str | N
             addressed=True,
         )
     except approvals.DecisionRefused as refusal:
-        return f":no_entry: {refusal}"
+        return f":no_entry: {mrkdwn_escape(str(refusal))}"
     deps.nudge()
     return None
 
@@ -32,4 +33,4 @@ def refusal_before_modal(deps: SlackDeps, user: str, draft_id: str) -> str | Non
     engine = deps.services.engine
     draft = deps.services.requests.get_draft(draft_id)
     refused = approvals.refusal(engine, draft, draft_id, user, deps.directory.is_approver, addressed=True)
-    return f":no_entry: {refused}" if refused else None
+    return f":no_entry: {mrkdwn_escape(refused)}" if refused else None

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from brandbot import logs, metrics
 from brandbot.slack.deps import SlackDeps
 
+log = logging.getLogger(__name__)
 Handler = Callable[..., None]
 Payload = dict[str, Any]
 SORRY = ":warning: Something went wrong on my side ({what}). Nothing you sent is lost; please try again in a minute."
@@ -26,6 +27,15 @@ def ack_now(ack: Ack) -> None:
 
 def ignore_other_messages() -> None:
     """Messages in channels, edits and bots' posts need no answer (mentions arrive as app_mention)."""
+
+
+def malformed(payload: Payload, *names: str) -> bool:
+    """A payload without the text fields a listener needs has nobody to answer: logged and
+    acknowledged, so Slack stops retrying it, instead of failing with a 500."""
+    missing = [name for name in names if not isinstance(payload.get(name), str) or not payload[name]]
+    if missing:
+        log.warning("ignored a %s payload without %s", payload.get("type", "Slack"), ", ".join(missing))
+    return bool(missing)
 
 
 def event_keys(body: Payload, event: Payload) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ import logging
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, tell_privately_later
 
@@ -28,10 +29,11 @@ def _refusal(deps: SlackDeps, user: str, request_id: str) -> str | None:
     requests = deps.services.requests
     request = requests.get_request(request_id)
     if request is None:
-        return f"There is no request {request_id}."
+        return f"There is no request {mrkdwn_escape(request_id)}."
     if user != request.requester and not deps.directory.is_approver(user):
         return ":no_entry: Only the person who asked or an approver can retry this request."
     if not requests.reopen(request_id, user):
-        return f":information_source: Request `{request_id}` is {request.status.replace('_', ' ')}; nothing to retry."
+        status = request.status.replace("_", " ")
+        return f":information_source: Request `{mrkdwn_escape(request_id)}` is {status}; nothing to retry."
     deps.nudge()
     return None

@@ -8,12 +8,15 @@ from slack_bolt import Ack
 from brandbot.slack import requests
 from brandbot.slack.blocks import messages
 from brandbot.slack.deps import SlackDeps
-from brandbot.slack.listeners.common import Handler, Payload
+from brandbot.slack.listeners.common import Handler, Payload, malformed
 
 
 def run_command(deps: SlackDeps) -> Handler:
     def run_command(ack: Ack, command: Payload) -> None:
-        text = command.get("text", "").strip()
+        if malformed(command, "user_id"):
+            ack(text=":warning: Slack sent this command without saying who ran it, so I can't answer it.")
+            return
+        text = str(command.get("text") or "").strip()
         user = command["user_id"]
         if text in ("", "help"):
             ack(text=messages.HELP)

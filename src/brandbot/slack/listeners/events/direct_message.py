@@ -5,7 +5,7 @@ from __future__ import annotations
 from brandbot import logs
 from brandbot.slack import requests, uploads
 from brandbot.slack.deps import SlackDeps
-from brandbot.slack.listeners.common import Handler, Payload, event_keys
+from brandbot.slack.listeners.common import Handler, Payload, event_keys, malformed
 from brandbot.slack.listeners.events.app_mention import MENTION
 
 HANDLED_SUBTYPES = {None, "file_share"}
@@ -23,6 +23,8 @@ def is_direct_message(event: Payload) -> bool:
 
 def handle_direct_message(deps: SlackDeps) -> Handler:
     def handle_direct_message(body: Payload, event: Payload) -> None:
+        if malformed(event, "user", "channel", "ts"):
+            return
         channel, ts, user = event["channel"], event["ts"], event["user"]
         keys = event_keys(body, event)
         with logs.bind(event_id=body.get("event_id")):
