@@ -61,7 +61,7 @@ def add(settings: Settings, db: Database, source: Path, style: str | None = None
         ]
 
         def merge(staged: Path) -> tuple[list[str], RuleSet]:
-            _merge(incoming, staged, whole_folders=source.suffix not in RULE_SUFFIXES)
+            _merge(incoming, staged, whole_folders=source.suffix.lower() not in RULE_SUFFIXES)
             rules = load_styles(staged)
             loaded = {info.id for info in rules.describe()}
             missing = [rule_id for rule_id in added if rule_id not in loaded]
@@ -83,8 +83,10 @@ def remove(settings: Settings, db: Database, rule_or_style: str, *, actor: str) 
     def delete(staged: Path) -> tuple[list[str], RuleSet]:
         before = {info.id for info in load_styles(staged).describe()}
         folder = staged / style
-        targets = [folder / f"{name}{suffix}" for suffix in RULE_SUFFIXES] if name else [folder]
-        found = [target for target in targets if target.exists()]
+        if name:
+            found = [entry for entry in rule_files(folder) if entry.stem == name] if folder.is_dir() else []
+        else:
+            found = [folder] if folder.exists() else []
         if not found:
             raise LookupError(f"no rule or style '{rule_or_style}' (see `brandbot rules list`)")
         for target in found:
@@ -155,11 +157,11 @@ def _unpack(source: Path, scratch: Path, style: str | None, limit: int, max_rati
     """The source laid out as a styles directory under `scratch`."""
     incoming = scratch / "styles"
     incoming.mkdir()
-    if source.is_file() and source.suffix in RULE_SUFFIXES:
+    if source.is_file() and source.suffix.lower() in RULE_SUFFIXES:
         folder = incoming / (style or source.resolve().parent.name)
         folder.mkdir()
         shutil.copy2(source, folder / source.name)
-    elif source.is_file() and source.suffix == ".zip":
+    elif source.is_file() and source.suffix.lower() == ".zip":
         extracted = scratch / "zip"
         _extract(source, extracted, limit, max_ratio)
         entries = [entry for entry in extracted.iterdir() if not entry.name.startswith((".", "__MACOSX"))]

@@ -66,7 +66,7 @@ def style_folders(path: Path) -> dict[str, Path]:
 
 
 def rule_files(folder: Path) -> list[Path]:
-    return sorted(entry for entry in folder.iterdir() if entry.suffix in RULE_SUFFIXES and entry.is_file())
+    return sorted(entry for entry in folder.iterdir() if entry.suffix.lower() in RULE_SUFFIXES and entry.is_file())
 
 
 def load_rule(path: Path, where: str, accepted: tuple[str, ...] = ()) -> Check:

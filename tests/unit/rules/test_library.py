@@ -56,6 +56,19 @@ def test_add_a_rule_file_a_style_folder_and_a_styles_directory(
     assert ids(settings, db)[:2] == ["Tidewell.Acronyms", "Tidewell.Effort"]  # config.yml: only Tidewell is on now
 
 
+def test_upper_case_extensions_install_and_remove_like_lower_case(
+    settings: Settings, db: Database, tmp_path: Path
+) -> None:
+    source = write_styles(tmp_path / "src", {"Acme/Cheap.YML": CHEAP, "Loud/Bang.Yaml": BANG})
+    assert library.add(settings, db, source / "Acme" / "Cheap.YML", actor="alice") == ["Acme.Cheap"]
+    archive = tmp_path / "LOUD.ZIP"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.write(source / "Loud" / "Bang.Yaml", "Loud/Bang.Yaml")
+    assert library.add(settings, db, archive, actor="alice") == ["Loud.Bang"]
+    assert library.remove(settings, db, "Acme.Cheap", actor="alice") == ["Acme.Cheap"]
+    assert ids(settings, db) == ["Loud.Bang"]
+
+
 def test_each_change_is_one_audited_version(settings: Settings, db: Database, tmp_path: Path) -> None:
     source = write_styles(tmp_path / "src", {"Acme/Cheap.yml": CHEAP, "Acme/Bang.yml": BANG}) / "Acme"
     library.add(settings, db, source, actor="alice")
