@@ -161,3 +161,54 @@ def search(
         console().print(f"[bold]{number}. {passage.citation}[/]  [dim]score {passage.score:.4f}[/]", highlight=False)
         console().print(passage.text.split("\n\n", 1)[-1][:400], highlight=False)
         console().print()
+
+
+@app.command()
+def quarantine(output: Output = OutputOption) -> None:
+    """Passages held at ingest because they read as written for a model: not searched until released."""
+    with services() as built:
+        held = built.knowledge_base.quarantine.held()
+    if output is Output.json:
+        print_json(
+            [
+                {"id": row.id, "doc_id": row.doc_id, "version": row.version, "reasons": row.reasons, "text": row.text}
+                for row in held
+            ]
+        )
+        return
+    if not held:
+        console().print("No passages are held for review.")
+        return
+    grid = table("Passage", "Document", "Why held", "Start of text")
+    for row in held:
+        grid.add_row(row.id, row.doc_id, "; ".join(row.reasons), " ".join(row.text.split())[:80])
+    console().print(grid)
+    console().print("Release one with `brandbot guidelines release ID`, or `brandbot guidelines discard ID`.")
+
+
+@app.command()
+def release(
+    chunk_id: str = typer.Argument(..., help="A held passage's id (see `brandbot guidelines quarantine`)."),
+    actor: str = typer.Option(getpass.getuser(), "--as", help="Who releases it, for the audit log."),
+) -> None:
+    """Let a held passage go live with its document's version."""
+    with services() as built:
+        try:
+            chunk = built.knowledge_base.release(chunk_id, actor)
+        except LookupError as error:
+            fail(str(error))
+    console().print(f"Released {chunk.id}: drafts can now draw on it.", highlight=False)
+
+
+@app.command()
+def discard(
+    chunk_id: str = typer.Argument(..., help="A held passage's id (see `brandbot guidelines quarantine`)."),
+    actor: str = typer.Option(getpass.getuser(), "--as", help="Who discards it, for the audit log."),
+) -> None:
+    """Delete a held passage: it is never searched."""
+    with services() as built:
+        try:
+            built.knowledge_base.delete_held(chunk_id, actor)
+        except LookupError as error:
+            fail(str(error))
+    console().print(f"Discarded {chunk_id}.", highlight=False)

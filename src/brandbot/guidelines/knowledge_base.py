@@ -18,12 +18,13 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from brandbot import metrics
 from brandbot.config import Settings
+from brandbot.guidelines import screening
 from brandbot.guidelines.chunker import chunk_document
 from brandbot.guidelines.document import LoaderError
 from brandbot.guidelines.embeddings import token_counter
@@ -37,6 +38,7 @@ from brandbot.store.db import Database
 from brandbot.store.documents import DocumentRegistry
 from brandbot.store.locks import exclusive
 from brandbot.store.models import Document
+from brandbot.store.quarantine import DELETED, RELEASED, Quarantine
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,8 @@ class IngestResult:
     version: str | None = None
     chunks: int = 0
     reason: str | None = None
+    held: int = 0
+    """Passages held for an admin's review (`guidelines/screening.py`), not searched until released."""
 
     def to_dict(self) -> dict[str, object]:
         return {**asdict(self), "message": self.message}
@@ -74,7 +78,8 @@ class IngestResult:
             return f"{self.source}: {self.reason}"
         if self.outcome == "unchanged":
             return f"{self.source}: unchanged (version {self.version}), nothing to do"
-        return f"{self.source}: {self.outcome} as {self.doc_id}, version {self.version}, {self.chunks} chunks"
+        held = f"; {self.held} held for review (`brandbot guidelines quarantine`)" if self.held else ""
+        return f"{self.source}: {self.outcome} as {self.doc_id}, version {self.version}, {self.chunks} chunks{held}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ class _Prepared:
     document: Document
     chunks: list[StoredChunk]
     result: IngestResult
+    held: list[tuple[StoredChunk, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,7 @@ class KnowledgeBase:
         self._settings = settings
         self._db = db
         self.registry = DocumentRegistry(db)
+        self.quarantine = Quarantine(db)
         self.index = VectorIndex(settings.chroma_location, settings.chroma_collection, settings.embedding_model)
         self._count_tokens = token_counter(settings.embedding_model)
         self._keyword: tuple[int, KeywordIndex] | None = None
@@ -156,6 +163,7 @@ class KnowledgeBase:
         """Chunks of all files are embedded in shared batches (small documents alone would
         waste the model); each document goes live as soon as its last chunk is stored (the
         documents completed by one batch go live together)."""
+        self.quarantine.hold([(asdict(chunk), why) for item in prepared for chunk, why in item.held], actor)
         queue = [chunk for item in prepared for chunk in item.chunks]
         ends = list(itertools.accumulate(len(item.chunks) for item in prepared))
         published = 0
@@ -204,18 +212,40 @@ class KnowledgeBase:
             )
             for position, piece in enumerate(pieces)
         ]
+        live: list[StoredChunk] = []
+        held: list[tuple[StoredChunk, list[str]]] = []
+        for chunk in chunks:
+            clean, flagged = screening.split(chunk.text)
+            if clean:
+                live.append(replace(chunk, text=clean))
+            if flagged:
+                held.append((replace(chunk, id=f"{chunk.id}:held", text=flagged[0]), flagged[1]))
         record = Document(
             doc_id=doc_id,
             title=document.title,
             source=source.name,
             version=version,
-            chunk_count=len(chunks),
+            chunk_count=len(live),
             size_bytes=len(data),
         )
         outcome: Outcome = "added" if current is None else "updated"
-        return _Prepared(
-            record, chunks, IngestResult(source.name, outcome, doc_id, document.title, version, len(chunks))
-        )
+        result = IngestResult(source.name, outcome, doc_id, document.title, version, len(live), held=len(held))
+        return _Prepared(record, live, result, held)
+
+    def release(self, chunk_id: str, actor: str) -> StoredChunk:
+        """A held passage goes live, if its document's version still is; raises LookupError."""
+        with self._writing():
+            row = self.quarantine.decide(chunk_id, RELEASED, actor)
+            chunk = StoredChunk(**row.chunk)
+            live = self.registry.get(chunk.doc_id)
+            if live is not None and live.version == chunk.version:
+                self.index.upsert([chunk])
+                self.registry.refresh()
+            return chunk
+
+    def delete_held(self, chunk_id: str, actor: str) -> None:
+        """A held passage is never searched; raises LookupError."""
+        self.quarantine.decide(chunk_id, DELETED, actor)
 
     def remove(self, doc_id: str, actor: str) -> Document | None:
         with self._writing():

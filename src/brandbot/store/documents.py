@@ -56,6 +56,11 @@ class DocumentRegistry:
                 )
             _bump(session)
 
+    def refresh(self) -> None:
+        """A live version's chunks changed (a held passage released): caches rebuild."""
+        with self._db.session() as session:
+            _bump(session)
+
     def withdraw(self, doc_id: str, actor: str) -> Document | None:
         with self._db.session() as session:
             document = session.get(Document, doc_id)

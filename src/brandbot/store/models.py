@@ -49,6 +49,25 @@ class Document(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class QuarantinedChunk(Base):
+    """A guideline passage held back at ingest (it reads as aimed at a model): not searched
+    until an admin releases it; `chunk` holds what indexing it needs."""
+
+    __tablename__ = "quarantined_chunks"
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    chunk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20), default="held")
+    """held, released or deleted."""
+    held_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
 class KnowledgeBaseState(Base):
     """One row; `generation` moves on every change so caches (BM25) know to rebuild."""
 
