@@ -55,7 +55,7 @@ def app_services(roles: Roles, tmp_path_factory: pytest.TempPathFactory) -> Iter
     data = Path(tmp_path_factory.mktemp("least")) / "data"
     settings = make_settings(data, database_url=roles.app)
     migrated = cli.run({**settings_env(settings), "BRANDBOT_MIGRATION_DATABASE_URL": roles.owner}, "db", "migrate")
-    assert "Schema at revision 0007" in migrated.stdout
+    assert "Schema at revision 0008" in migrated.stdout
     built = Services(settings, llm=FakeLLM(drafts=["First."]).client(settings))
     built.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
     yield built
@@ -107,7 +107,7 @@ def test_a_replica_given_both_urls_migrates_as_the_owner_and_runs_as_the_app(
     settings = make_settings(tmp_path / "data", database_url=roles.app, migration_database_url=roles.owner)
     replica = Services(settings, llm=FakeLLM().client(settings))
     try:
-        assert replica.db.revision() == "0007"
+        assert replica.db.revision() == "0008"
         with replica.db.engine.connect() as connection:
             assert connection.scalar(text("SELECT current_user")) == "brandbot_app"
             owners = set(connection.scalars(text("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")))

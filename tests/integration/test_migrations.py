@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 from brandbot.store.db import Database
 from brandbot.store.models import Base
 
-HEAD = "0007"
+HEAD = "0008"
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database: Database) -> None:
