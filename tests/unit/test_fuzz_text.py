@@ -1,6 +1,6 @@
 """Property-based tests (hypothesis), bounded for the suite by its profile (tests/conftest.py);
 `bench/fuzz.py` runs the same properties longer. Any text at all: delivered byte for byte and
-never live; any rule file: it loads or is refused with one RuleLoadError line, nothing else."""
+never live; any rule file or guideline file: it loads or is refused in one line, nothing else."""
 
 from __future__ import annotations
 
@@ -10,6 +10,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from brandbot.config import Settings
+from brandbot.guidelines.document import LoaderError
+from brandbot.guidelines.loaders.isolated import parse_isolated
+from brandbot.guidelines.loaders.limits import ParseLimits
 from brandbot.rules import RuleLoadError
 from brandbot.rules.checks import CHECK_TYPES
 from brandbot.rules.loader import load_rule
@@ -21,6 +25,7 @@ PIECES = [*"<>&|!@#^*_~`[]():/ \n\tabcUWCS0129.-", "<!channel>", "<@U0EVIL>", "h
 SLACKISH = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
 """Text dense in Slack's control characters and the pieces of its sequences."""
 ANY_TEXT = st.one_of(SLACKISH, st.text(max_size=2000))
+LIMITS = Settings(_env_file=None)  # type: ignore[call-arg]
 
 
 @given(ANY_TEXT)
@@ -66,3 +71,12 @@ def test_any_bytes_as_a_rule_file_load_or_are_refused(tmp_path_factory: object, 
         load_rule(rule, "Fuzz/Rule.yml")
     except RuleLoadError as error:
         assert str(error).startswith("Fuzz/Rule.yml")
+
+
+@given(fmt=st.sampled_from(["md", "txt", "html", "pdf", "docx", "MD", "HTML"]), data=st.binary(max_size=2000))
+def test_any_bytes_as_a_guideline_parse_or_are_refused_in_one_line(fmt: str, data: bytes) -> None:
+    """Through the child process the bot parses untrusted files in, with its limits."""
+    try:
+        parse_isolated(f"fuzz.{fmt}", data, max_bytes=10_000, limits=ParseLimits.from_settings(LIMITS))
+    except LoaderError as error:
+        assert str(error).strip() and "\n" not in str(error).strip()
