@@ -66,7 +66,7 @@ def events(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
 def commands(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     fields = {
         "command": "/brandbot",
-        "text": draw(st.sampled_from(["help", "guidelines", ""]) | TEXT),
+        "text": draw(st.sampled_from(["help", "guidelines", "quarantine", ""]) | TEXT),
         "user_id": draw(USERS),
         "channel_id": draw(CHANNELS),
         "team_id": TEAM,
@@ -81,7 +81,16 @@ def interactions(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     user = {"id": draw(USERS), "team_id": TEAM}
     if draw(st.booleans()):
         action_id = draw(
-            st.sampled_from([*approval.DECISION_ACTIONS, messages.RETRY, messages.REMOVE_GUIDELINE, "unknown"])
+            st.sampled_from(
+                [
+                    *approval.DECISION_ACTIONS,
+                    messages.RETRY,
+                    messages.REMOVE_GUIDELINE,
+                    messages.RELEASE_HELD,
+                    messages.DISCARD_HELD,
+                    "unknown",
+                ]
+            )
         )
         payload: dict[str, Any] = {
             "type": "block_actions",

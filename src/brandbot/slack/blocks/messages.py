@@ -6,10 +6,12 @@ from typing import Any
 
 from brandbot.guidelines.knowledge_base import IngestResult
 from brandbot.slack.blocks.limits import SECTION_TEXT, exact_pieces, literal, mrkdwn_escape, truncate
-from brandbot.store.models import Document
+from brandbot.store.models import Document, QuarantinedChunk
 
 RETRY = "request_retry"
 REMOVE_GUIDELINE = "guideline_remove"
+RELEASE_HELD = "held_release"
+DISCARD_HELD = "held_discard"
 
 HELP = (
     "*Ask me for an on-brand draft* and I'll write it from our brand guidelines and send it to an approver.\n"
@@ -17,6 +19,7 @@ HELP = (
     "• Send me a direct message with your request\n"
     "• `/brandbot <request>` anywhere, `/brandbot help` for this message\n"
     "• `/brandbot guidelines` lists the guideline documents drafts are built from\n"
+    "• `/brandbot quarantine` (admins) shows guideline passages held for review, to release or discard\n"
     "Admins add or replace a guideline by sending me the file (.md, .txt, .html, .pdf, .docx) in a direct message,\n"
     "and brand rules the same way (a Vale rule .yml, or a zipped style folder)."
 )
@@ -102,6 +105,48 @@ def closed(outcome: str) -> str:
 
 def revision_started(outcome: str) -> str:
     return f"{outcome}\nI'm writing a new version with that feedback."
+
+
+def held_passages(held: list[QuarantinedChunk]) -> list[dict[str, Any]]:
+    """For admins: each passage held at ingest, shown exactly as written (inert), with why it was
+    held and the two decisions."""
+    if not held:
+        return [{"type": "section", "text": {"type": "mrkdwn", "text": "No guideline passages are held for review."}}]
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{len(held)} passage(s) held for review*"}}
+    ]
+    for row in held[:10]:
+        why = "; ".join(row.reasons)
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"`{mrkdwn_escape(row.doc_id)}` · {why}"}]}
+        )
+        blocks += literal(truncate(row.text, 1000))
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    _held_button("Release", RELEASE_HELD, row.id, "primary"),
+                    _held_button("Discard", DISCARD_HELD, row.id, "danger"),
+                ],
+            }
+        )
+    if len(held) > 10:
+        blocks.append(_context_text(f"…and {len(held) - 10} more: `brandbot guidelines quarantine`"))
+    return blocks
+
+
+def _held_button(text: str, action_id: str, chunk_id: str, style: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text},
+        "action_id": action_id,
+        "value": chunk_id,
+        "style": style,
+    }
+
+
+def _context_text(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def guideline_list(documents: list[Document], is_admin: bool) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""Button clicks: the four decisions on an approval card, retrying a failed request, removing a guideline."""
+"""Button clicks: the four decisions on an approval card, retrying a failed request, removing a
+guideline, releasing or discarding a held guideline passage."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from brandbot.slack.blocks import approval, messages
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.actions.decision_buttons import approve_clicked, open_decision_modal
 from brandbot.slack.listeners.actions.guideline_remove import remove_guideline
+from brandbot.slack.listeners.actions.held_passages import decide_held
 from brandbot.slack.listeners.actions.retry_button import retry_clicked
 from brandbot.slack.listeners.common import ack_now
 
@@ -18,3 +20,5 @@ def register(app: App, deps: SlackDeps) -> None:
         app.action(action_id)(open_decision_modal(deps))
     app.action(messages.RETRY)(retry_clicked(deps))
     app.action(messages.REMOVE_GUIDELINE)(ack=ack_now, lazy=[remove_guideline(deps)])
+    for action_id in (messages.RELEASE_HELD, messages.DISCARD_HELD):
+        app.action(action_id)(ack=ack_now, lazy=[decide_held(deps)])

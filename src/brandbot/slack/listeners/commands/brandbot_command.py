@@ -20,6 +20,14 @@ def run_command(deps: SlackDeps) -> Handler:
         user = command["user_id"]
         if text in ("", "help"):
             ack(text=messages.HELP)
+        elif text == "quarantine":
+            if deps.directory.is_admin(user):
+                ack(
+                    text="Held guideline passages",
+                    blocks=messages.held_passages(deps.services.knowledge_base.quarantine.held()),
+                )
+            else:
+                ack(text=":lock: Only brandbot admins can review held guideline passages.")
         elif text == "guidelines":
             documents = deps.services.knowledge_base.registry.all()
             ack(text="Guideline documents", blocks=messages.guideline_list(documents, deps.directory.is_admin(user)))
