@@ -17,7 +17,7 @@ from brandbot.guidelines import screening
 from brandbot.guidelines.knowledge_base import KnowledgeBase, SourceFile
 from brandbot.services import Services
 from brandbot.store.audit import entries
-from tests.support.poisoned_docs import ATTACKS, GUIDANCE, WRITERS, document
+from tests.support.poisoned_docs import ATTACKS, GUIDANCE, HIDDEN_ORDER, WRITERS, document, hidden_docx, hidden_html
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -95,3 +95,19 @@ def test_the_cli_lists_releases_and_discards(settings: Settings, monkeypatch: py
     again = runner.invoke(guidelines_cli, ["discard", listed[1]["id"]])
     assert again.exit_code != 0 and "already deleted" in " ".join(again.output.split())
     assert "No passages are held" in runner.invoke(guidelines_cli, ["quarantine"]).stdout
+
+
+@pytest.mark.parametrize(
+    "made",
+    [
+        *(hidden_html(how) for how in ("display: none", "color:#ffffff", "font-size:0px", "hidden")),
+        *(hidden_docx(how) for how in ("white", "tiny", "vanish")),
+    ],
+    ids=lambda made: made[0],
+)
+def test_hidden_text_is_held_and_the_visible_text_goes_live(knowledge_base: KnowledgeBase, made: tuple) -> None:  # type: ignore[type-arg]
+    assert ingest(knowledge_base, *made) == 1
+    (held,) = knowledge_base.quarantine.held()
+    assert held.text == HIDDEN_ORDER and held.reasons == [screening.HIDDEN]
+    texts = [passage.text for passage in knowledge_base.search("Tidewell partner evil.example voice affordable", 10)]
+    assert any("affordable" in text for text in texts) and not any("evil.example" in text for text in texts)

@@ -22,6 +22,9 @@ class Section:
 class LoadedDocument:
     title: str
     sections: list[Section] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+    """Text a reader of the file can't see (white, tiny, hidden): kept out of the sections and
+    held for an admin's review, as text meant for a model rather than for people."""
 
 
 class SectionBuilder:
@@ -33,6 +36,7 @@ class SectionBuilder:
         self._trail: list[tuple[int, str]] = []
         self._paragraphs: list[str] = []
         self._page: int | None = None
+        self.hidden: list[str] = []
 
     def heading(self, level: int, text: str) -> None:
         text = " ".join(text.split())
@@ -53,6 +57,11 @@ class SectionBuilder:
         if text:
             self._paragraphs.append(text)
 
+    def hidden_text(self, text: str) -> None:
+        text = " ".join(text.split())
+        if text:
+            self.hidden.append(text)
+
     def page(self, number: int) -> None:
         """Start a new page: a section never spans pages, so every chunk has one page."""
         self.flush()
@@ -66,4 +75,4 @@ class SectionBuilder:
 
     def build(self, fallback_title: str) -> LoadedDocument:
         self.flush()
-        return LoadedDocument(self.title or fallback_title, self.sections)
+        return LoadedDocument(self.title or fallback_title, self.sections, self.hidden)

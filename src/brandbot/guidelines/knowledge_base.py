@@ -220,6 +220,10 @@ class KnowledgeBase:
                 live.append(replace(chunk, text=clean))
             if flagged:
                 held.append((replace(chunk, id=f"{chunk.id}:held", text=flagged[0]), flagged[1]))
+        for number, text in enumerate(document.hidden, start=len(chunks)):
+            position_id = f"{chunk_id(doc_id, version, number)}:hidden"
+            hidden = StoredChunk(position_id, text, doc_id, version, document.title, source.name, "", None, number)
+            held.append((hidden, [screening.HIDDEN, *screening.reasons(text)]))
         record = Document(
             doc_id=doc_id,
             title=document.title,

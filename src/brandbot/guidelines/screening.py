@@ -35,6 +35,7 @@ _SIGNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+HIDDEN = "hidden in the file (white, tiny or hidden text no reader sees)"
 
 
 def reasons(text: str) -> list[str]:

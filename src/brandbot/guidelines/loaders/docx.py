@@ -8,6 +8,8 @@ import zipfile
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from docx.shared import Pt, RGBColor
+from docx.text.run import Run
 from lxml.etree import XMLSyntaxError
 
 from brandbot import archives
@@ -48,5 +50,19 @@ def parse_docx(data: bytes, fallback_title: str, limits: ParseLimits) -> LoadedD
         elif match := _HEADING_STYLE.match(style):
             builder.heading(int(match.group(1)) + 1, block.text)
         else:
-            builder.paragraph(block.text)
+            visible = [run.text for run in block.runs if not _hidden(run)]
+            hidden = [run.text for run in block.runs if _hidden(run)]
+            builder.paragraph("".join(visible) if hidden else block.text)
+            builder.hidden_text(" ".join(hidden))
     return builder.build(fallback_title)
+
+
+def _hidden(run: Run) -> bool:
+    """Word's hidden text, white text, or text under 2 pt: there for a model, not a reader."""
+    font = run.font
+    if font.hidden or (font.size is not None and font.size < Pt(2)):
+        return True
+    try:
+        return font.color is not None and font.color.rgb == RGBColor(0xFF, 0xFF, 0xFF)
+    except (AttributeError, ValueError):
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from bs4 import BeautifulSoup, ParserRejectedMarkup, Tag
@@ -11,6 +12,10 @@ from brandbot.guidelines.document import LoadedDocument, LoaderError, SectionBui
 _SKIPPED = ["script", "style", "nav", "header", "footer", "noscript", "template", "svg"]
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _BLOCKS = {"p", "li", "pre", "blockquote", "td", "th", "dd", "dt", "figcaption", "caption"}
+_HIDING = re.compile(
+    r"display:none|visibility:hidden|opacity:0(?:\.0*)?(?:;|$)|font-size:0(?:\.\d+)?(?:px|pt|em|rem|%)?(?:;|$)"
+    r"|(?<![-\w])color:(?:#fff(?:fff)?|white|rgb\(255,255,255\))(?:;|$)"
+)
 
 
 def parse_html(text: str, fallback_title: str) -> LoadedDocument:
@@ -21,6 +26,10 @@ def parse_html(text: str, fallback_title: str) -> LoadedDocument:
     for tag in soup(_SKIPPED):
         tag.decompose()
     builder = SectionBuilder()
+    for tag in soup.find_all(_is_hidden):
+        if tag.parent is not None:  # not already taken out with a hidden ancestor
+            builder.hidden_text(tag.get_text(" "))
+            tag.decompose()
     if soup.title and soup.title.get_text(strip=True):
         builder.title = soup.title.get_text(" ", strip=True)
     for element in _outermost(soup.body or soup):
@@ -30,6 +39,15 @@ def parse_html(text: str, fallback_title: str) -> LoadedDocument:
             raw = element.get_text()
             builder.paragraph(raw if element.name == "pre" else " ".join(raw.split()))
     return builder.build(fallback_title)
+
+
+def _is_hidden(tag: Tag) -> bool:
+    """Hidden by the `hidden` attribute or by an inline style: not shown, zero-size, transparent
+    or white (on the white pages guidelines are read on)."""
+    if tag.has_attr("hidden"):
+        return True
+    style = str(tag.get("style") or "").lower().replace(" ", "")
+    return bool(style) and _HIDING.search(style) is not None
 
 
 def _outermost(root: Tag) -> Iterator[Tag]:

@@ -50,7 +50,7 @@ def parse_isolated(name: str, data: bytes, *, max_bytes: int, limits: ParseLimit
     if "error" in answer:
         raise LoaderError(one_line(answer["error"]))
     sections = [Section(tuple(path), text, page) for path, text, page in answer["sections"]]
-    return LoadedDocument(answer["title"], sections)
+    return LoadedDocument(answer["title"], sections, list(answer.get("hidden", [])))
 
 
 def one_line(text: str) -> str:
@@ -77,7 +77,7 @@ def _answer(name: str, data: bytes, max_bytes: int, limits: ParseLimits) -> dict
     except Exception as error:  # any parser failure on a hostile file refuses that file, by name
         return {"error": f"it cannot be read ({type(error).__name__}: {error})"}
     sections = [[list(section.path), section.text, section.page] for section in document.sections]
-    return {"title": document.title, "sections": sections}
+    return {"title": document.title, "sections": sections, "hidden": document.hidden}
 
 
 def main() -> None:
