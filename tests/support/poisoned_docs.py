@@ -127,3 +127,22 @@ def hidden_docx(how: str) -> tuple[str, bytes]:
     buffer = io.BytesIO()
     made.save(buffer)
     return f"hidden-{how}.docx", buffer.getvalue()
+
+
+def hidden_pdf(how: str) -> tuple[str, bytes]:
+    """`how`: white, tiny (1 pt) or off-page (written below the page's edge)."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=16)
+    pdf.multi_cell(0, 10, "Brand guide", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 7, GUIDANCE, new_x="LMARGIN", new_y="NEXT")
+    if how == "white":
+        pdf.set_text_color(255, 255, 255)
+        pdf.text(20, 120, HIDDEN_ORDER)
+    elif how == "tiny":
+        pdf.set_font("Helvetica", size=1)
+        pdf.text(20, 120, HIDDEN_ORDER)
+    else:
+        pdf.text(20, 400, HIDDEN_ORDER)
+    return f"hidden-{how}.pdf", bytes(pdf.output())

@@ -15,9 +15,20 @@ from brandbot.cli.guidelines import app as guidelines_cli
 from brandbot.config import Settings
 from brandbot.guidelines import screening
 from brandbot.guidelines.knowledge_base import KnowledgeBase, SourceFile
+from brandbot.guidelines.loaders.isolated import parse_isolated
+from brandbot.guidelines.loaders.limits import ParseLimits
 from brandbot.services import Services
 from brandbot.store.audit import entries
-from tests.support.poisoned_docs import ATTACKS, GUIDANCE, HIDDEN_ORDER, WRITERS, document, hidden_docx, hidden_html
+from tests.support.poisoned_docs import (
+    ATTACKS,
+    GUIDANCE,
+    HIDDEN_ORDER,
+    WRITERS,
+    document,
+    hidden_docx,
+    hidden_html,
+    hidden_pdf,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -38,6 +49,13 @@ def ingest(knowledge_base: KnowledgeBase, name: str, data: bytes) -> int:
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda attack: attack.name)
 def test_each_attack_is_recognised_for_what_it_is(attack: object) -> None:
     assert screening.reasons(attack.attack) == [attack.held_because]  # type: ignore[attr-defined]
+
+
+def test_the_shipped_guidelines_hide_nothing() -> None:
+    limits = ParseLimits.from_settings(Settings(_env_file=None))  # type: ignore[call-arg]
+    for path in sorted((REPO / "guidelines").glob("*.*")):
+        document = parse_isolated(path.name, path.read_bytes(), max_bytes=10**8, limits=limits)
+        assert document.hidden == [], path.name
 
 
 def test_no_real_brand_text_is_held() -> None:
@@ -102,6 +120,7 @@ def test_the_cli_lists_releases_and_discards(settings: Settings, monkeypatch: py
     [
         *(hidden_html(how) for how in ("display: none", "color:#ffffff", "font-size:0px", "hidden")),
         *(hidden_docx(how) for how in ("white", "tiny", "vanish")),
+        *(hidden_pdf(how) for how in ("white", "tiny", "off-page")),
     ],
     ids=lambda made: made[0],
 )

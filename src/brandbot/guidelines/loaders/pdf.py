@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.errors import PyPdfError
 
 from brandbot.guidelines.document import LoadedDocument, LoaderError, SectionBuilder
@@ -30,12 +30,29 @@ class _Line:
         return " ".join("".join(self.parts).split())
 
 
-def _page_lines(page: object) -> list[_Line]:
+def _page_lines(page: PageObject, hidden: list[str]) -> list[_Line]:
+    """The page's visible lines; text no reader sees (off the page, under 2 pt, white or in the
+    invisible rendering mode) goes to `hidden` instead."""
     lines: list[_Line] = []
+    box = page.mediabox
+    paint = {"white": False, "invisible": False}
+
+    def operator(op: bytes, args: list[object], _cm: object, _tm: object) -> None:
+        values = [float(arg) for arg in args if isinstance(arg, int | float)]
+        if op in (b"rg", b"g"):
+            paint["white"] = bool(values) and all(value >= 0.99 for value in values)
+        elif op == b"k":
+            paint["white"] = bool(values) and all(value <= 0.01 for value in values)
+        elif op == b"Tr" and values:
+            paint["invisible"] = values[0] == 3
 
     def visit(text: str, cm: list[float], tm: list[float], _font: object, font_size: float) -> None:
         size = abs(font_size * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1]))
-        y = tm[5] * cm[3] + cm[5]
+        x, y = tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5]
+        off_page = not (box.left - 1 <= x <= box.right + 1 and box.bottom - 1 <= y <= box.top + 1)
+        if text.strip() and (off_page or size < 2 or paint["white"] or paint["invisible"]):
+            hidden.append(text)
+            return
         if not lines or abs(lines[-1].y - y) > 1.0:
             lines.append(_Line(y=y))
         for index, piece in enumerate(text.split("\n")):
@@ -45,7 +62,7 @@ def _page_lines(page: object) -> list[_Line]:
             if piece.strip():
                 lines[-1].size = max(lines[-1].size, size)
 
-    page.extract_text(visitor_text=visit)  # type: ignore[attr-defined]
+    page.extract_text(visitor_text=visit, visitor_operand_before=operator)
     return [line for line in lines if line.text]
 
 
@@ -83,12 +100,13 @@ def parse_pdf(data: bytes, fallback_title: str, limits: ParseLimits) -> LoadedDo
         if count > limits.max_pdf_pages:
             raise LoaderError(f"the PDF has {count} pages, over the {limits.max_pdf_pages}-page limit")
         pages = []
+        hidden: list[str] = []
         for number, page in enumerate(reader.pages, start=1):
             if time.monotonic() >= deadline:
                 raise LoaderError(
                     f"reading the PDF took over {limits.time_limit_s:g} s (stopped at page {number} of {count})"
                 )
-            pages.append(_page_lines(page))
+            pages.append(_page_lines(page, hidden))
         metadata_title = reader.metadata.get("/Title") if reader.metadata else None
     except LoaderError:
         raise
@@ -109,6 +127,7 @@ def parse_pdf(data: bytes, fallback_title: str, limits: ParseLimits) -> LoadedDo
     levels = {size: rank + 1 for rank, size in enumerate(heading_sizes)}
 
     builder = SectionBuilder()
+    builder.hidden_text(" ".join(hidden))
     if isinstance(metadata_title, str) and metadata_title.strip():
         builder.title = metadata_title.strip()
     for number, lines in enumerate(pages, start=1):
