@@ -20,6 +20,7 @@ from brandbot.store.audit import entries
 from brandbot.workflow import approvals
 from tests.conftest import make_settings, settings_env
 from tests.integration import cli
+from tests.integration.test_migrations import HEAD
 from tests.support.fake_llm import FakeLLM
 from tests.support.servers import postgres
 
@@ -55,7 +56,7 @@ def app_services(roles: Roles, tmp_path_factory: pytest.TempPathFactory) -> Iter
     data = Path(tmp_path_factory.mktemp("least")) / "data"
     settings = make_settings(data, database_url=roles.app)
     migrated = cli.run({**settings_env(settings), "BRANDBOT_MIGRATION_DATABASE_URL": roles.owner}, "db", "migrate")
-    assert "Schema at revision 0008" in migrated.stdout
+    assert f"Schema at revision {HEAD}" in migrated.stdout
     built = Services(settings, llm=FakeLLM(drafts=["First."]).client(settings))
     built.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
     yield built
@@ -107,10 +108,20 @@ def test_a_replica_given_both_urls_migrates_as_the_owner_and_runs_as_the_app(
     settings = make_settings(tmp_path / "data", database_url=roles.app, migration_database_url=roles.owner)
     replica = Services(settings, llm=FakeLLM().client(settings))
     try:
-        assert replica.db.revision() == "0008"
+        assert replica.db.revision() == HEAD
         with replica.db.engine.connect() as connection:
             assert connection.scalar(text("SELECT current_user")) == "brandbot_app"
             owners = set(connection.scalars(text("SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")))
+            writable = set(
+                connection.scalars(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                        "AND has_table_privilege('brandbot_app', format('%I.%I', schemaname, tablename), 'UPDATE')"
+                    )
+                )
+            )
+            every = set(connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")))
         assert owners == {"brandbot_owner"}, "the app role owns no table"
+        assert every - writable == {"audit_log", "alembic_version", "checkpoint_migrations"}, "the app writes the rest"
     finally:
         replica.close()

@@ -16,13 +16,10 @@ from sqlalchemy import Connection, make_url, text
 
 from brandbot.store import locks
 from brandbot.store.db import Database
-from brandbot.store.rule_versions import Base  # the models' metadata, with the rule versions' table
 
 APPEND_ONLY = ("audit_log",)
 READ_ONLY = ("alembic_version", "checkpoint_migrations")
 """The app reads the schema versions (Alembic's and LangGraph's) and never moves them."""
-CHECKPOINTS = ("checkpoints", "checkpoint_blobs", "checkpoint_writes")
-"""LangGraph's tables, made by `PostgresSaver.setup()`."""
 MIGRATION_LOCK_TIMEOUT_S = 600.0
 
 
@@ -41,24 +38,27 @@ def migrate_as_owner(migration_url: str, app_role: str, revision: str = "head") 
 
 
 def grant_app_role(connection: Connection, role: str) -> None:
-    """What `role` may do, and nothing more: earlier grants on these tables are revoked first,
-    so running it again converges. The owner itself is left as it is."""
+    """What `role` may do, and nothing more, on every table the owner has in the schema (so a
+    table a later migration adds is covered): earlier grants are revoked first, so running it
+    again converges. The owner itself is left as it is."""
     if not role:
         raise ValueError("BRANDBOT_DATABASE_URL names no role to grant to (postgresql+psycopg://ROLE:...@host/db)")
     if role == connection.scalar(text("SELECT current_user")):
         return
     quote = connection.dialect.identifier_preparer.quote
     schema, app = quote(str(connection.scalar(text("SELECT current_schema()")))), quote(role)
-    present = set(connection.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")))
-    known = {*Base.metadata.tables, *CHECKPOINTS, *READ_ONLY}
+    owned = set(
+        connection.scalars(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tableowner = current_user")
+        )
+    )
 
     def tables(names: Iterable[str]) -> str:
-        return ", ".join(quote(name) for name in sorted(present.intersection(names)))
+        return ", ".join(quote(name) for name in sorted(owned.intersection(names)))
 
-    used = known - set(APPEND_ONLY) - set(READ_ONLY)
     for statement in (
-        f"REVOKE ALL ON {tables(known)} FROM {app}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables(used)} TO {app}",
+        f"REVOKE ALL ON {tables(owned)} FROM {app}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables(owned - {*APPEND_ONLY, *READ_ONLY})} TO {app}",
         f"GRANT SELECT, INSERT ON {tables(APPEND_ONLY)} TO {app}",
         f"GRANT SELECT ON {tables(READ_ONLY)} TO {app}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {app}",
