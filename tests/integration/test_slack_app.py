@@ -442,10 +442,15 @@ def test_rate_limited_post_is_retried_after_retry_after(bot: Bot) -> None:
 def test_app_home_shows_own_requests_and_the_approver_queue(bot: Bot) -> None:
     bot.mention(ALICE, f"{REQUEST} (home)")
     bot.card("(home)")
+    earlier = len(bot.standin.of("views.publish"))
     for user in (ALICE, BOB):
         bot.post(event({"type": "app_home_opened", "user": user, "channel": "DHOME", "tab": "home"}, f"EvHOME{user}"))
     published = bot.standin.wait_for(
-        lambda: len(bot.standin.of("views.publish")) >= 2 and bot.standin.of("views.publish")
+        lambda: (
+            (calls := bot.standin.of("views.publish")[earlier:])
+            and {call.args["user_id"] for call in calls} >= {ALICE, BOB}
+            and calls
+        )
     )
     by_user = {call.args["user_id"]: json.dumps(call.args["view"]) for call in published}
     assert "(home)" in by_user[ALICE] and "Awaiting your review" not in by_user[ALICE]
