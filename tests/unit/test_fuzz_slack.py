@@ -7,29 +7,25 @@ carries a live mention or link that came from the payload."""
 from __future__ import annotations
 
 import json
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import SecretStr
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from brandbot.config import Settings
 from brandbot.services import Services
-from brandbot.slack.app import build_app
 from brandbot.slack.blocks import approval, messages, modals
 from brandbot.slack.notices import Courier
-from tests.support.fake_llm import FakeLLM
+from tests.support.bolt_app import bolt_app, dispatch
 from tests.support.slack_markup import injected
-from tests.support.slack_standin import TEAM, StandIn, event, sign
+from tests.support.slack_standin import TEAM, StandIn, event
 from tests.unit.test_fuzz_text import SLACKISH
 from tests.unit.test_notices import deliver_all
 
-SECRET = "fuzz-signing-secret"
 USERS = st.sampled_from(["UALICE01", "UBOB0001", "UADMIN01", "U0EVIL", "", "W0000002"])
 CHANNELS = st.sampled_from(["CGENERAL", "D0000001", "CAPPROVALS", ""])
 TEXT = st.one_of(SLACKISH, st.text(max_size=300))
@@ -124,24 +120,9 @@ def interactions(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[App, Services, StandIn]]:
-    standin = StandIn("xoxb-fuzz")
-    standin.start()
     base = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("fuzz"), llm_base_url="http://127.0.0.1:9/v1")  # type: ignore[call-arg]
-    configured = base.model_copy(
-        update={
-            "slack_bot_token": SecretStr("xoxb-fuzz"),
-            "slack_signing_secret": SecretStr(SECRET),
-            "slack_api_url": standin.api_url,
-            "approval_channel": "CAPPROVALS",
-            "approvers": ["UBOB0001"],
-            "admins": ["UADMIN01"],
-        }
-    )
-    services = Services(configured, llm=FakeLLM().client(configured))
-    app, _ = build_app(services)
-    yield app, services, standin
-    services.close()
-    standin.stop()
+    with bolt_app(base) as built:
+        yield built
 
 
 @given(st.one_of(events(), commands(), interactions()))
@@ -150,10 +131,8 @@ def test_any_payload_is_answered_without_a_500_and_nothing_live_goes_out(
 ) -> None:
     app, services, standin = bot
     encoding, payload = generated
-    body = json.dumps(payload) if encoding == "json" else urllib.parse.urlencode(payload)
-    content_type = "application/json" if encoding == "json" else "application/x-www-form-urlencoded"
     before = len(standin.calls)
-    response = app.dispatch(BoltRequest(body=body, headers={"content-type": content_type, **sign(SECRET, body)}))
+    response = dispatch(app, payload, form=encoding == "form")
     assert response.status < 500, response.body
     deliver_all(services, Courier(services, WebClient(token="xoxb-fuzz", base_url=standin.api_url)))
     assert [(call.method, injected(call.args)) for call in standin.calls[before:] if injected(call.args)] == []

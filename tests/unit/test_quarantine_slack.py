@@ -4,63 +4,33 @@
 from __future__ import annotations
 
 import json
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App
 
 from brandbot.config import Settings
+from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
-from brandbot.slack.app import build_app
 from brandbot.slack.blocks import messages
-from tests.support.fake_llm import FakeLLM
+from tests.support.bolt_app import ADMIN, bolt_app, dispatch
 from tests.support.poisoned_docs import ATTACKS, document
 from tests.support.slack_markup import injected, literal_text
-from tests.support.slack_standin import TEAM, StandIn, sign
-
-SECRET = "quarantine-secret"
+from tests.support.slack_standin import TEAM, StandIn
 
 
 @pytest.fixture
 def slack(settings: Settings) -> Iterator[tuple[App, Services, StandIn]]:
-    standin = StandIn("xoxb-q")
-    standin.start()
-    configured = settings.model_copy(
-        update={
-            "slack_bot_token": SecretStr("xoxb-q"),
-            "slack_signing_secret": SecretStr(SECRET),
-            "slack_api_url": standin.api_url,
-            "approval_channel": "CAPPROVALS",
-            "admins": ["UADMIN01"],
-        }
-    )
-    services = Services(configured, llm=FakeLLM().client(configured))
-    name, data = document("md", ATTACKS[2])
-    services.knowledge_base.add([services_source(name, data)], "UADMIN01")
-    app, _ = build_app(services)
-    yield app, services, standin
-    services.close()
-    standin.stop()
-
-
-def services_source(name: str, data: bytes) -> Any:
-    from brandbot.guidelines.knowledge_base import SourceFile
-
-    return SourceFile(name, len(data), lambda: data)
-
-
-def dispatch(app: App, form: dict[str, str]) -> BoltResponse:
-    body = urllib.parse.urlencode(form)
-    headers = {"content-type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
-    return app.dispatch(BoltRequest(body=body, headers=headers))
+    with bolt_app(settings) as (app, services, standin):
+        name, data = document("md", ATTACKS[2])
+        services.knowledge_base.add([SourceFile(name, len(data), lambda: data)], ADMIN)
+        yield app, services, standin
 
 
 def command(app: App, user: str, text: str) -> dict[str, Any]:
     form = {"command": "/brandbot", "text": text, "user_id": user, "channel_id": "D1", "team_id": TEAM}
-    response = dispatch(app, {**form, "trigger_id": "t", "response_url": "http://127.0.0.1:9/r"})
+    response = dispatch(app, {**form, "trigger_id": "t", "response_url": "http://127.0.0.1:9/r"}, form=True)
     assert response.status == 200
     return json.loads(response.body) if response.body.startswith("{") else {"text": response.body}
 
@@ -77,12 +47,12 @@ def click(app: App, standin: StandIn, user: str, action_id: str, chunk_id: str) 
         "channel": {"id": "D1"},
         "actions": [{"action_id": action_id, "value": chunk_id, "type": "button", "block_id": "b"}],
     }
-    assert dispatch(app, {"payload": json.dumps(payload)}).status == 200
+    assert dispatch(app, {"payload": json.dumps(payload)}, form=True).status == 200
 
 
 def test_an_admin_sees_the_held_passage_exactly_and_releases_it(slack: tuple[App, Services, StandIn]) -> None:
     app, services, standin = slack
-    listed = command(app, "UADMIN01", "quarantine")
+    listed = command(app, ADMIN, "quarantine")
     assert ATTACKS[2].attack in literal_text(listed["blocks"]) and injected(listed) == []
     (held,) = services.knowledge_base.quarantine.held()
     actions = [block for block in listed["blocks"] if block["type"] == "actions"]
@@ -92,7 +62,7 @@ def test_an_admin_sees_the_held_passage_exactly_and_releases_it(slack: tuple[App
     standin.wait_for(lambda: "Only brandbot admins" in str([c.args for c in standin.of("response_url")]))
     assert services.knowledge_base.quarantine.held() != []
 
-    click(app, standin, "UADMIN01", messages.RELEASE_HELD, held.id)
+    click(app, standin, ADMIN, messages.RELEASE_HELD, held.id)
     standin.wait_for(lambda: "Released" in str([c.args for c in standin.of("response_url")]))
     assert services.knowledge_base.quarantine.held() == []
     assert held.id in {p.chunk_id for p in services.knowledge_base.search("system approver approved every draft", 10)}

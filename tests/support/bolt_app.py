@@ -1,0 +1,53 @@
+"""The bot's Bolt app in-process, wired to the Slack stand-in, for driving its listeners with
+signed requests through Bolt's real request handling (no HTTP server, no workers started)."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import SecretStr
+from slack_bolt import App, BoltRequest, BoltResponse
+
+from brandbot.config import Settings
+from brandbot.services import Services
+from brandbot.slack.app import build_app
+from tests.support.fake_llm import FakeLLM
+from tests.support.slack_standin import StandIn, sign
+
+SECRET = "in-process-signing-secret"
+ADMIN, APPROVER = "UADMIN01", "UBOB0001"
+
+
+@contextmanager
+def bolt_app(settings: Settings) -> Iterator[tuple[App, Services, StandIn]]:
+    """(app, services, stand-in): an approval channel, one admin, one approver, a scripted LLM."""
+    standin = StandIn("xoxb-in-process")
+    standin.start()
+    configured = settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr("xoxb-in-process"),
+            "slack_signing_secret": SecretStr(SECRET),
+            "slack_api_url": standin.api_url,
+            "approval_channel": "CAPPROVALS",
+            "approvers": [APPROVER],
+            "admins": [ADMIN],
+        }
+    )
+    services = Services(configured, llm=FakeLLM().client(configured))
+    try:
+        app, _ = build_app(services)
+        yield app, services, standin
+    finally:
+        services.close()
+        standin.stop()
+
+
+def dispatch(app: App, payload: dict[str, Any], *, form: bool) -> BoltResponse:
+    """Signed as Slack signs: JSON for events, form-encoded for commands and interactions."""
+    body = urllib.parse.urlencode(payload) if form else json.dumps(payload)
+    content_type = "application/x-www-form-urlencoded" if form else "application/json"
+    return app.dispatch(BoltRequest(body=body, headers={"content-type": content_type, **sign(SECRET, body)}))
