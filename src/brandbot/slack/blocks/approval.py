@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from brandbot.formats import format_for
+from brandbot.slack.blocks.elements import button, context
 from brandbot.slack.blocks.limits import HEADER_TEXT, MESSAGE_BLOCKS, literal, mrkdwn_escape, truncate
 from brandbot.store.status import Action, DraftStatus
 from brandbot.store.views import DraftView
@@ -44,14 +45,14 @@ def approval_card(view: DraftView) -> dict[str, Any]:
             "type": "actions",
             "block_id": f"decide:{view.draft_id}",
             "elements": [
-                _button("Approve", APPROVE, view.draft_id, style="primary", confirm=_over_errors(view)),
-                _button("Request changes", CHANGES, view.draft_id),
-                _button("Edit", EDIT, view.draft_id),
-                _button("Reject", REJECT, view.draft_id, style="danger"),
+                button("Approve", APPROVE, view.draft_id, style="primary", confirm=_over_errors(view)),
+                button("Request changes", CHANGES, view.draft_id),
+                button("Edit", EDIT, view.draft_id),
+                button("Reject", REJECT, view.draft_id, style="danger"),
             ],
         }
     )
-    blocks.append(_context(f"Draft `{view.draft_id}` · expires {slack_time(view.expires_at)}"))
+    blocks.append(context(f"Draft `{view.draft_id}` · expires {slack_time(view.expires_at)}"))
     return {"text": f"Draft for review: {mrkdwn_escape(truncate(view.request, 150))}", "blocks": _fit(blocks)}
 
 
@@ -104,10 +105,10 @@ def _body(view: DraftView) -> Blocks:
     blocks += literal(view.text or "")
     links = _links(view.text or "")
     if links:
-        blocks.append(_context(links))
+        blocks.append(context(links))
     blocks.append({"type": "divider"})
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(_sources(view.sources), 3000)}})
-    blocks.append(_context(_checks(view.checks)))
+    blocks.append(context(_checks(view.checks)))
     blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(_rules(view), 3000)}})
     return blocks
 
@@ -175,22 +176,6 @@ def _checks(checks: list[dict[str, Any]]) -> str:
     )
 
 
-def _button(
-    text: str, action_id: str, draft_id: str, style: str | None = None, confirm: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text},
-        "action_id": action_id,
-        "value": draft_id,
-    }
-    if style:
-        button["style"] = style
-    if confirm:
-        button["confirm"] = confirm
-    return button
-
-
 def _over_errors(view: DraftView) -> dict[str, Any] | None:
     """Slack's own confirmation dialog: approving over broken error-level rules is deliberate."""
     errors = view.compliance.errors
@@ -208,15 +193,11 @@ def _over_errors(view: DraftView) -> dict[str, Any] | None:
     }
 
 
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 3000)}]}
-
-
 def _fit(blocks: Blocks) -> Blocks:
     """Over Slack's 50 blocks, the draft's tail gives way to a note; buttons and sources stay."""
     if len(blocks) <= MESSAGE_BLOCKS:
         return blocks
     keep_tail = 4
     head = blocks[: MESSAGE_BLOCKS - keep_tail - 1]
-    note = _context(":scissors: The draft is too long to show whole here; see it with `brandbot review show`.")
+    note = context(":scissors: The draft is too long to show whole here; see it with `brandbot review show`.")
     return [*head, note, *blocks[-keep_tail:]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from brandbot.guidelines.knowledge_base import IngestResult
+from brandbot.slack.blocks.elements import button, context
 from brandbot.slack.blocks.limits import SECTION_TEXT, exact_pieces, literal, mrkdwn_escape, truncate
 from brandbot.store.models import Document, QuarantinedChunk
 
@@ -117,36 +118,20 @@ def held_passages(held: list[QuarantinedChunk]) -> list[dict[str, Any]]:
     ]
     for row in held[:10]:
         why = "; ".join(row.reasons)
-        blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"`{mrkdwn_escape(row.doc_id)}` · {why}"}]}
-        )
+        blocks.append(context(f"`{mrkdwn_escape(row.doc_id)}` · {why}"))
         blocks += literal(truncate(row.text, 1000))
         blocks.append(
             {
                 "type": "actions",
                 "elements": [
-                    _held_button("Release", RELEASE_HELD, row.id, "primary"),
-                    _held_button("Discard", DISCARD_HELD, row.id, "danger"),
+                    button("Release", RELEASE_HELD, row.id, "primary"),
+                    button("Discard", DISCARD_HELD, row.id, "danger"),
                 ],
             }
         )
     if len(held) > 10:
-        blocks.append(_context_text(f"…and {len(held) - 10} more: `brandbot guidelines quarantine`"))
+        blocks.append(context(f"…and {len(held) - 10} more: `brandbot guidelines quarantine`"))
     return blocks
-
-
-def _held_button(text: str, action_id: str, chunk_id: str, style: str) -> dict[str, Any]:
-    return {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text},
-        "action_id": action_id,
-        "value": chunk_id,
-        "style": style,
-    }
-
-
-def _context_text(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def guideline_list(documents: list[Document], is_admin: bool) -> list[dict[str, Any]]:
