@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -38,12 +38,18 @@ class Answer(BaseModel):
         return not self.quote or _normal(self.quote) in _normal(text)
 
 
+Split = Literal["dev", "held-out"]
+"""Tune on `dev` only; `held-out` questions were written before the tuning they judge."""
+
+
 class Question(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     question: str = Field(min_length=1)
     answers: list[Answer] = Field(min_length=1)
+    split: Split | None = None
+    """Overrides the set's split for this question."""
 
     def answered_by(self, passage: Passage) -> bool:
         return any(answer.matches(passage.source, passage.section, passage.text) for answer in self.answers)
@@ -53,6 +59,7 @@ class GoldenSet(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     corpus: str
+    split: Split = "dev"
     questions: list[Question] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -63,6 +70,9 @@ class GoldenSet(BaseModel):
                 raise ValueError(f"question id '{question.id}' is used twice")
             seen.add(question.id)
         return self
+
+    def split_of(self, question: Question) -> Split:
+        return question.split or self.split
 
 
 def load_golden(path: Path) -> GoldenSet:
