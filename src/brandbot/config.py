@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     guard_model: str | None = None
     guard_format: Literal["llama-guard", "json"] = "llama-guard"
     """How the guard answers: Llama Guard's `safe`/`unsafe` lines, or JSON for any instruct model."""
+    judge_base_url: str | None = None
+    """The model that scores drafts in `brandbot eval drafts`; unset: the drafting model judges."""
+    judge_model: str | None = None
     llm_max_in_flight: int | None = Field(default=None, ge=1, le=4096)
     """Requests one replica has at the LLM server at once; drafts beyond it wait as work rows, in
     order. Unset: 64, for a GPU vLLM (which batches 64 to 256 sequences), or 16 for the small
@@ -122,6 +125,8 @@ class Settings(BaseSettings):
     max_change_rounds: int = Field(default=3, ge=0)
     max_auto_revisions: int = Field(default=2, ge=0, le=10)
     """Redrafts the workflow asks for on its own while error-level rules are broken."""
+    draft_examples: int = Field(default=2, ge=0, le=5)
+    """Approved texts of the same format given to the drafter as examples of the voice (0: none)."""
     rule_time_limit_ms: float = Field(default=100.0, gt=0)
     """Per rule per draft; a rule past it is reported as failed instead of freezing the process."""
     review_ttl_hours: float = Field(default=72.0, gt=0)

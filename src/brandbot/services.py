@@ -11,6 +11,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from brandbot.config import Settings
+from brandbot.guidelines.embeddings import embedding_function
 from brandbot.guidelines.knowledge_base import KnowledgeBase
 from brandbot.llm import LLMClient
 from brandbot.rules import RuleSet, library
@@ -23,6 +24,7 @@ from brandbot.store.queue import Queue
 from brandbot.store.requests import RequestStore
 from brandbot.workflow.checkpointer import checkpointer_for
 from brandbot.workflow.engine import Engine
+from brandbot.workflow.examples import ApprovedExamples
 from brandbot.workflow.safety import guard_for
 from brandbot.workflow.state import WorkflowContext
 
@@ -57,6 +59,7 @@ class Services:
             self.requests,
             self.rules,
             content_guard=guard_for(self.settings),
+            examples=ApprovedExamples(self.requests, embedding_function(self.settings.embedding_model)),
         )
         return Engine(context, checkpointer_for(self.settings), self.work)
 

@@ -70,7 +70,46 @@ def test_stale_chunks_crowding_the_nearest_page_are_filtered_out(kb: KnowledgeBa
     kb.add([source("brand.md", f"# Brand\n\n{old}")], "admin")
     [result] = kb.add([source("brand.md", f"# Brand\n\n{new}")], "admin")
     hits = kb.index.query("zebra teal colour", kb.live_keys(), 5)
-    assert len(hits) == 5 and {chunk.version for chunk, _ in hits} == {result.version}
+    for found in (hits.chunks, hits.sentences):
+        assert len(found) == 5 and {chunk.version for chunk, _ in found} == {result.version}
+
+
+def test_a_rule_stated_in_one_sentence_is_found_by_that_sentence(kb: KnowledgeBase) -> None:
+    """The sentence index finds one rule among many in a chunk, where the whole chunk's embedding is
+    mostly about the other rules."""
+    rules = [
+        "Headlines use sentence case.",
+        "Buttons say what they do, such as Save changes.",
+        "Error messages say what happened and what to do next.",
+        "Never put two spaces after a full stop.",
+        "Dates are written as 3 March 2026.",
+        "Links describe where they go; never write click here.",
+        "Tables have a header row.",
+    ]
+    kb.add([source("style.md", "# Style\n\n## Interface text\n\n" + " ".join(rules))], "admin")
+    hits = kb.index.query("how many spaces between sentences?", kb.live_keys(), 3)
+    [(best, similarity)] = hits.sentences[:1]
+    assert best.source == "style.md" and similarity > hits.chunks[0][1]
+
+
+def test_sentences_go_with_their_version_and_an_older_store_gets_them_at_the_sweep(
+    settings: Settings, kb: KnowledgeBase
+) -> None:
+    import chromadb
+
+    kb.add([source("brand.md", "# Brand\n\n## Colours\n\nOur colour is zebra teal. Never use yak orange.")], "admin")
+    kb.add([source("brand.md", "# Brand\n\n## Colours\n\nOur colour is calm blue. Never use neon pink.")], "admin")
+    assert all("blue" in chunk.text for chunk, _ in kb.index.query("zebra", kb.live_keys(), 5).sentences)
+
+    client = chromadb.PersistentClient(
+        path=str(settings.chroma_location), settings=chromadb.config.Settings(anonymized_telemetry=False)
+    )
+    client.delete_collection(f"{settings.chroma_collection}-sentences")
+    older = KnowledgeBase(settings, Database(settings.resolved_database_url))
+    assert older.index.query("calm blue", older.live_keys(), 5).sentences == []
+    older.sweep()
+    [(chunk, _)] = older.index.query("calm blue", older.live_keys(), 5).sentences
+    assert "calm blue" in chunk.text
 
 
 def test_unchanged_document_is_left_alone(kb: KnowledgeBase) -> None:

@@ -13,7 +13,10 @@ from brandbot.cli.context import load_settings
 from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, errors, fail, print_json, table, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from brandbot.config import Settings
+    from brandbot.evaluation.drafts import ArmReport, DraftsReport
     from brandbot.evaluation.retrieval import RetrievalReport
     from brandbot.guidelines.knowledge_base import SourceFile
 
@@ -27,15 +30,16 @@ def retrieval(
     ),
     output: Output = OutputOption,
 ) -> None:
-    """Recall@1/5/10, MRR@10 and nDCG@10 per retriever, and the questions that missed."""
+    """Recall@1/5/10, MRR@10 and nDCG@10 per retriever and split, and the questions that missed.
+    Files about the same corpus (a development set and a held-out one) are reported together."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from brandbot.evaluation.golden import EvalFileError, load_golden, resolve_corpus
+    from brandbot.evaluation.golden import EvalFileError, GoldenSet, combine, load_golden, resolve_corpus
     from brandbot.evaluation.retrieval import RETRIEVERS, evaluate, unanswerable
     from brandbot.services import Services
 
     settings = load_settings()
-    reports = []
+    by_corpus: dict[Path, list[GoldenSet]] = {}
     for path in golden_files:
         try:
             golden = load_golden(path)
@@ -44,15 +48,22 @@ def retrieval(
         corpus = resolve_corpus(golden.corpus, path, _repo_root(path), settings.corpora)
         if not corpus.exists():
             fail(f"{path}: corpus {golden.corpus} not found at {corpus}")
+        by_corpus.setdefault(corpus, []).append(golden)
+    reports = []
+    for corpus, sets in by_corpus.items():
+        try:
+            golden = combine(sets)
+        except EvalFileError as error:
+            fail(str(error))
         services = Services(eval_settings(settings, corpus))
         try:
             failed = [r for r in services.knowledge_base.add(_files(corpus), "eval") if r.outcome == "failed"]
             for result in failed:
                 warn(f"{result.source}: {result.reason}")
             for question_id in unanswerable(services.knowledge_base, golden):
-                warn(f"{path.name}: no passage of the corpus answers '{question_id}'; check its answers")
+                warn(f"{golden.corpus}: no passage of the corpus answers '{question_id}'; check its answers")
             with Progress(
-                TextColumn(f"[bold]{path.name}"),
+                TextColumn(f"[bold]{corpus.name}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 console=errors(),
@@ -65,7 +76,7 @@ def retrieval(
             services.close()
         reports.append(report)
         if output is Output.text:
-            _print_report(path, report)
+            _print_report(report)
     if output is Output.json:
         print_json([report.to_dict() for report in reports])
 
@@ -73,25 +84,34 @@ def retrieval(
 @app.command()
 def drafts(
     requests_file: Path = typer.Argument(..., help="Requests (YAML) with the guidelines and rules to draft from."),
+    judge: bool = typer.Option(True, "--judge/--no-judge", help="Score each draft with the LLM judge's rubric."),
     output: Output = OutputOption,
 ) -> None:
-    """Compliance after automatic fixes, revisions needed, citations, length, time split, per model."""
+    """Compliance before and after automatic fixes, revisions, citations, length, judge scores and
+    time, per model; with and without approved texts as examples when the file names some."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from brandbot.evaluation.drafts import load_requests
+    from brandbot.evaluation.drafts import load_approved, load_requests, seed_approved
     from brandbot.evaluation.drafts import run as run_drafts
     from brandbot.evaluation.golden import EvalFileError, resolve_corpus
+    from brandbot.evaluation.judge import Judge
     from brandbot.rules import library
     from brandbot.services import Services
 
     settings = load_settings()
+    root = _repo_root(requests_file)
     try:
         request_set = load_requests(requests_file)
+        approved = (
+            load_approved(resolve_corpus(request_set.approved, requests_file, root, settings.corpora))
+            if request_set.approved
+            else None
+        )
     except EvalFileError as error:
         fail(str(error))
-    root = _repo_root(requests_file)
     guidelines = resolve_corpus(request_set.guidelines, requests_file, root, settings.corpora)
     services = Services(eval_settings(settings, guidelines))
+    scorer = Judge(services.settings) if judge else None
     try:
         if not services.llm.healthy():
             fail(f"no LLM answers at {settings.llm_base_url} (start one with `brandbot llm serve`)")
@@ -103,6 +123,9 @@ def drafts(
                 resolve_corpus(request_set.rules, requests_file, root, settings.corpora),
                 actor="eval",
             )
+        if approved:
+            seed_approved(services, approved)
+        arms = 2 if approved else 1
         with Progress(
             TextColumn("[bold]Drafting"),
             BarColumn(),
@@ -111,51 +134,77 @@ def drafts(
             transient=True,
             disable=output is Output.json,
         ) as progress:
-            task = progress.add_task("drafts", total=len(request_set.requests))
-            report = run_drafts(services, request_set, partial(progress.advance, task))
+            task = progress.add_task("drafts", total=len(request_set.requests) * arms)
+            report = run_drafts(
+                services,
+                request_set,
+                scorer,
+                with_examples=approved is not None,
+                on_draft=partial(progress.advance, task),
+            )
     finally:
+        if scorer:
+            scorer.close()
         services.close()
     if output is Output.json:
         print_json(report.to_dict())
         return
-    grid = table(
-        "Format",
-        "Status",
-        "Errors",
-        "Warn",
-        "Auto rev",
-        "Cites",
-        "Length",
-        "LLM s",
-        "Total s",
-        "Request",
-        title=f"{report.drafts} drafts by {report.model} at {report.server}",
-    )
-    for result in report.results:
-        grid.add_row(
-            result.format,
-            result.status,
-            str(result.error_hits),
-            str(result.warnings),
-            str(result.auto_revisions),
-            str(result.citations),
-            f"{result.length}/{result.limit}",
-            f"{result.seconds['llm']:.1f}",
-            f"{result.seconds['total']:.1f}",
-            result.request[:50],
+    _print_drafts(report)
+
+
+def _print_drafts(report: DraftsReport) -> None:
+    for arm in report.arms:
+        grid = table(
+            "Format",
+            "Status",
+            "Err 1st",
+            "Errors",
+            "Warn",
+            "Auto rev",
+            "Cites",
+            "Length",
+            "Judge",
+            "LLM s",
+            "Request",
+            title=f"{arm.arm}: {arm.drafts} drafts by {report.model} at {report.server}",
         )
-    console().print(grid)
-    seconds = report.seconds_mean
-    console().print(
-        f"compliant (no error-level hit): {report.compliant_share:.0%}   automatic revisions: mean "
-        f"{report.auto_revisions_mean} {report.auto_revisions_histogram}   "
-        f"citations per draft: {report.citations_mean}\n"
-        f"within the format's length: {report.within_limit_share:.0%} "
-        f"(median length/limit {report.length_to_limit_median})   failed: {report.failed}\n"
-        f"time per draft: {seconds['total']:.1f} s = retrieval {seconds['retrieval']:.2f} + LLM {seconds['llm']:.1f}"
-        f" + checks {seconds['checks']:.3f} + other {seconds['other']:.2f}",
-        highlight=False,
-    )
+        for result in arm.results:
+            grid.add_row(
+                result.format,
+                result.status,
+                str(result.errors_before_fixes),
+                str(result.error_hits),
+                str(result.warnings),
+                str(result.auto_revisions),
+                str(result.citations),
+                f"{result.length}/{result.limit}",
+                str(result.judge["overall"]) if result.judge else "-",
+                f"{result.seconds['llm']:.1f}",
+                result.request[:50],
+            )
+        console().print(grid)
+    summary = table("Measure", *(arm.arm for arm in report.arms), title="Summary")
+    rows: list[tuple[str, Callable[[ArmReport], str]]] = [
+        ("compliant before fixes", lambda a: f"{a.compliant_before_fixes_share:.0%}"),
+        ("compliant after fixes", lambda a: f"{a.compliant_share:.0%}"),
+        ("automatic revisions, mean", lambda a: f"{a.auto_revisions_mean}"),
+        ("within the format's length", lambda a: f"{a.within_limit_share:.0%}"),
+        ("median length / limit", lambda a: f"{a.length_to_limit_median}"),
+        ("citations per draft", lambda a: f"{a.citations_mean}"),
+        ("copied 8+ words from an example", lambda a: f"{a.copied_share:.0%}"),
+        ("judge overall (1-5)", lambda a: f"{a.judge_means.get('overall', 0.0)} ({a.judged} judged)"),
+        ("time per draft, s", lambda a: f"{a.seconds_mean['total']:.1f} (LLM {a.seconds_mean['llm']:.1f})"),
+        ("failed", lambda a: str(a.failed)),
+    ]
+    for name, cell in rows:
+        summary.add_row(name, *(cell(arm) for arm in report.arms))
+    console().print(summary)
+    if report.judge:
+        console().print(
+            f"[dim]judge: {report.judge.model} at {report.judge.server}, rubric sha256 "
+            f"{report.judge.rubric_sha256[:12]}; {report.judge.note}[/]",
+            highlight=False,
+        )
 
 
 def eval_settings(settings: Settings, corpus: Path) -> Settings:
@@ -186,18 +235,23 @@ def _repo_root(path: Path) -> Path:
     return Path.cwd()
 
 
-def _print_report(path: Path, report: RetrievalReport) -> None:
+def _print_report(report: RetrievalReport) -> None:
+    from brandbot.evaluation.retrieval import RETRIEVERS
+
+    counts = ", ".join(f"{count} {split}" for split, count in report.questions.items())
     grid = table(
+        "Split",
         "Retriever",
         "R@1",
         "R@5",
         "R@10",
         "MRR@10",
         "nDCG@10",
-        title=f"{path.name}: {report.corpus}, {report.questions} questions, {report.chunks} chunks",
+        title=f"{report.corpus}: {counts} questions, {report.chunks} chunks",
     )
-    for score in report.scores:
+    for score in sorted(report.scores, key=lambda score: score.split):
         grid.add_row(
+            score.split,
             score.retriever,
             *(
                 f"{value:.3f}"
@@ -209,13 +263,14 @@ def _print_report(path: Path, report: RetrievalReport) -> None:
                     score.ndcg_at_10,
                 )
             ),
+            end_section=score.retriever == RETRIEVERS[-1],
         )
     console().print(grid)
     console().print(f"[dim]reranker: {report.reranker}[/]")
-    hybrid = next(score for score in report.scores if score.retriever == "hybrid")
-    if hybrid.misses:
-        misses = table("Missed (hybrid, top 5)", "Expected", "Returned instead")
-        for miss in hybrid.misses:
-            misses.add_row(miss.question, "\n".join(miss.expected), "\n".join(miss.returned))
-        console().print(misses)
+    for score in report.scores:
+        if score.retriever == "hybrid" and score.misses:
+            misses = table(f"Missed (hybrid, top 5, {score.split})", "Expected", "Returned instead")
+            for miss in score.misses:
+                misses.add_row(miss.question, "\n".join(miss.expected), "\n".join(miss.returned))
+            console().print(misses)
     console().print()

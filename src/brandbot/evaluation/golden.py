@@ -79,6 +79,20 @@ def load_golden(path: Path) -> GoldenSet:
     return load_yaml(path, GoldenSet)
 
 
+def combine(sets: list[GoldenSet]) -> GoldenSet:
+    """One set per corpus from several files (a development file and a held-out one), each
+    question keeping its own split; an id used in two files is refused."""
+    questions = [
+        question.model_copy(update={"split": golden.split_of(question)})
+        for golden in sets
+        for question in golden.questions
+    ]
+    try:
+        return GoldenSet(corpus=sets[0].corpus, questions=questions)
+    except ValidationError as error:
+        raise EvalFileError(f"{sets[0].corpus}: {error.errors()[0]['msg']}") from error
+
+
 Model = TypeVar("Model", bound=BaseModel)
 
 

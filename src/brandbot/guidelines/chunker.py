@@ -16,6 +16,7 @@ TokenCounter = Callable[[Sequence[str]], list[int]]
 """Counts the model's word pieces of each text, without special tokens."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+")
+_FULL_STOP = re.compile(r"(?<=[.!?])\s+")
 _PARAGRAPH_SEP = "\n\n"
 
 
@@ -81,6 +82,16 @@ def _pack(pieces: list[tuple[str, str]], count_tokens: TokenCounter, budget: int
         used = used + size + 1 if used else size
     bodies.append(current)
     return bodies
+
+
+def sentences(chunk_text: str) -> list[str]:
+    """A chunk's sentences and list items, each under its breadcrumb, embedded apart from the
+    chunk: a question about one rule matches the sentence that states it better than the whole
+    chunk, where the other rules dilute the embedding. Fragments of one or two words are left
+    out; a chunk with none stands whole."""
+    crumb, _, body = chunk_text.partition(_PARAGRAPH_SEP)
+    parts = [part.strip() for line in body.splitlines() for part in _FULL_STOP.split(line) if len(part.split()) > 2]
+    return [f"{crumb}: {part}" for part in parts] or [chunk_text]
 
 
 def _fit_words(text: str, count_tokens: TokenCounter, limit: int) -> str:

@@ -32,7 +32,7 @@ from brandbot.guidelines.keyword_index import KeywordIndex
 from brandbot.guidelines.loaders import is_supported
 from brandbot.guidelines.loaders.isolated import parse_isolated
 from brandbot.guidelines.loaders.limits import ParseLimits
-from brandbot.guidelines.retrieval import Passage, fuse
+from brandbot.guidelines.retrieval import Hits, Passage, Signal, fuse
 from brandbot.guidelines.vector_index import StoredChunk, VectorIndex, chunk_id, version_key
 from brandbot.store.db import Database
 from brandbot.store.documents import DocumentRegistry
@@ -47,12 +47,12 @@ RULES_MARKERS = ("config.yml", ".vale.ini")
 WRITE_LOCK = "guidelines-write"
 WRITE_LOCK_WAIT_S = 1800.0
 """An ingest of a big upload embeds for minutes on CPU; waiting behind a few of them is normal."""
-CANDIDATES_PER_RETRIEVER = 10
-"""Fusing each retriever's top 10 beat its top 30 on all three golden sets (nDCG@10 0.881 / 0.872 /
-0.851 against 0.874 / 0.864 / 0.828): the weaker retriever's deep tail only adds noise to RRF."""
+CANDIDATES_PER_RETRIEVER = 50
+"""Scores are scaled over each retriever's top 50: over its top 20, the floor sat too close to
+the winners (development questions, bench/retrieval.py)."""
 
 Outcome = Literal["added", "updated", "unchanged", "failed"]
-Retriever = Literal["hybrid", "dense", "keyword"]
+Retriever = Literal["hybrid", "dense", "sentences", "keyword"]
 Progress = Callable[[int, int], None]
 """Called with (chunks indexed so far, chunks to index in this call)."""
 
@@ -266,9 +266,13 @@ class KnowledgeBase:
         return exclusive(self._db, WRITE_LOCK, WRITE_LOCK_WAIT_S)
 
     def _sweep(self) -> int:
-        dropped = self.index.delete_all_but(self.live_keys())
+        live = self.live_keys()
+        dropped = self.index.delete_all_but(live)
         if dropped:
             log.info("swept %d stale chunks", dropped)
+        filled = self.index.fill_sentences(live)
+        if filled:
+            log.info("indexed the sentences of %d chunks stored without them", filled)
         return dropped
 
     def documents(self) -> list[Document]:
@@ -281,18 +285,21 @@ class KnowledgeBase:
         return self.index.chunks([version_key(doc_id, document.version)])
 
     def search(self, query: str, top_k: int | None = None, retriever: Retriever = "hybrid") -> list[Passage]:
-        """Hybrid by default; `dense` or `keyword` alone are there to measure what fusion adds."""
+        """Hybrid by default; one retriever alone is there to measure what fusion adds."""
         top_k = top_k or self._settings.retrieval_top_k
         candidates = max(CANDIDATES_PER_RETRIEVER, top_k)
         generation, versions = self.registry.snapshot()
         live = _keys(versions)
-        dense = [chunk for chunk, _ in self.index.query(query, live, candidates)] if retriever != "keyword" else []
-        keyword = (
-            [chunk for chunk, _ in self._keyword_index(generation, live).query(query, candidates)]
-            if retriever != "dense"
-            else []
-        )
-        return fuse([dense, keyword], top_k)
+        signals: dict[Signal, Hits] = {}
+        if retriever in ("hybrid", "dense", "sentences"):
+            dense = self.index.query(query, live, candidates)
+            if retriever != "sentences":
+                signals["dense"] = dense.chunks
+            if retriever != "dense":
+                signals["sentences"] = dense.sentences
+        if retriever in ("hybrid", "keyword"):
+            signals["keyword"] = self._keyword_index(generation, live).query(query, candidates)
+        return fuse(signals, top_k, candidates)
 
     def live_keys(self) -> set[str]:
         return _keys(self.registry.snapshot()[1])

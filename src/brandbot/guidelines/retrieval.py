@@ -1,19 +1,30 @@
-"""Hybrid retrieval: dense (Chroma) and keyword (BM25) rankings fused by reciprocal rank."""
+"""Hybrid retrieval: the scores of three retrievers, each scaled to [0, 1], summed with weights.
+
+Scores rather than ranks, because how far ahead a passage is matters: reciprocal-rank fusion
+gave the same credit to a clear winner and to a near tie, and lost to dense retrieval alone at
+rank 1 on questions it was not tuned on (`bench/RESULTS.md`, "Retrieval quality").
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import Literal
 
 from brandbot.guidelines.vector_index import StoredChunk
 
-RRF_K = 60
-"""The constant from Cormack et al. (2009); it damps the weight of the very top ranks."""
+Signal = Literal["dense", "sentences", "keyword"]
+Hits = Sequence[tuple[StoredChunk, float]]
+"""One retriever's candidates, best first, with its own score."""
+
+WEIGHTS: dict[Signal, float] = {"dense": 0.21, "sentences": 0.49, "keyword": 0.30}
+"""Chosen on the development questions only (bench/retrieval.py): 0.7 for meaning, of which 70 %
+from the chunk's best-matching sentence, and 0.3 for BM25."""
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved chunk with its citation; `score` is the fused reciprocal-rank score."""
+    """A retrieved chunk with its citation; `score` is the fused score, 0 to 1."""
 
     text: str
     doc_id: str
@@ -25,6 +36,7 @@ class Passage:
     score: float
     chunk_id: str
     dense_rank: int | None = None
+    sentence_rank: int | None = None
     keyword_rank: int | None = None
 
     @property
@@ -37,20 +49,32 @@ class Passage:
         return asdict(self)
 
 
-def fuse(rankings: Sequence[Sequence[StoredChunk]], top_k: int) -> list[Passage]:
+def fuse(signals: Mapping[Signal, Hits], top_k: int, depth: int) -> list[Passage]:
+    """Each retriever's scores scaled over its top `depth` candidates: cosine from the depth-th
+    candidate's (0) to the best (1); BM25 from 0, its natural floor, to the best."""
     scores: dict[str, float] = {}
-    ranks: dict[str, list[int | None]] = {}
+    ranks: dict[str, dict[Signal, int]] = {}
     chunks: dict[str, StoredChunk] = {}
-    for which, ranking in enumerate(rankings):
-        for rank, chunk in enumerate(ranking, start=1):
+    for signal, hits in signals.items():
+        for rank, (chunk, scaled) in enumerate(_scaled(signal, hits[:depth]), start=1):
             chunks[chunk.id] = chunk
-            scores[chunk.id] = scores.get(chunk.id, 0.0) + 1.0 / (RRF_K + rank)
-            ranks.setdefault(chunk.id, [None] * len(rankings))[which] = rank
+            scores[chunk.id] = scores.get(chunk.id, 0.0) + WEIGHTS[signal] * scaled
+            ranks.setdefault(chunk.id, {})[signal] = rank
     best = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))[:top_k]
     return [_passage(chunks[chunk_id], scores[chunk_id], ranks[chunk_id]) for chunk_id in best]
 
 
-def _passage(chunk: StoredChunk, score: float, ranks: list[int | None]) -> Passage:
+def _scaled(signal: Signal, hits: Hits) -> list[tuple[StoredChunk, float]]:
+    if not hits:
+        return []
+    high = hits[0][1]
+    low = 0.0 if signal == "keyword" else hits[-1][1]
+    if high <= low:
+        return [(chunk, 1.0) for chunk, _ in hits]
+    return [(chunk, (score - low) / (high - low)) for chunk, score in hits]
+
+
+def _passage(chunk: StoredChunk, score: float, ranks: dict[Signal, int]) -> Passage:
     return Passage(
         text=chunk.text,
         doc_id=chunk.doc_id,
@@ -61,6 +85,7 @@ def _passage(chunk: StoredChunk, score: float, ranks: list[int | None]) -> Passa
         page=chunk.page,
         score=round(score, 6),
         chunk_id=chunk.id,
-        dense_rank=ranks[0] if ranks else None,
-        keyword_rank=ranks[1] if len(ranks) > 1 else None,
+        dense_rank=ranks.get("dense"),
+        sentence_rank=ranks.get("sentences"),
+        keyword_rank=ranks.get("keyword"),
     )

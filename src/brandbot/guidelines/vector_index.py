@@ -12,11 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
+from brandbot.guidelines.chunker import sentences
 from brandbot.guidelines.embeddings import QueryBatcher, embedding_function
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
     from chromadb.api.types import Where
+
+_Row = tuple[str, str, dict[str, Any], float]
+"""id, document, metadata, cosine similarity"""
+SENTENCE_BATCH = 1024
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,13 @@ def _versions(operator: Literal["$in", "$nin"], keys: list[str]) -> Where:
     return {"version_key": condition}
 
 
+def _delete(collection: Collection, where: Where | None) -> int:
+    ids = collection.get(where=where, include=[])["ids"]  # type: ignore[arg-type]
+    if ids:
+        collection.delete(ids=ids)
+    return len(ids)
+
+
 def version_key(doc_id: str, version: str) -> str:
     return f"{doc_id}@{version}"
 
@@ -93,46 +106,99 @@ def chunk_id(doc_id: str, version: str, position: int) -> str:
     return f"{version_key(doc_id, version)}#{position:05d}"
 
 
+@dataclass(frozen=True)
+class DenseHits:
+    """Nearest chunks by the whole chunk's embedding and by their best sentence's, with cosine
+    similarity, best first."""
+
+    chunks: list[tuple[StoredChunk, float]]
+    sentences: list[tuple[StoredChunk, float]]
+
+
+SENTENCES_PER_CHUNK = 4
+"""Sentences asked for per chunk wanted: enough that the chunks' best sentences fill the page."""
+
+
 class VectorIndex:
     def __init__(self, location: Path | str, collection: str, embedding_model: str) -> None:
-        """`location` is a folder (embedded Chroma) or the URL of a Chroma server (`chroma run`)."""
+        """`location` is a folder (embedded Chroma) or the URL of a Chroma server (`chroma run`).
+        Each chunk's sentences live in a second collection, `<collection>-sentences`, with the
+        chunk's id and version in their metadata."""
         self._embed = embedding_function(embedding_model)
         self._queries = QueryBatcher(self._embed.embed_query)
         self._client = _client(location)
-        self._collection = self._client.get_or_create_collection(
-            collection,
-            embedding_function=self._embed,  # type: ignore[arg-type]
-            configuration={"hnsw": {"space": "cosine"}},
+        self._collection, self._sentences = (
+            self._client.get_or_create_collection(
+                name,
+                embedding_function=self._embed,  # type: ignore[arg-type]
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+            for name in (collection, f"{collection}-sentences")
         )
 
     def upsert(self, chunks: Sequence[StoredChunk]) -> None:
-        """Upsert, so re-running an ingest that was killed half way just fills in the rest."""
+        """Upsert, so re-running an ingest that was killed half way just fills in the rest.
+        Sentences first: a chunk is searchable once it is in the chunk collection."""
+        self._upsert_sentences(chunks)
         self._collection.upsert(
             ids=[chunk.id for chunk in chunks],
             documents=[chunk.text for chunk in chunks],
             metadatas=[chunk.metadata() for chunk in chunks],  # type: ignore[misc]
         )
 
-    def query(self, text: str, live_keys: Iterable[str], n: int) -> list[tuple[StoredChunk, float]]:
-        """Nearest chunks among the live versions, with cosine similarity.
+    def _upsert_sentences(self, chunks: Sequence[StoredChunk]) -> None:
+        ids, texts, metadatas = [], [], []
+        for chunk in chunks:
+            for number, text in enumerate(sentences(chunk.text)):
+                ids.append(f"{chunk.id}~{number:03d}")
+                texts.append(text)
+                metadatas.append({"chunk_id": chunk.id, "version_key": chunk.version_key})
+        for start in range(0, len(ids), SENTENCE_BATCH):
+            self._sentences.upsert(
+                ids=ids[start : start + SENTENCE_BATCH],
+                documents=texts[start : start + SENTENCE_BATCH],
+                metadatas=metadatas[start : start + SENTENCE_BATCH],  # type: ignore[arg-type]
+            )
 
-        Asks unfiltered first and drops stale chunks: a metadata filter over hundreds of
-        versions costs Chroma ~15x the search itself. Only when stale chunks crowd the page
-        does it ask again with the filter.
-        """
+    def query(self, text: str, live_keys: Iterable[str], n: int) -> DenseHits:
+        """The n nearest live chunks each way, from one embedding of the query."""
         keys = sorted(live_keys)
         if not keys:
-            return []
+            return DenseHits([], [])
         embedding = [self._queries(text)]
-        page = self._search(embedding, 2 * n, None)
+        chunks = [
+            (StoredChunk.from_record(i, d, m), similarity)
+            for i, d, m, similarity in self._nearest(self._collection, embedding, n, keys)
+        ]
+        best: dict[str, float] = {}
+        for _, _, metadata, similarity in self._nearest(self._sentences, embedding, SENTENCES_PER_CHUNK * n, keys):
+            best.setdefault(str(metadata["chunk_id"]), similarity)
+        known = {chunk.id: chunk for chunk, _ in chunks}
+        missing = [chunk_id for chunk_id in best if chunk_id not in known]
+        if missing:
+            found = self._collection.get(ids=missing, include=["documents", "metadatas"])
+            for i, d, m in zip(found["ids"], found["documents"], found["metadatas"], strict=True):  # type: ignore[arg-type]
+                known[i] = StoredChunk.from_record(i, d, dict(m))
+        by_sentence = [(known[chunk_id], similarity) for chunk_id, similarity in best.items() if chunk_id in known]
+        return DenseHits(chunks, by_sentence[:n])
+
+    def _nearest(self, collection: Collection, embedding: Any, n: int, keys: list[str]) -> list[_Row]:
+        """Nearest records of the live versions, with cosine similarity.
+
+        Asks unfiltered first and drops stale records: a metadata filter over hundreds of
+        versions costs Chroma ~15x the search itself. Only when stale records crowd the page
+        does it ask again with the filter.
+        """
+        page = self._search(collection, embedding, 2 * n, None)
         live = set(keys)
-        fresh = [row for row in page if row[0].version_key in live]
+        fresh = [row for row in page if row[2]["version_key"] in live]
         if len(fresh) >= n or len(page) < 2 * n:
             return fresh[:n]
-        return self._search(embedding, n, _versions("$in", keys))
+        return self._search(collection, embedding, n, _versions("$in", keys))
 
-    def _search(self, embedding: Any, n: int, where: Where | None) -> list[tuple[StoredChunk, float]]:
-        result = self._collection.query(
+    @staticmethod
+    def _search(collection: Collection, embedding: Any, n: int, where: Where | None) -> list[_Row]:
+        result = collection.query(
             query_embeddings=embedding,
             n_results=n,
             where=where,
@@ -145,7 +211,7 @@ class VectorIndex:
             result["distances"][0],  # type: ignore[index]
             strict=True,
         )
-        return [(StoredChunk.from_record(i, d, dict(m)), 1.0 - float(dist)) for i, d, m, dist in rows]
+        return [(i, d, dict(m), 1.0 - float(distance)) for i, d, m, distance in rows]
 
     def chunks(self, live_keys: Iterable[str]) -> list[StoredChunk]:
         keys = sorted(live_keys)
@@ -159,13 +225,24 @@ class VectorIndex:
         return sorted(chunks, key=lambda chunk: chunk.id)
 
     def delete_all_but(self, live_keys: Iterable[str]) -> int:
-        """Drops chunks of superseded, removed or half-ingested versions."""
+        """Drops chunks, and their sentences, of superseded, removed or half-ingested versions."""
         keys = sorted(live_keys)
         where = _versions("$nin", keys) if keys else None
-        stale = self._collection.get(where=where, include=[])["ids"]  # type: ignore[arg-type]
-        if stale:
-            self._collection.delete(ids=stale)
-        return len(stale)
+        _delete(self._sentences, where)
+        return _delete(self._collection, where)
+
+    def fill_sentences(self, live_keys: Iterable[str]) -> int:
+        """Embeds the sentences of live chunks that have none: chunks stored before sentences
+        were indexed, or released from quarantine by an older version."""
+        keys = sorted(live_keys)
+        if not keys:
+            return 0
+        indexed = self._sentences.get(where=_versions("$in", keys), include=["metadatas"])["metadatas"] or []
+        have = {str(metadata["chunk_id"]) for metadata in indexed}
+        missing = [chunk for chunk in self.chunks(keys) if chunk.id not in have]
+        if missing:
+            self._upsert_sentences(missing)
+        return len(missing)
 
     def heartbeat(self) -> None:
         self._client.heartbeat()

@@ -87,7 +87,13 @@ class Background:
                 log.exception("heartbeat failed; trying again")
 
     def _sweeps(self) -> None:
+        """The guideline index is swept once at start, which also indexes the sentences of
+        chunks stored by a version of brandbot that did not; then drafts, every period."""
         settings = self.deps.services.settings
+        try:
+            self.deps.services.knowledge_base.sweep()
+        except Exception:
+            log.exception("guideline index sweep failed; searches still work")
         while not self._stop.wait(settings.sweep_every_s):
             try:
                 self.sweep()

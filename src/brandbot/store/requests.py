@@ -41,6 +41,13 @@ class _AlreadyHandled(Exception):
     """Rolls back a request whose Slack event was handled before."""
 
 
+@dataclass(frozen=True)
+class ApprovedText:
+    request_id: str
+    request: str
+    text: str
+
+
 def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(5)}"
 
@@ -101,6 +108,24 @@ class RequestStore:
             return None
         return request
 
+    def import_approved(self, actor: str, request: str, brief: dict[str, Any], final_text: str) -> Request:
+        """A text approved outside brandbot (a team's past copy), recorded as approved so that it
+        serves as an example of the voice; no draft, no job. Audited as an import."""
+        record = Request(
+            id=new_id("req"),
+            requester=actor,
+            text=request,
+            origin="import",
+            status=RequestStatus.approved,
+            brief=brief,
+            final_text=final_text,
+        )
+        with self._db.session() as session:
+            session.add(record)
+            session.flush()
+            audit.record(session, actor, "request.imported_approved", request_id=record.id, format=brief.get("format"))
+        return record
+
     def get_request(self, request_id: str) -> Request | None:
         with self._db.read() as session:
             return session.get(Request, request_id)
@@ -123,6 +148,21 @@ class RequestStore:
             query = query.where(Request.requester == requester)
         with self._db.read() as session:
             return list(session.scalars(query))
+
+    def approved_texts(self, fmt: str, limit: int) -> list[ApprovedText]:
+        """The most recent approved texts of a format, as the approver let them go out."""
+        query = (
+            select(Request.id, Request.text, Request.final_text)
+            .where(
+                Request.status == RequestStatus.approved,
+                Request.final_text.is_not(None),
+                Request.brief["format"].as_string() == fmt,
+            )
+            .order_by(Request.updated_at.desc())
+            .limit(limit)
+        )
+        with self._db.read() as session:
+            return [ApprovedText(row.id, row.text, row.final_text) for row in session.execute(query)]
 
     def update_request(self, request_id: str, **fields: Any) -> None:
         with self._db.session() as session:

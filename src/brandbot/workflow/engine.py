@@ -177,6 +177,10 @@ class Engine:
         key = self.work.unfinished_key(request_id, Job.DRAFTING)
         return None if key is None else self.work.ahead_of(key, Job.DRAFTING)
 
+    def state(self, request_id: str) -> dict[str, Any]:
+        """The workflow's state as last checkpointed: passages, examples, draft."""
+        return dict(self.graph.get_state(thread(request_id)).values)
+
     def pending_review(self, request_id: str) -> dict[str, Any] | None:
         """The payload of the review the graph is paused on, if it is paused on one."""
         snapshot = self.graph.get_state(thread(request_id))

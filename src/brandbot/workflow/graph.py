@@ -48,8 +48,10 @@ def retrieve(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, 
     fmt = format_for(state["brief"]["format"])
     query = f"{state['request']}\n{fmt.label} for {state['brief']['audience']}"
     passages = runtime.context.knowledge_base.search(query)
+    finder, wanted = runtime.context.examples, runtime.context.settings.draft_examples
+    examples = finder.closest(state["request"], fmt.name, wanted) if finder else []
     runtime.stream_writer({"stage": "retrieved", "passages": len(passages)})
-    return {"passages": [passage.to_dict() for passage in passages]}
+    return {"passages": [passage.to_dict() for passage in passages], "examples": [e.to_dict() for e in examples]}
 
 
 def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
@@ -64,6 +66,7 @@ def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any
         fmt=fmt,
         audience=state["brief"]["audience"],
         passages=state["passages"],
+        examples=state.get("examples", []),
         changes=changes,
         problems=problems,
         previous_draft=state.get("draft") if changes or problems else None,
@@ -94,6 +97,8 @@ def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Liter
         alerts = report.alerts
     checks = check_draft(text, fmt)
     flags = [CheckResult(failure.rule, False, "warning", failure.reason) for failure in report.failures]
+    if state.get("examples"):
+        flags.append(_examples_note(state["examples"]))
     personal = personal_data.find(text)
     if personal:
         found = ", ".join(map(str, personal))
@@ -194,6 +199,12 @@ def refuse(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, An
 def close(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
     runtime.context.requests.update_request(state["request_id"], status=state["outcome"])
     return {}
+
+
+def _examples_note(examples: list[dict[str, Any]]) -> CheckResult:
+    """Which approved texts shaped the voice, recorded with the draft and shown on its card."""
+    used = ", ".join(f"`{example['request_id']}` ({example['similarity']:.2f})" for example in examples)
+    return CheckResult("approved_examples", True, "info", f"Written with approved texts as examples: {used}.")
 
 
 def _citation(passage: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from brandbot.guidelines.knowledge_base import KnowledgeBase
 from brandbot.llm import LLMClient
 from brandbot.rules import RuleSet
 from brandbot.store.requests import RequestStore
+from brandbot.workflow.examples import ApprovedExamples
 from brandbot.workflow.safety import ContentGuard, RuleGuard
 
 
@@ -20,6 +21,8 @@ class DraftState(TypedDict, total=False):
     request: str
     brief: dict[str, str]
     passages: list[dict[str, Any]]
+    examples: list[dict[str, Any]]
+    """Approved texts of the same format shown to the drafter (`workflow/examples.py`)."""
     revision: int
     draft: str
     model: str
@@ -56,3 +59,5 @@ class WorkflowContext:
     """Called before each step; raises when this run's work row was taken over by another replica."""
     content_guard: ContentGuard = field(default_factory=RuleGuard)
     """Screens each request, and each draft before its card: see `workflow/safety.py`."""
+    examples: ApprovedExamples | None = None
+    """Finds the approved texts the drafter gets as examples; None drafts without them."""

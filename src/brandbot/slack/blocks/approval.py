@@ -168,12 +168,15 @@ def _rules(view: DraftView) -> str:
 
 
 def _checks(checks: list[dict[str, Any]]) -> str:
+    """Failed checks, or that all passed; then the notes (`info`), such as the examples used."""
     failed = [check for check in checks if not check["passed"]]
+    notes = "".join(f"\n{mrkdwn_escape(c['message'])}" for c in checks if c["passed"] and c["level"] == "info")
     if not failed:
-        return f":white_check_mark: All {len(checks)} checks passed"
-    return "  ".join(
+        return f":white_check_mark: All {len(checks)} checks passed{notes}"
+    warnings = "  ".join(
         f":warning: *{mrkdwn_escape(check['name'])}*: {mrkdwn_escape(check['message'])}" for check in failed
     )
+    return warnings + notes
 
 
 def _over_errors(view: DraftView) -> dict[str, Any] | None:
