@@ -91,6 +91,21 @@ def _versions(operator: Literal["$in", "$nin"], keys: list[str]) -> Where:
     return {"version_key": condition}
 
 
+def _search(collection: Collection, embedding: Any, n: int, where: Where | None, documents: bool) -> list[_Row]:
+    """Rows best first; without documents (sentences are only counted for their chunk) the
+    text is left empty."""
+    result = collection.query(
+        query_embeddings=embedding,
+        n_results=n,
+        where=where,
+        include=["documents", "metadatas", "distances"] if documents else ["metadatas", "distances"],
+    )
+    ids = result["ids"][0]
+    texts = result["documents"][0] if documents else [""] * len(ids)  # type: ignore[index]
+    rows = zip(ids, texts, result["metadatas"][0], result["distances"][0], strict=True)  # type: ignore[index]
+    return [(i, d, dict(m), 1.0 - float(distance)) for i, d, m, distance in rows]
+
+
 def _delete(collection: Collection, where: Where | None) -> int:
     ids = collection.get(where=where, include=[])["ids"]  # type: ignore[arg-type]
     if ids:
@@ -116,7 +131,8 @@ class DenseHits:
 
 
 SENTENCES_PER_CHUNK = 4
-"""Sentences asked for per chunk wanted: enough that the chunks' best sentences fill the page."""
+"""Sentences asked for per chunk wanted, so that the page holds the chunks with the best
+sentences (10 gave the same rankings on all three golden sets)."""
 
 
 class VectorIndex:
@@ -171,7 +187,8 @@ class VectorIndex:
             for i, d, m, similarity in self._nearest(self._collection, embedding, n, keys)
         ]
         best: dict[str, float] = {}
-        for _, _, metadata, similarity in self._nearest(self._sentences, embedding, SENTENCES_PER_CHUNK * n, keys):
+        sentence_rows = self._nearest(self._sentences, embedding, SENTENCES_PER_CHUNK * n, keys, documents=False)
+        for _, _, metadata, similarity in sentence_rows:
             best.setdefault(str(metadata["chunk_id"]), similarity)
         known = {chunk.id: chunk for chunk, _ in chunks}
         missing = [chunk_id for chunk_id in best if chunk_id not in known]
@@ -182,36 +199,21 @@ class VectorIndex:
         by_sentence = [(known[chunk_id], similarity) for chunk_id, similarity in best.items() if chunk_id in known]
         return DenseHits(chunks, by_sentence[:n])
 
-    def _nearest(self, collection: Collection, embedding: Any, n: int, keys: list[str]) -> list[_Row]:
+    def _nearest(
+        self, collection: Collection, embedding: Any, n: int, keys: list[str], *, documents: bool = True
+    ) -> list[_Row]:
         """Nearest records of the live versions, with cosine similarity.
 
         Asks unfiltered first and drops stale records: a metadata filter over hundreds of
         versions costs Chroma ~15x the search itself. Only when stale records crowd the page
         does it ask again with the filter.
         """
-        page = self._search(collection, embedding, 2 * n, None)
+        page = _search(collection, embedding, 2 * n, None, documents)
         live = set(keys)
         fresh = [row for row in page if row[2]["version_key"] in live]
         if len(fresh) >= n or len(page) < 2 * n:
             return fresh[:n]
-        return self._search(collection, embedding, n, _versions("$in", keys))
-
-    @staticmethod
-    def _search(collection: Collection, embedding: Any, n: int, where: Where | None) -> list[_Row]:
-        result = collection.query(
-            query_embeddings=embedding,
-            n_results=n,
-            where=where,
-            include=["documents", "metadatas", "distances"],
-        )
-        rows = zip(
-            result["ids"][0],
-            result["documents"][0],  # type: ignore[index]
-            result["metadatas"][0],  # type: ignore[index]
-            result["distances"][0],  # type: ignore[index]
-            strict=True,
-        )
-        return [(i, d, dict(m), 1.0 - float(distance)) for i, d, m, distance in rows]
+        return _search(collection, embedding, n, _versions("$in", keys), documents)
 
     def chunks(self, live_keys: Iterable[str]) -> list[StoredChunk]:
         keys = sorted(live_keys)
