@@ -344,7 +344,7 @@ def golden_by_corpus(settings: Settings) -> dict[Path, list[tuple[GoldenSet, Que
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="dev", choices=["dev", "held-out", "all"])
-    parser.add_argument("--only", default="", help="comma-separated strategy names")
+    parser.add_argument("--only", default="", help="strategy names, separated by semicolons")
     parser.add_argument("--misses", default="", help="list the questions this strategy ranks wrong at 1")
     parser.add_argument(
         "--rewrite",
@@ -356,7 +356,7 @@ def main() -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     chosen = strategies()
     if args.only:
-        chosen = {name: chosen[name] for name in args.only.split(",")}
+        chosen = {name: chosen[name] for name in args.only.split(";")}
     results: dict[str, list[Score]] = {name: [] for name in chosen}
     corpora = []
     for corpus, entries in golden_by_corpus(settings).items():
