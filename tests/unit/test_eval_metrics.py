@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from brandbot.evaluation.golden import Answer, EvalFileError, Question, load_golden
+from brandbot.evaluation.golden import Answer, EvalFileError, Question, combine, load_golden
 from brandbot.evaluation.metrics import mrr_at, ndcg_at, recall_at
 from brandbot.guidelines.retrieval import Passage
 
@@ -64,3 +64,24 @@ def test_golden_file_errors_name_the_place(tmp_path: Path) -> None:
     path.write_text("corpus: x\nquestion: []\n")
     with pytest.raises(EvalFileError, match="question"):
         load_golden(path)
+
+
+def test_a_development_and_a_held_out_file_combine_keeping_each_questions_split(tmp_path: Path) -> None:
+    dev, held = tmp_path / "dev.yml", tmp_path / "held.yml"
+    question = "  - id: {id}\n    question: q\n    answers: [{{document: x.md, section: S}}]\n"
+    dev.write_text(
+        "corpus: repo:guidelines\nquestions:\n"
+        + question.format(id="a")
+        + question.format(id="b")
+        + "    split: held-out\n"
+    )
+    held.write_text("corpus: repo:guidelines\nsplit: held-out\nquestions:\n" + question.format(id="h1"))
+    combined = combine([load_golden(dev), load_golden(held)])
+    assert {q.id: combined.split_of(q) for q in combined.questions} == {"a": "dev", "b": "held-out", "h1": "held-out"}
+
+    held.write_text("corpus: repo:guidelines\nsplit: held-out\nquestions:\n" + question.format(id="a"))
+    with pytest.raises(EvalFileError, match="question id 'a' is used twice"):
+        combine([load_golden(dev), load_golden(held)])
+    held.write_text("corpus: repo:guidelines\nsplit: test\nquestions:\n" + question.format(id="h1"))
+    with pytest.raises(EvalFileError, match=r"held.yml: split: Input should be 'dev' or 'held-out'"):
+        load_golden(held)
