@@ -157,51 +157,43 @@ def minmax(values: np.ndarray, depth: int) -> np.ndarray:
     return np.clip((values - low) / (high - low), 0.0, None) * (values >= low)
 
 
-def convex(signal_weights: list[tuple[str, float]], depth: int = 20, bm25_floor_zero: bool = False) -> Strategy:
-    """Weighted sum of min-max-normalised scores (score fusion); BM25 optionally scaled from 0."""
+Scale = Callable[[str, np.ndarray], np.ndarray]
+"""Puts one signal's scores (named) on the scale the weights apply to."""
+
+
+def weighted(signal_weights: list[tuple[str, float]], scale: Scale) -> Strategy:
+    """Score fusion: the weighted sum of each signal's scaled scores."""
 
     def score(s: Signals, row: int, chunks: list[Chunk]) -> np.ndarray:
         total = np.zeros(len(chunks))
         for name, weight in signal_weights:
-            values = getattr(s, name)[row]
-            if bm25_floor_zero and name.startswith("bm25"):
-                best = values.max()
-                total += weight * (values / best if best > 0 else values * 0)
-            else:
-                total += weight * minmax(values, depth)
+            total += weight * scale(name, getattr(s, name)[row])
         return total
 
     return score
+
+
+def from_zero(values: np.ndarray) -> np.ndarray:
+    best = values.max()
+    return values / best if best > 0 else values * 0
+
+
+def convex(signal_weights: list[tuple[str, float]], depth: int = 20, bm25_floor_zero: bool = False) -> Strategy:
+    """Min-max scaled over the top `depth`; BM25 optionally from 0 instead."""
+    return weighted(
+        signal_weights,
+        lambda name, v: from_zero(v) if bm25_floor_zero and name.startswith("bm25") else minmax(v, depth),
+    )
 
 
 def zscore(signal_weights: list[tuple[str, float]]) -> Strategy:
-    """Weighted sum of scores standardised over all chunks."""
-
-    def score(s: Signals, row: int, chunks: list[Chunk]) -> np.ndarray:
-        total = np.zeros(len(chunks))
-        for name, weight in signal_weights:
-            values = getattr(s, name)[row]
-            spread = values.std()
-            total += weight * ((values - values.mean()) / spread if spread > 0 else values * 0)
-        return total
-
-    return score
+    """Standardised over all chunks."""
+    return weighted(signal_weights, lambda _, v: (v - v.mean()) / v.std() if v.std() > 0 else v * 0)
 
 
 def bm25_relative(signal_weights: list[tuple[str, float]]) -> Strategy:
-    """Cosine as is plus BM25 divided by the query's best BM25 score."""
-
-    def score(s: Signals, row: int, chunks: list[Chunk]) -> np.ndarray:
-        total = np.zeros(len(chunks))
-        for name, weight in signal_weights:
-            values = getattr(s, name)[row]
-            if name.startswith("bm25"):
-                best = values.max()
-                values = values / best if best > 0 else values * 0
-            total += weight * values
-        return total
-
-    return score
+    """Cosine as is, BM25 divided by the query's best BM25 score."""
+    return weighted(signal_weights, lambda name, v: from_zero(v) if name.startswith("bm25") else v)
 
 
 def with_parent(base: Strategy, weight: float) -> Strategy:
