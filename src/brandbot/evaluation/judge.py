@@ -12,6 +12,7 @@ from typing import Any
 from brandbot.config import LOCAL_MODEL_NAME, Settings
 from brandbot.formats import Format
 from brandbot.llm import LLMClient, LLMError
+from brandbot.workflow.prompts import quoted_passage
 
 CRITERIA = ("voice", "terminology", "claims", "call_to_action")
 
@@ -89,7 +90,7 @@ class Judge:
 
     def score(self, request: str, fmt: Format, passages: Sequence[dict[str, Any]], draft: str) -> dict[str, Any] | None:
         """The scores and a one-line reason; None when the judge's answer is unusable."""
-        quoted = "\n\n".join(f"<passage>\n{passage['text']}\n</passage>" for passage in passages) or "(none)"
+        quoted = "\n\n".join(quoted_passage(passage) for passage in passages) or "(none)"
         messages = [
             {
                 "role": "system",

@@ -45,7 +45,7 @@ def _defused(text: str) -> str:
     return _FENCE_TAG.sub(lambda found: f"<{found[1]}\u200b{found[2]}", text)
 
 
-def _quoted(passage: dict[str, Any]) -> str:
+def quoted_passage(passage: dict[str, Any]) -> str:
     where = " > ".join(str(passage[key]) for key in ("title", "section") if passage.get(key))
     source = f' source="{_FENCE_TAG.sub("", where).replace(chr(34), chr(39))}"' if where else ""
     return f"<passage{source}>\n{_defused(str(passage['text']))}\n</passage>"
@@ -75,7 +75,7 @@ def draft_messages(
     """The passages close the system message and the request is the user's turn: small
     models copy passages they find in the user turn instead of following them. Each passage and
     example is fenced as quoted data, so text in an uploaded document can't pass for instructions."""
-    sources = "\n\n".join(_quoted(passage) for passage in passages) or "(none found)"
+    sources = "\n\n".join(quoted_passage(passage) for passage in passages) or "(none found)"
     system = f"{DRAFT_SYSTEM.format(brand=brand, formats=FORMAT_TABLE)}\n\n{PASSAGES_PREAMBLE}\n\n{sources}"
     if examples:
         system += f"\n\n{EXAMPLES_PREAMBLE}\n\n" + "\n\n".join(_example(example) for example in examples)
