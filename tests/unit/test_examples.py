@@ -5,11 +5,13 @@ drafter and the card are given. A scripted LLM stands in for drafting only."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from brandbot.config import Settings
-from brandbot.evaluation.drafts import shared_run
+from brandbot.evaluation.drafts import load_approved, shared_run
+from brandbot.evaluation.golden import EvalFileError
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
 from brandbot.slack.blocks.approval import approval_card
@@ -104,3 +106,10 @@ def test_shared_run_counts_words_in_a_row_ignoring_case_and_punctuation() -> Non
     assert shared_run("Back up daily. Restore in one click!", "restore in ONE click, any day") == 4
     assert shared_run("nothing alike here", "completely different words") == 0
     assert shared_run("", "anything") == 0
+
+
+def test_an_approved_text_of_an_unknown_format_is_refused_naming_the_place(tmp_path: Path) -> None:
+    path = tmp_path / "approved.yml"
+    path.write_text("approved:\n  - format: tiktok\n    request: A video\n    text: Hi.\n")
+    with pytest.raises(EvalFileError, match=r"approved.yml: approved.0.format: .*unknown format 'tiktok'"):
+        load_approved(path)
