@@ -23,8 +23,9 @@ ADMIN, APPROVER = "UADMIN01", "UBOB0001"
 
 
 @contextmanager
-def bolt_app(settings: Settings) -> Iterator[tuple[App, Services, StandIn]]:
-    """(app, services, stand-in): an approval channel, one admin, one approver, a scripted LLM."""
+def bolt_app(settings: Settings, llm: FakeLLM | None = None) -> Iterator[tuple[App, Services, StandIn]]:
+    """(app, services, stand-in): an approval channel, one admin, one approver, a scripted LLM
+    (`llm`, to script it yourself)."""
     standin = StandIn("xoxb-in-process")
     standin.start()
     configured = settings.model_copy(
@@ -37,7 +38,7 @@ def bolt_app(settings: Settings) -> Iterator[tuple[App, Services, StandIn]]:
             "admins": [ADMIN],
         }
     )
-    services = Services(configured, llm=FakeLLM().client(configured))
+    services = Services(configured, llm=(llm or FakeLLM()).client(configured))
     try:
         app, _ = build_app(services)
         yield app, services, standin
