@@ -23,7 +23,7 @@ from brandbot.services import Services
 from brandbot.slack.blocks import proposals
 from brandbot.store import rule_versions
 from brandbot.store.proposals import ProposalState
-from tests.support.bolt_app import ADMIN, APPROVER, bolt_app, dispatch
+from tests.support.bolt_app import ADMIN, APPROVER, bolt_app, click, dispatch
 from tests.support.fake_llm import FakeLLM
 from tests.support.reviewer_history import KEPT, ReviewerHistory, record
 from tests.support.slack_markup import INJECTION, injected, literal_text
@@ -60,21 +60,6 @@ def command(app: App, standin: StandIn, user: str) -> str:
     assert response.status == 200
     body = response.body
     return str(json.loads(body)["text"]) if body.startswith("{") else body
-
-
-def click(app: App, standin: StandIn, user: str, action_id: str, value: str) -> None:
-    payload = {
-        "type": "block_actions",
-        "team": {"id": TEAM},
-        "user": {"id": user, "team_id": TEAM},
-        "api_app_id": "A0000APP01",
-        "trigger_id": "t",
-        "response_url": f"{standin.url}/response/{action_id}-{user}",
-        "container": {"type": "message", "message_ts": "1.0", "channel_id": "D1"},
-        "channel": {"id": "D1"},
-        "actions": [{"action_id": action_id, "value": value, "type": "button", "block_id": "b"}],
-    }
-    assert dispatch(app, {"payload": json.dumps(payload)}, form=True).status == 200
 
 
 def responses(standin: StandIn) -> list[dict[str, Any]]:
