@@ -116,7 +116,9 @@ def vale_styles() -> RuleSet | None:
 
 def main() -> None:
     rules = load_styles(RULES)
-    print(f"Checking speed, {len(rules)} shipped rules, time limit {rules.time_limit_s * 1000:.0f} ms per rule per text")
+    print(
+        f"Checking speed, {len(rules)} shipped rules, time limit {rules.time_limit_s * 1000:.0f} ms per rule per text"
+    )
     corpus = [(path.read_text(), None) for path in sorted(CORPORA.glob("*/*.md"))] if CORPORA.exists() else []
     if corpus:
         throughput("shared/corpora, no context", rules, corpus)

@@ -129,6 +129,11 @@ class Settings(BaseSettings):
     """Approved texts of the same format given to the drafter as examples of the voice (0: none)."""
     rule_time_limit_ms: float = Field(default=100.0, gt=0)
     """Per rule per draft; a rule past it is reported as failed instead of freezing the process."""
+    rule_proposal_min_evidence: int = Field(default=3, ge=1)
+    """Distinct reviewer decisions (edits, change requests) that must show the same change before
+    it is proposed to admins as a brand rule: fewer is one reviewer's taste, not the brand's."""
+    recheck_days: int = Field(default=90, ge=1)
+    """After a guideline or rules change, texts approved in this many days are checked again."""
     review_ttl_hours: float = Field(default=72.0, gt=0)
 
     @field_validator("approvers", "admins", mode="before")

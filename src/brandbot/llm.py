@@ -11,7 +11,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -22,6 +22,8 @@ from brandbot.config import Settings
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+SAMPLING = ("temperature", "frequency_penalty", "max_tokens")
+"""The request fields that shape what the model writes, besides the prompt and the model."""
 
 
 class LLMError(Exception):
@@ -44,6 +46,8 @@ class Completion:
     prompt_tokens: int
     completion_tokens: int
     seconds: float
+    sampling: dict[str, float | int] = field(default_factory=dict)
+    """The sampling parameters the request was sent with, recorded with each draft."""
 
 
 Message = dict[str, str]
@@ -115,6 +119,7 @@ class LLMClient:
                 prompt_tokens=int(usage.get("prompt_tokens", 0)),
                 completion_tokens=int(usage.get("completion_tokens", 0)),
                 seconds=time.perf_counter() - started,
+                sampling={key: body[key] for key in SAMPLING if key in body},
             )
         except (KeyError, IndexError, TypeError) as error:
             metrics.LLM_ERRORS.labels("unreadable").inc()

@@ -25,6 +25,7 @@ from brandbot.store.requests import RequestStore
 from brandbot.workflow.checkpointer import checkpointer_for
 from brandbot.workflow.engine import Engine
 from brandbot.workflow.examples import ApprovedExamples
+from brandbot.workflow.rechecks import Rechecker
 from brandbot.workflow.safety import guard_for
 from brandbot.workflow.state import WorkflowContext
 
@@ -62,6 +63,10 @@ class Services:
             examples=ApprovedExamples(self.requests, embedding_function(self.settings.embedding_model)),
         )
         return Engine(context, checkpointer_for(self.settings), self.work)
+
+    @cached_property
+    def rechecker(self) -> Rechecker:
+        return Rechecker(self.settings, self.db, self.rules, self.knowledge_base)
 
     @cached_property
     def work(self) -> Queue[WorkItem]:

@@ -61,7 +61,7 @@ def test_ask_in_one_process_approve_in_another(env: dict[str, str]) -> None:
     approved = cli.run_json(env, "review", "approve", str(draft["draft_id"]), "--as", "bob")
     assert approved["status"] == "approved" and approved["final_text"] == draft["text"]
     assert approved["decision"]["actor"] == "bob"
-    audit = cli.run_json(env, "audit", str(draft["request_id"]))
+    audit = cli.run_json(env, "audit", "log", str(draft["request_id"]))
     assert [row["action"] for row in audit] == ["request.created", "draft.created", "draft.approved"]
 
 

@@ -1,7 +1,8 @@
 """PostgreSQL with a migration role that owns the tables and an app role that only uses them, as
 docker-compose.yml runs it: `brandbot db migrate` as the owner, replicas as the app role. The app
-works (it drafts, decides, writes audit entries, prunes), and the app role can neither rewrite,
-delete nor truncate the audit log nor drop or disable its triggers; not even the owner truncates it."""
+works (it drafts, decides, writes audit entries, prunes, learns rules), and the app role can
+neither rewrite, delete nor truncate the audit log nor drop or disable its triggers, and only moves
+the audit chain's head (no row added or removed); not even the owner truncates the log."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from brandbot.guidelines.knowledge_base import SourceFile
+from brandbot.rules import proposals as learned
+from brandbot.rules.learning import Change, Kind
 from brandbot.services import Services
-from brandbot.store import retention
+from brandbot.store import audit_chain, receipts, retention
 from brandbot.store.audit import entries
 from brandbot.workflow import approvals
 from tests.conftest import make_settings, settings_env
@@ -70,6 +73,7 @@ def test_the_app_role_drafts_decides_and_writes_the_audit_log(app_services: Serv
     assert resumed.request.status == "approved"
     actions = [entry.action for entry in entries(app_services.db, request_id=run.request.id)]
     assert actions == ["request.created", "draft.created", "draft.approved"]
+    assert audit_chain.verify(app_services.db)[1] == [] and receipts.verify(app_services.db)[2] == []
     assert app_services.events.claim("EvLEAST01")
     retention.prune(app_services.db, app_services.settings)
 
@@ -85,6 +89,8 @@ def test_the_app_role_drafts_decides_and_writes_the_audit_log(app_services: Serv
         ("ALTER TABLE audit_log DISABLE TRIGGER ALL", "must be owner"),
         ("DROP TABLE audit_log", "must be owner"),
         ("UPDATE alembic_version SET version_num = '0001'", "permission denied"),
+        ("DELETE FROM audit_chain_head", "permission denied"),
+        ("INSERT INTO audit_chain_head (id, last_id, last_hash) VALUES (2, 0, '')", "permission denied"),
     ],
 )
 def test_the_app_role_cannot_undo_the_audit_log(app_services: Services, statement: str, refusal: str) -> None:
@@ -125,3 +131,14 @@ def test_a_replica_given_both_urls_migrates_as_the_owner_and_runs_as_the_app(
         assert every - writable == {"audit_log", "alembic_version", "checkpoint_migrations"}, "the app writes the rest"
     finally:
         replica.close()
+
+
+def test_the_app_role_learns_a_rule_from_an_edit_and_an_admin_dismisses_it(app_services: Services) -> None:
+    run = app_services.engine.ask("alice", "A post (learned rules)")
+    assert run.draft is not None and run.draft.text == "First."
+    approvals.decide_and_resume(app_services.engine, run.draft.id, "bob", "edit", "Initial.")
+    eager = app_services.settings.model_copy(update={"rule_proposal_min_evidence": 1})
+    [proposal] = learned.refresh(eager, app_services.db, app_services.rules())
+    assert proposal.change == Change(Kind.substitution, "first", "initial")
+    learned.dismiss(app_services.db, proposal.id, "admin")
+    assert learned.refresh(eager, app_services.db, app_services.rules()) == []

@@ -3,14 +3,22 @@ agreeing with the models."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import UTC, datetime
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import JSON, String, column, insert, inspect, table, text
+from sqlalchemy.exc import DBAPIError
 
+from brandbot.store import audit, audit_chain, receipts, rechecks  # noqa: F401  (rechecks: its tables)
+from brandbot.store.audit import entries
 from brandbot.store.db import Database
-from brandbot.store.models import Base
+from brandbot.store.models import Base, UTCDateTime
 
-HEAD = "0008"
+HEAD = "0011"
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database: Database) -> None:
@@ -47,3 +55,57 @@ def test_running_the_migration_twice_changes_nothing(empty_database: Database) -
     empty_database.create_schema()
     empty_database.create_schema()
     assert empty_database.revision() == HEAD
+
+
+def test_upgrade_chains_the_audit_entries_already_written(empty_database: Database) -> None:
+    """Entries written before the chain get their hashes in id order, the head names the last,
+    the triggers still refuse rewrites, and new entries carry the chain on."""
+    empty_database.create_schema("0008")
+    log = table(
+        "audit_log",
+        column("at", UTCDateTime()),
+        column("actor", String),
+        column("action", String),
+        column("request_id", String),
+        column("detail", JSON),
+    )
+    written = datetime(2026, 11, 1, 10, 0, 0, 123456, tzinfo=UTC)
+    with empty_database.engine.begin() as connection:
+        connection.execute(
+            insert(log),
+            [
+                {"at": written, "actor": "alice", "action": "request.created", "request_id": "req_old", "detail": {}},
+                {
+                    "at": written,
+                    "actor": "bob",
+                    "action": "draft.approved",
+                    "request_id": "req_old",
+                    "detail": {"x": 1},
+                },
+            ],
+        )
+    empty_database.create_schema()
+    first, second = entries(empty_database)
+    by_hand = {
+        "id": first.id,
+        "at": "2026-11-01T10:00:00.123456+00:00",
+        "actor": "alice",
+        "action": "request.created",
+        "request_id": "req_old",
+        "draft_id": None,
+        "revision": None,
+        "detail": {},
+        "prev_hash": "0" * 64,
+    }
+    expected = hashlib.sha256(json.dumps(by_hand, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    assert (first.prev_hash, first.hash) == ("0" * 64, expected)
+    assert second.prev_hash == first.hash
+    assert audit_chain.verify(empty_database) == (2, [])
+    assert receipts.verify(empty_database) == (0, 1, []), "an approval from before receipts is counted, not failed"
+    with pytest.raises(DBAPIError, match="append-only"), empty_database.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET actor = 'mallory'"))
+    with empty_database.session() as session:
+        audit.record(session, "carol", "request.retried", request_id="req_old")
+    third = entries(empty_database)[-1]
+    assert (third.id, third.prev_hash) == (second.id + 1, second.hash)
+    assert audit_chain.verify(empty_database) == (3, [])

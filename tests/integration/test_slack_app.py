@@ -179,7 +179,7 @@ def test_mention_to_card_to_approval_to_final_text(bot: Bot) -> None:
 
     assert bot.click(BOB, "draft_approve", draft_id, card_ts).status_code == 200
     bot.standin.wait_for(lambda: f"Approved by <@{BOB}>" in bot.card_text(card_ts), what="card updated")
-    assert '"type": "actions"' not in bot.card_text(card_ts)
+    assert '"draft_approve"' not in bot.card_text(card_ts) and '"receipt_open"' in bot.card_text(card_ts)
     final = bot.standin.wait_for(lambda: "ready to copy" in bot.thread(ts) and bot.standin.posts_to(GENERAL, ts))
     services = bot.services()
     draft = services.requests.get_draft(draft_id)
@@ -525,7 +525,8 @@ def test_a_decision_made_in_the_cli_reaches_the_card_and_the_thread(bot: Bot) ->
     card_ts, draft_id = bot.card("(cli decides)")
     cli.run(bot.env, "review", "approve", draft_id, "--as", BOB, "--yes")
     bot.standin.wait_for(lambda: f"Approved by <@{BOB}>" in bot.card_text(card_ts), what="card closed")
-    assert '"type": "actions"' not in bot.card_text(card_ts).split("Approved by")[-1]
+    closed = bot.card_text(card_ts).split("Approved by")[-1]
+    assert '"draft_approve"' not in closed and '"receipt_open"' in closed
     bot.standin.wait_for(lambda: "ready to copy" in bot.thread(ts), what="requester told")
 
 

@@ -4,6 +4,7 @@ re-runs), work rows claimed by racing replicas."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
-from brandbot.store import retention
+from brandbot.store import audit, audit_chain, retention
 from brandbot.store.audit import entries
 from brandbot.store.models import utcnow
 from brandbot.store.requests import DraftRecord
@@ -70,3 +71,24 @@ def test_event_keys_and_finished_rows_past_their_retention_are_pruned(services: 
     age_rows(services, "pg-prune", utcnow())
     retention.prune(services.db, services.settings)
     assert kept(services, "pg-prune") == EXPECTED
+
+
+def test_concurrent_appends_keep_one_linear_chain(services: Services) -> None:
+    """Writers racing to append (audit entries alone, and with requests) take turns on the chain
+    head: every entry is written, ids follow the chain, and it verifies."""
+    before = entries(services.db, limit=100_000)
+    writers = itertools.count()
+
+    def write() -> None:
+        writer = next(writers)
+        for number in range(10):
+            with services.db.session() as session:
+                audit.record(session, f"writer-{writer}", "test.appended", n=number)
+        services.engine.submit(f"writer-{writer}", f"A post (pg chain {writer})")
+
+    assert len(at_once(8, write)) == 8, "every writer finished"
+    added = entries(services.db, limit=100_000)[len(before) :]
+    assert len(added) == 8 * 11
+    assert [entry.id for entry in added] == list(range(before[-1].id + 1, before[-1].id + 1 + len(added)))
+    assert all(entry.prev_hash == previous.hash for previous, entry in zip([before[-1], *added], added, strict=False))
+    assert audit_chain.verify(services.db) == (len(before) + len(added), [])

@@ -16,15 +16,16 @@ from brandbot.config import Settings
 from brandbot.services import Services
 from brandbot.slack.app import build_app
 from tests.support.fake_llm import FakeLLM
-from tests.support.slack_standin import StandIn, sign
+from tests.support.slack_standin import TEAM, StandIn, sign
 
 SECRET = "in-process-signing-secret"
 ADMIN, APPROVER = "UADMIN01", "UBOB0001"
 
 
 @contextmanager
-def bolt_app(settings: Settings) -> Iterator[tuple[App, Services, StandIn]]:
-    """(app, services, stand-in): an approval channel, one admin, one approver, a scripted LLM."""
+def bolt_app(settings: Settings, llm: FakeLLM | None = None) -> Iterator[tuple[App, Services, StandIn]]:
+    """(app, services, stand-in): an approval channel, one admin, one approver, a scripted LLM
+    (`llm`, to script it yourself)."""
     standin = StandIn("xoxb-in-process")
     standin.start()
     configured = settings.model_copy(
@@ -37,7 +38,7 @@ def bolt_app(settings: Settings) -> Iterator[tuple[App, Services, StandIn]]:
             "admins": [ADMIN],
         }
     )
-    services = Services(configured, llm=FakeLLM().client(configured))
+    services = Services(configured, llm=(llm or FakeLLM()).client(configured))
     try:
         app, _ = build_app(services)
         yield app, services, standin
@@ -51,3 +52,19 @@ def dispatch(app: App, payload: dict[str, Any], *, form: bool) -> BoltResponse:
     body = urllib.parse.urlencode(payload) if form else json.dumps(payload)
     content_type = "application/x-www-form-urlencoded" if form else "application/json"
     return app.dispatch(BoltRequest(body=body, headers={"content-type": content_type, **sign(SECRET, body)}))
+
+
+def click(app: App, standin: StandIn, user: str, action_id: str, value: str) -> None:
+    """A button click as Slack posts it, from a message in a DM, answered through `response_url`."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": user, "team_id": TEAM},
+        "api_app_id": "A0000APP01",
+        "trigger_id": "t",
+        "response_url": f"{standin.url}/response/{action_id}-{user}",
+        "container": {"type": "message", "message_ts": "1.0", "channel_id": "D1"},
+        "channel": {"id": "D1"},
+        "actions": [{"action_id": action_id, "value": value, "type": "button", "block_id": "b"}],
+    }
+    assert dispatch(app, {"payload": json.dumps(payload)}, form=True).status == 200

@@ -1,7 +1,10 @@
 """A local stand-in for Slack's Web API: the methods brandbot calls, over real HTTP on loopback.
 
-It records every call, serves file downloads behind the bot token, and can be told to answer
-a method with 429 (with Retry-After) or 500 a number of times. Requests to the bot go the other
+It records every call, serves file downloads behind the bot token, takes uploads the way
+`files_upload_v2` makes them (files.getUploadURLExternal, a POST of the bytes to the URL it
+returned, files.completeUploadExternal; the file is then processed for a moment, during which an
+image block naming it is refused, as Slack does), and can be told to answer a method with 429
+(with Retry-After) or 500 a number of times. Requests to the bot go the other
 way, through `deliver`, signed with the signing secret exactly as Slack signs them.
 """
 
@@ -22,6 +25,8 @@ from typing import Any
 
 import httpx
 
+UPLOAD_PATH = "/upload/v1/"
+PNG = b"\x89PNG\r\n\x1a\n"
 BOT_USER = "UBOT000001"
 BOT_ID = "BBOT000001"
 TEAM = "T0000TEAM1"
@@ -36,10 +41,28 @@ class Call:
 
 
 @dataclass
+class Upload:
+    """A file on its way in: its bytes arrive at the upload URL, then completeUploadExternal
+    shares it (to nobody, without a channel), then Slack processes it."""
+
+    name: str
+    length: int
+    data: bytes | None = None
+    title: str | None = None
+    completed_at: float | None = None
+
+    def processed(self, processing_s: float) -> bool:
+        return self.completed_at is not None and time.monotonic() - self.completed_at >= processing_s
+
+
+@dataclass
 class StandIn:
     token: str
     group_members: dict[str, list[str]] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    uploads: dict[str, Upload] = field(default_factory=dict)
+    processing_s: float = 0.3
+    """How long an uploaded file is processed before image blocks may show it."""
     calls: list[Call] = field(default_factory=list)
     failures: dict[str, list[int]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
@@ -52,7 +75,10 @@ class StandIn:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                standin._handle(self)
+                if self.path.startswith(UPLOAD_PATH):
+                    standin._receive_upload(self)
+                else:
+                    standin._handle(self)
 
             def do_GET(self) -> None:
                 if self.path.startswith("/api/"):
@@ -210,6 +236,9 @@ class StandIn:
             message = args["message_ts"].replace(".", "")
             return {**ok, "permalink": f"https://example.slack.com/archives/{args['channel']}/p{message}"}
         if method in ("views.open", "views.publish", "views.update"):
+            refused = self._unshowable_images(args.get("view") or {})
+            if refused:
+                return {"ok": False, "error": "invalid_blocks", "errors": refused}
             return {**ok, "view": {"id": f"V{next(self._ts)}", **(args.get("view") or {})}}
         if method == "conversations.open":
             return {**ok, "channel": {"id": f"D{args['users']}"}}
@@ -224,12 +253,79 @@ class StandIn:
             return {**ok, "user": {"id": args["user"], "name": args["user"].lower(), "tz": "UTC"}}
         if method == "usergroups.users.list":
             return {**ok, "users": self.group_members.get(args["usergroup"], [])}
+        if method == "files.info" and args["file"] in self.uploads:
+            return {**ok, "file": self._uploaded(args["file"])}
         if method == "files.info":
             name, data = self.files[args["file"]]
             return {**ok, "file": {"id": args["file"], "name": name, "size": len(data)}}
+        if method == "files.getUploadURLExternal":
+            if not args.get("filename") or not str(args.get("length", "")).isdigit():
+                return {"ok": False, "error": "invalid_arguments"}
+            file_id = f"F{next(self._ts):010d}"
+            self.uploads[file_id] = Upload(args["filename"], int(args["length"]))
+            return {**ok, "file_id": file_id, "upload_url": f"{self.url}{UPLOAD_PATH}{file_id}"}
+        if method == "files.completeUploadExternal":
+            return self._complete(json.loads(args.get("files") or "[]"))
+        if method == "files.delete":
+            if self.uploads.pop(args.get("file", ""), None) is None:
+                return {"ok": False, "error": "file_not_found"}
+            return ok
         if method == "assistant.threads.setStatus":
             return ok
         return {"ok": False, "error": "unknown_method"}
+
+    def _receive_upload(self, request: BaseHTTPRequestHandler) -> None:
+        """The upload URL: the raw bytes, as slack_sdk posts them; Slack answers in plain text."""
+        file_id = request.path.removeprefix(UPLOAD_PATH)
+        data = request.rfile.read(int(request.headers.get("Content-Length") or 0))
+        self._record("file.upload", {"file_id": file_id, "size": len(data)}, None)
+        with self._lock:
+            upload = self.uploads.get(file_id)
+            if upload is not None:
+                upload.data = data
+        status, body = (200, f"OK - {len(data)}") if upload is not None else (404, "not found")
+        request.send_response(status)
+        request.send_header("Content-Type", "text/plain")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body.encode())
+
+    def _complete(self, files: list[dict[str, Any]]) -> dict[str, Any]:
+        """Every file must have arrived whole, in the length announced."""
+        with self._lock:
+            for item in files:
+                upload = self.uploads.get(item.get("id", ""))
+                if upload is None or upload.data is None or len(upload.data) != upload.length:
+                    return {"ok": False, "error": "file_not_found"}
+            for item in files:
+                upload = self.uploads[item["id"]]
+                upload.title, upload.completed_at = item.get("title") or upload.name, time.monotonic()
+        return {"ok": True, "files": [{"id": item["id"], "title": self.uploads[item["id"]].title} for item in files]}
+
+    def _uploaded(self, file_id: str) -> dict[str, Any]:
+        """files.info of an upload: the mimetype stays empty until Slack has processed it."""
+        upload = self.uploads[file_id]
+        ready = upload.processed(self.processing_s)
+        is_png = (upload.data or b"").startswith(PNG)
+        return {
+            "id": file_id,
+            "name": upload.name,
+            "title": upload.title,
+            "size": upload.length,
+            "mimetype": ("image/png" if is_png else "application/octet-stream") if ready else "",
+            "channels": [],
+        }
+
+    def _unshowable_images(self, view: dict[str, Any]) -> list[str]:
+        """Image blocks naming a Slack file that is not an uploaded, processed image, as Slack words it."""
+        refused = []
+        for index, block in enumerate(view.get("blocks") or []):
+            if block.get("type") != "image" or "slack_file" not in block:
+                continue
+            upload = self.uploads.get(block["slack_file"].get("id", ""))
+            if upload is None or not upload.processed(self.processing_s) or not (upload.data or b"").startswith(PNG):
+                refused.append(f"invalid slack file [json-pointer:/view/blocks/{index}/slack_file]")
+        return refused
 
     def _download(self, request: BaseHTTPRequestHandler) -> None:
         self._record("file.download", {"path": request.path}, request.headers.get("Authorization"))

@@ -80,6 +80,7 @@ def interactions(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
             st.sampled_from(
                 [
                     *approval.DECISION_ACTIONS,
+                    approval.RECEIPT,
                     messages.RETRY,
                     messages.REMOVE_GUIDELINE,
                     messages.RELEASE_HELD,

@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from sqlalchemy import update
 
 from brandbot.services import Services
+from brandbot.slack.blocks import approval
 from brandbot.slack.notices import Courier
 from brandbot.store.models import OutboxMessage
 from brandbot.store.outbox import Notice
@@ -37,7 +38,8 @@ def test_a_draft_and_its_decision_reach_the_card_and_the_thread_once(services: S
     approvals.decide(services.engine, draft.id, "bob", "approve")
     deliver_all(services, courier)
     card = standin.posts_to("CAPPROVALS")[0]
-    assert "Approved by" in str(card["blocks"]) and not any(b["type"] == "actions" for b in card["blocks"])
+    buttons = [element["action_id"] for b in card["blocks"] if b["type"] == "actions" for element in b["elements"]]
+    assert "Approved by" in str(card["blocks"]) and buttons == [approval.RECEIPT], "decided: only the receipt"
     thread = [m["text"] for m in standin.posts_to("CGENERAL", THREAD["thread_ts"])]
     assert sum("ready to copy" in text for text in thread) == 1 and draft.text in thread
 

@@ -14,7 +14,7 @@ from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
 from brandbot.slack.blocks import messages
-from tests.support.bolt_app import ADMIN, bolt_app, dispatch
+from tests.support.bolt_app import ADMIN, bolt_app, click, dispatch
 from tests.support.poisoned_docs import ATTACKS, document
 from tests.support.slack_markup import injected, literal_text
 from tests.support.slack_standin import TEAM, StandIn
@@ -33,21 +33,6 @@ def command(app: App, user: str, text: str) -> dict[str, Any]:
     response = dispatch(app, {**form, "trigger_id": "t", "response_url": "http://127.0.0.1:9/r"}, form=True)
     assert response.status == 200
     return json.loads(response.body) if response.body.startswith("{") else {"text": response.body}
-
-
-def click(app: App, standin: StandIn, user: str, action_id: str, chunk_id: str) -> None:
-    payload = {
-        "type": "block_actions",
-        "team": {"id": TEAM},
-        "user": {"id": user, "team_id": TEAM},
-        "api_app_id": "A0000APP01",
-        "trigger_id": "t",
-        "response_url": f"{standin.url}/response/{action_id}-{user}",
-        "container": {"type": "message", "message_ts": "1.0", "channel_id": "D1"},
-        "channel": {"id": "D1"},
-        "actions": [{"action_id": action_id, "value": chunk_id, "type": "button", "block_id": "b"}],
-    }
-    assert dispatch(app, {"payload": json.dumps(payload)}, form=True).status == 200
 
 
 def test_an_admin_sees_the_held_passage_exactly_and_releases_it(slack: tuple[App, Services, StandIn]) -> None:

@@ -75,13 +75,14 @@ def test_split_text_keeps_every_word() -> None:
     assert " ".join(parts).split() == text.split()
 
 
-def test_decided_card_has_no_buttons_and_says_who_and_when() -> None:
+def test_decided_card_has_no_decision_buttons_and_says_who_and_when() -> None:
     decided = view(
         status=DraftStatus.approved,
         decision=DecisionView(Action.approve, "UBOB0001", "2026-11-26T14:02:00+00:00", None),
     )
     card = approval.decided_card(decided)
-    assert not any(block["type"] == "actions" for block in card["blocks"])
+    buttons = [element["action_id"] for b in card["blocks"] if b["type"] == "actions" for element in b["elements"]]
+    assert buttons == [approval.RECEIPT]
     text = all_text(card)
     assert "Approved by <@UBOB0001>" in text and "<!date^1795701720^" in text and "14:02 UTC" in text
 

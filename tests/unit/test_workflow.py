@@ -113,8 +113,9 @@ def test_edit_approves_what_the_approver_saved(services: Services) -> None:
     result = decide(services.engine, run.draft.id, "bob", "edit", "Tidewell Backup: restore in one click.")
     assert result.run.request.status == "approved"
     assert result.run.request.final_text == "Tidewell Backup: restore in one click."
-    last = entries(services.db)[-1]
-    assert last.detail == {"edited": True, "final_text": "Tidewell Backup: restore in one click.", "edit_alerts": []}
+    detail = dict(entries(services.db)[-1].detail)
+    assert set(detail.pop("receipt")) == {"sha256", "parts"}, "the approval seals the receipt"
+    assert detail == {"edited": True, "final_text": "Tidewell Backup: restore in one click.", "edit_alerts": []}
 
 
 def test_reject_closes_the_request_with_the_reason(services: Services) -> None:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from brandbot.cli import db, guidelines, llm, review, rules, serve
+from brandbot.cli import audit, db, guidelines, llm, report, review, rules, serve
 from brandbot.cli import eval as evaluation
 from brandbot.cli.context import services
-from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, fail, print_json, table
+from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, fail, print_json
 
 if TYPE_CHECKING:
     from brandbot.store.requests import RequestStore
@@ -33,8 +33,10 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(llm.app, name="llm")
 app.add_typer(evaluation.app, name="eval")
 app.add_typer(db.app, name="db")
+app.add_typer(audit.app, name="audit")
 app.command()(serve.serve)
 app.command()(serve.work)
+app.command()(report.report)
 
 
 @app.callback()
@@ -78,45 +80,6 @@ def retry(
         except RequestInvalid as error:
             fail(str(error))
         _report(built.requests, run, output)
-
-
-@app.command()
-def audit(
-    request_id: str | None = typer.Argument(None, help="Only this request's entries."),
-    output: Output = OutputOption,
-) -> None:
-    """The audit log: who did what, when, to which draft version."""
-    from brandbot.store.audit import entries
-
-    with services() as built:
-        rows = entries(built.db, request_id=request_id)
-    if output is Output.json:
-        print_json(
-            [
-                {
-                    "at": row.at.isoformat(),
-                    "actor": row.actor,
-                    "action": row.action,
-                    "request_id": row.request_id,
-                    "draft_id": row.draft_id,
-                    "revision": row.revision,
-                    "detail": row.detail,
-                }
-                for row in rows
-            ]
-        )
-        return
-    grid = table("When", "Who", "What", "Request", "Draft", "Rev")
-    for row in rows:
-        grid.add_row(
-            row.at.strftime("%Y-%m-%d %H:%M:%S"),
-            row.actor,
-            row.action,
-            row.request_id or "",
-            row.draft_id or "",
-            str(row.revision or ""),
-        )
-    console().print(grid)
 
 
 def _report(requests: RequestStore, run: RunOutcome, output: Output) -> None:

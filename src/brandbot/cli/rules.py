@@ -1,4 +1,5 @@
-"""`brandbot rules ...`: install, list and remove brand rules, and check drafts against them."""
+"""`brandbot rules ...`: install, list and remove brand rules, check drafts against them, and
+adopt or dismiss the rules proposed from reviewers' edits."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from brandbot.formats import FORMATS
 if TYPE_CHECKING:
     from brandbot.cli.check_output import Checked
     from brandbot.rules import DraftContext, RuleSet
+    from brandbot.rules.proposals import Proposal
 
 app = typer.Typer(
     help="Brand rules (Vale-compatible styles) that every draft is checked against.",
@@ -101,6 +103,97 @@ def remove(
         except (LookupError, RuleLoadError) as error:
             fail(str(error))
     console().print(f"Removed {', '.join(removed)}.", highlight=False)
+
+
+@app.command()
+def proposals(output: Output = OutputOption) -> None:
+    """Rules learned from reviewers' edits and change requests, waiting for an admin: each with
+    how often it would have fired on past approved texts and drafts, and examples."""
+    from brandbot.rules import RuleLoadError, library
+    from brandbot.rules import proposals as learned
+
+    with database() as (settings, db):
+        try:
+            found = learned.refresh(settings, db, library.load_active(settings, db))
+        except RuleLoadError as error:
+            fail(str(error), BAD_INPUT)
+        except TimeoutError as error:  # another refresh held the lock all along
+            fail(str(error))
+    if output is Output.json:
+        print_json([proposal.to_dict() for proposal in found])
+        return
+    if not found:
+        console().print("No rule proposals: no change shows up in enough reviewers' decisions that the rules lack.")
+        return
+    _show_proposals(found)
+
+
+@app.command()
+def adopt(
+    proposal_id: int = typer.Argument(..., help="A proposal's id (see `brandbot rules proposals`)."),
+    actor: str = typer.Option(getpass.getuser(), "--as", help="The admin adopting it, for the audit log."),
+    output: Output = OutputOption,
+) -> None:
+    """Add a proposed rule to the brand's style as a new rules version."""
+    from brandbot.rules import RuleLoadError
+    from brandbot.rules import proposals as learned
+
+    with database() as (settings, db):
+        try:
+            adopted = learned.adopt(settings, db, proposal_id, actor)
+        except (LookupError, ValueError, RuleLoadError) as error:
+            fail(str(error))
+    if output is Output.json:
+        print_json(adopted.to_dict())
+    else:
+        console().print(f"Adopted proposal {proposal_id} as {adopted.rule_id}.", highlight=False)
+
+
+@app.command()
+def dismiss(
+    proposal_id: int = typer.Argument(..., help="A proposal's id (see `brandbot rules proposals`)."),
+    actor: str = typer.Option(getpass.getuser(), "--as", help="The admin dismissing it, for the audit log."),
+) -> None:
+    """Dismiss a proposed rule for good: the same change is never proposed again."""
+    from brandbot.rules import proposals as learned
+
+    with database() as (_, db):
+        try:
+            learned.dismiss(db, proposal_id, actor)
+        except LookupError as error:
+            fail(str(error))
+    console().print(f"Dismissed proposal {proposal_id}.", highlight=False)
+
+
+def _show_proposals(found: list[Proposal]) -> None:
+    """One table of proposals, then each one's examples (approved texts first)."""
+    from rich.text import Text
+
+    from brandbot.rules.learning import Kind
+
+    grid = table("ID", "Rule", "Evidence", "Approved texts", "Drafts")
+    for proposal in found:
+        change, tested = proposal.change, proposal.backtest
+        rule = (
+            f"{change.phrase} -> {change.replacement}" if change.kind is Kind.substitution else f"flag {change.phrase}"
+        )
+        grid.add_row(
+            str(proposal.id),
+            Text(f"{change.kind}: {rule}"),
+            f"{_count(proposal.edits, 'edit')}, {_count(proposal.change_requests, 'change request')}",
+            f"{tested.approved_fired} of {tested.approved_checked}",
+            f"{tested.drafts_fired} of {tested.drafts_checked}",
+        )
+    console().print(grid)
+    for proposal in found:
+        for example in proposal.backtest.examples:
+            where = "approved" if example.approved else "draft"
+            console().print(Text(f"  {proposal.id}: {where} {example.ref}: {example.excerpt}", style="dim"))
+    console().print("Adopt with `brandbot rules adopt ID`, or `brandbot rules dismiss ID` for good.", highlight=False)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class CheckOutput(StrEnum):

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from brandbot import archives
@@ -24,7 +25,7 @@ from brandbot.rules.ruleset import RuleInfo, RuleSet
 from brandbot.rules.vocab import VOCAB_FOLDERS
 from brandbot.store import rule_versions
 from brandbot.store.db import Database
-from brandbot.store.rule_versions import RuleVersion
+from brandbot.store.rule_versions import OnPublish, RuleVersion
 
 _ATTEMPTS = 5
 """Changes rebuilt on a version another process published meanwhile, before giving up."""
@@ -40,17 +41,26 @@ def load_active(settings: Settings, db: Database) -> RuleSet:
         return RuleSet()
     with _scratch(settings) as scratch:
         # load_styles reads every file up front, so the unpacked copy can go right after.
-        return load_styles(_unpacked(version, scratch))
+        return replace(load_styles(_unpacked(version, scratch)), version=version.id)
 
 
 def list_rules(settings: Settings, db: Database) -> list[RuleInfo]:
     return load_active(settings, db).describe()
 
 
-def add(settings: Settings, db: Database, source: Path, style: str | None = None, *, actor: str) -> list[str]:
+def add(
+    settings: Settings,
+    db: Database,
+    source: Path,
+    style: str | None = None,
+    *,
+    actor: str,
+    on_publish: OnPublish | None = None,
+) -> list[str]:
     """Install a rule file (into `style`, default: the folder it sits in), a style folder, a
     whole styles directory (config.yml and vocabularies included) or a .zip of one; a style
-    folder replaces the installed one of that name. Returns the rule ids added."""
+    folder replaces the installed one of that name. Returns the rule ids added. `on_publish`
+    runs in the transaction that publishes them (`rule_versions.publish`)."""
     with _scratch(settings) as scratch:
         incoming = _unpack(source, Path(scratch), style, settings.max_upload_bytes, settings.max_zip_ratio)
         added = [
@@ -71,7 +81,7 @@ def add(settings: Settings, db: Database, source: Path, style: str | None = None
                 )
             return added, rules
 
-        return _publish_change(settings, db, actor, merge)
+        return _publish_change(settings, db, actor, merge, on_publish)
 
 
 def remove(settings: Settings, db: Database, rule_or_style: str, *, actor: str) -> list[str]:
@@ -100,7 +110,9 @@ def remove(settings: Settings, db: Database, rule_or_style: str, *, actor: str) 
     return _publish_change(settings, db, actor, delete)
 
 
-def _publish_change(settings: Settings, db: Database, actor: str, change: Change) -> list[str]:
+def _publish_change(
+    settings: Settings, db: Database, actor: str, change: Change, on_publish: OnPublish | None = None
+) -> list[str]:
     """Applies `change` to a copy of the current version and publishes the result; when another
     process published first, the change is made again on top of its version, not over it."""
     for _ in range(_ATTEMPTS):
@@ -108,7 +120,8 @@ def _publish_change(settings: Settings, db: Database, actor: str, change: Change
         with _scratch(settings) as scratch:
             staged = _unpacked(base, scratch)
             touched, rules = change(staged)
-            if rule_versions.publish(db, _pack(staged), actor, len(rules), based_on=base.id if base else None):
+            based_on = base.id if base else None
+            if rule_versions.publish(db, _pack(staged), actor, len(rules), based_on=based_on, on_publish=on_publish):
                 return touched
     raise RuleLoadError(f"the rules changed {_ATTEMPTS} times while this change was being checked; try again")
 

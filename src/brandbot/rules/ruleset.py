@@ -60,6 +60,9 @@ class RuleSet:
     checks: tuple[Check, ...] = ()
     config: StylesConfig = field(default_factory=StylesConfig)
     time_limit_s: float | None = DEFAULT_TIME_LIMIT_S
+    version: int | None = None
+    """The published version these rules were loaded from (`rule_versions.id`), recorded with
+    each draft they check; None for rules read from a folder."""
     _defaults: Mapping[str, Level] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

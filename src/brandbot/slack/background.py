@@ -15,6 +15,7 @@ from brandbot.slack.deps import SlackDeps
 from brandbot.store import retention
 from brandbot.store.models import OutboxMessage, WorkItem
 from brandbot.store.outbox import Notice
+from brandbot.store.rechecks import RECHECK
 from brandbot.store.requests import Job
 from brandbot.workers import Handler, WorkerPool
 from brandbot.workflow.approvals import expire_due
@@ -28,6 +29,7 @@ class Background:
     drafting: WorkerPool[WorkItem] = field(init=False)
     decisions: WorkerPool[WorkItem] = field(init=False)
     uploads: WorkerPool[WorkItem] = field(init=False)
+    rechecks: WorkerPool[WorkItem] = field(init=False)
     outbox: WorkerPool[OutboxMessage] = field(init=False)
     decided: WorkerPool[OutboxMessage] = field(init=False)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -45,6 +47,7 @@ class Background:
         self.drafting = pool("drafting", Job.DRAFTING, settings.resolved_llm_max_in_flight, run_request)
         self.decisions = pool("decisions", (Job.resume,), settings.slack_workers, run_request)
         self.uploads = pool("uploads", (uploads.INGEST,), 1, uploads.handler(self.deps))
+        self.rechecks = pool("rechecks", (RECHECK,), 1, services.rechecker.handler(services.work.still_held))
         news = notices.Courier(services, self.deps.client).handlers()
         decided: dict[str, Handler[OutboxMessage]] = {Notice.decided: news.pop(Notice.decided)}
         poll = settings.worker_poll_s
@@ -54,7 +57,7 @@ class Background:
     @property
     def pools(self) -> tuple[WorkerPool[Any], ...]:
         """Decisions and their news have pools of their own: no click waits behind drafting."""
-        return (self.drafting, self.decisions, self.uploads, self.outbox, self.decided)
+        return (self.drafting, self.decisions, self.uploads, self.rechecks, self.outbox, self.decided)
 
     def start(self, *, decisions_only: bool = False) -> None:
         """Every pool and the sweeps; or, in a process that only answers Slack, just the pool that

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from brandbot.services import Services
-from brandbot.slack.blocks import approval, messages
+from brandbot.slack.blocks import approval, messages, rechecks
 from brandbot.store.models import Draft, OutboxMessage, Request
 from brandbot.store.outbox import Notice, record_message
 from brandbot.store.status import DraftStatus, RequestStatus
@@ -40,6 +40,7 @@ class Courier:
             Notice.failed: Handler(self._failed),
             Notice.refused: Handler(self._refused),
             Notice.say: Handler(self._say),
+            Notice.recheck_digest: Handler(self._recheck_digest),
         }
 
     def _queued(self, row: OutboxMessage) -> None:
@@ -107,6 +108,20 @@ class Courier:
         request = self.services.requests.get_request(str(row.request_id))
         if request is not None:
             self._tell(row, "requester", request, text=messages.refused(row.payload["error"]))
+
+    def _recheck_digest(self, row: OutboxMessage) -> None:
+        """What a re-check found no longer holds, posted once to the approval channel."""
+        store = self.services.rechecker.store
+        recheck = store.get(int(row.payload["recheck_id"]))
+        channel = self.services.settings.approval_channel
+        if recheck is None or not channel:
+            return
+        findings = store.findings(recheck.id)
+        asked = {}
+        for request_id in {finding.request_id for finding in findings}:
+            request = self.services.requests.get_request(request_id)
+            asked[request_id] = request.text if request else ""
+        self._post(row, "digest", channel, None, **rechecks.digest(recheck, findings, asked))
 
     def _say(self, row: OutboxMessage) -> None:
         payload = dict(row.payload)

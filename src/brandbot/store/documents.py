@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from brandbot.store import audit
+from brandbot.store import audit, rechecks
 from brandbot.store.db import Database
 from brandbot.store.models import Document, KnowledgeBaseState, utcnow
 
@@ -36,12 +36,14 @@ class DocumentRegistry:
         if not documents:
             return
         with self._db.session() as session:
+            replaced: list[str] = []
             for document in documents:
                 existing = session.get(Document, document.doc_id)
                 if existing is None:
                     document.added_by = actor
                     session.add(document)
                 else:
+                    replaced.append(document.doc_id)
                     for field in ("title", "source", "version", "chunk_count", "size_bytes"):
                         setattr(existing, field, getattr(document, field))
                     existing.updated_at = utcnow()
@@ -54,7 +56,9 @@ class DocumentRegistry:
                     source=document.source,
                     chunks=document.chunk_count,
                 )
-            _bump(session)
+            generation = _bump(session)
+            if replaced:
+                rechecks.enqueue(session, f"guidelines:{generation}", documents=replaced)
 
     def refresh(self) -> None:
         """A live version's chunks changed (a held passage released): caches rebuild."""
@@ -67,14 +71,17 @@ class DocumentRegistry:
             if document is None:
                 return None
             session.delete(document)
-            _bump(session)
+            generation = _bump(session)
+            rechecks.enqueue(session, f"guidelines:{generation}", documents=[doc_id])
             audit.record(session, actor, "guideline.removed", doc_id=doc_id, version=document.version)
             return document
 
 
-def _bump(session: Session) -> None:
+def _bump(session: Session) -> int:
+    """The new generation: it also names the change (a re-check's key)."""
     state = session.get(KnowledgeBaseState, 1)
     if state is None:
         session.add(KnowledgeBaseState(id=1, generation=1))
-    else:
-        state.generation += 1
+        return 1
+    state.generation += 1
+    return state.generation

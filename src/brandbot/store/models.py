@@ -115,6 +115,14 @@ class Draft(Base):
     expires_at: Mapped[datetime] = mapped_column()
     card: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     """Where the approval message for this draft was posted, to update it in place."""
+    rules_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The brand rules version (`rule_versions.id`) the checks ran with; None: no rules installed."""
+    sampling: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """The sampling parameters sent with the prompt (temperature, penalties, max_tokens)."""
+    prompt_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    """sha256 of the canonical form of the exact prompt messages (`store/canonical.py`)."""
+    examples: Mapped[list[Any]] = mapped_column(default=list)
+    """Request ids of the approved texts the drafter was shown as examples of the voice."""
 
 
 class Decision(Base):
@@ -144,6 +152,48 @@ class AuditEntry(Base):
     draft_id: Mapped[str | None] = mapped_column(String(40), default=None)
     revision: Mapped[int | None] = mapped_column(Integer, default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    """sha256 over the entry's fields and `prev_hash`: see `store/audit_chain.py`."""
+
+
+class AuditChainHead(Base):
+    """One row: the last entry of the audit chain. Appends lock and move it in their transaction,
+    so they take turns and the chain never forks; `verify` checks the log ends where it says."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class RuleProposal(Base):
+    """A brand rule mined from reviewers' edits and change requests, waiting for an admin; once
+    adopted or dismissed it stays so, and its `key` keeps the same change from coming back."""
+
+    __tablename__ = "rule_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(240), unique=True)
+    """kind:phrase:replacement, case-folded: one row per change, whatever its casing."""
+    kind: Mapped[str] = mapped_column(String(20))
+    phrase: Mapped[str] = mapped_column(String(100))
+    replacement: Mapped[str] = mapped_column(String(100), default="")
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    """The reviewer decisions that showed the change (`rules/learning.py` Evidence)."""
+    backtest: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """How often the rule would have fired on past texts (`rules/backtest.py` BackTest)."""
+    state: Mapped[str] = mapped_column(String(20), default="proposed")
+    """proposed, adopted or dismissed."""
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    rule_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    """The rule it was adopted as (Style.Rule)."""
+    rules_version: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The rules version (`rule_versions.id`) that adoption published."""
 
 
 class ProcessedEvent(Base):

@@ -30,6 +30,8 @@ class Notice(enum.StrEnum):
     """Tell the requester their request failed, with a Retry button."""
     refused = "refused"
     """Tell the requester the content guard stopped their request, and why."""
+    recheck_digest = "recheck_digest"
+    """Post what a re-check found no longer holds to the approval channel."""
     say = "say"
     """A plain message to a channel or thread: an upload report, a refused request."""
 

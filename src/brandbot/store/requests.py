@@ -7,7 +7,7 @@ draft job, a draft its card notice, a decision its resume job and its news, a fa
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from brandbot import metrics
-from brandbot.store import audit, queue
+from brandbot.store import audit, queue, receipts
 from brandbot.store.db import Database
 from brandbot.store.events import claim_in
 from brandbot.store.models import Decision, Draft, Request, WorkItem, utcnow
@@ -69,6 +69,11 @@ class DraftRecord:
     fixes: list[dict[str, Any]]
     auto_revisions: int
     model: str
+    rules_version: int | None = None
+    sampling: dict[str, Any] = field(default_factory=dict)
+    prompt_sha256: str | None = None
+    examples: list[str] = field(default_factory=list)
+    """Request ids of the approved texts shown as examples."""
 
 
 class RequestStore:
@@ -238,6 +243,10 @@ class RequestStore:
             "fixes": record.fixes,
             "auto_revisions": record.auto_revisions,
             "model": record.model,
+            "rules_version": record.rules_version,
+            "sampling": record.sampling,
+            "prompt_sha256": record.prompt_sha256,
+            "examples": record.examples,
             "status": DraftStatus.pending,
             "created_at": now,
             "expires_at": now + ttl,
@@ -378,6 +387,11 @@ def _audit_decision(session: Session, draft: Draft, decision: Decision, extra: d
     if decision.action == Action.edit:
         detail["edited"] = decision.final_text != draft.text
         detail["final_text"] = decision.final_text
+    if DECIDED_STATUS[Action(decision.action)] == DraftStatus.approved:
+        session.flush()
+        receipt = receipts.build(session, draft.id)
+        assert receipt is not None, "the draft is approved and its decision written"
+        detail["receipt"] = receipts.seal(receipt)
     audit.record(
         session,
         decision.actor,

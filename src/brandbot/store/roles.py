@@ -1,11 +1,11 @@
 """Least privilege on PostgreSQL: a migration role owns the tables, the app's role only uses them.
 
 Only a table's owner can alter it, drop its triggers or grant on it, so an app role that owns
-nothing cannot undo the audit log's triggers. It gets INSERT and SELECT on the audit log, and
-what the app does elsewhere. LangGraph's `PostgresSaver.setup()` runs `CREATE TABLE IF NOT
-EXISTS` on every start, which PostgreSQL checks against the schema's CREATE privilege even
-when the table exists: hence CREATE on the schema, which lets the role make tables of its own
-but change none of the owner's.
+nothing cannot undo the audit log's triggers. It gets INSERT and SELECT on the audit log, SELECT
+and UPDATE on its chain head, and what the app does elsewhere. LangGraph's
+`PostgresSaver.setup()` runs `CREATE TABLE IF NOT EXISTS` on every start, which PostgreSQL checks
+against the schema's CREATE privilege even when the table exists: hence CREATE on the schema,
+which lets the role make tables of its own but change none of the owner's.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from brandbot.store import locks
 from brandbot.store.db import Database
 
 APPEND_ONLY = ("audit_log",)
+CHAIN_HEAD = ("audit_chain_head",)
+"""The audit chain's one row: appends lock and move it, nothing adds or removes rows."""
 READ_ONLY = ("alembic_version", "checkpoint_migrations")
 """The app reads the schema versions (Alembic's and LangGraph's) and never moves them."""
 MIGRATION_LOCK_TIMEOUT_S = 600.0
@@ -58,8 +60,9 @@ def grant_app_role(connection: Connection, role: str) -> None:
 
     for statement in (
         f"REVOKE ALL ON {tables(owned)} FROM {app}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables(owned - {*APPEND_ONLY, *READ_ONLY})} TO {app}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables(owned - {*APPEND_ONLY, *CHAIN_HEAD, *READ_ONLY})} TO {app}",
         f"GRANT SELECT, INSERT ON {tables(APPEND_ONLY)} TO {app}",
+        f"GRANT SELECT, UPDATE ON {tables(CHAIN_HEAD)} TO {app}",
         f"GRANT SELECT ON {tables(READ_ONLY)} TO {app}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {app}",
         f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {app}",

@@ -7,12 +7,13 @@ publishing is one insert: readers see the old rules or the new ones, never a mix
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Integer, LargeBinary, String, func, select, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from brandbot.store import audit
+from brandbot.store import audit, rechecks
 from brandbot.store.db import Database
 from brandbot.store.models import Base, utcnow
 
@@ -44,10 +45,23 @@ def current_id(db: Database) -> int | None:
         return session.scalar(select(func.max(RuleVersion.id)))
 
 
-def publish(db: Database, archive: bytes, actor: str, rule_count: int, *, based_on: int | None) -> RuleVersion | None:
+OnPublish = Callable[[Session, RuleVersion], None]
+"""Runs in the transaction that publishes a version; raising undoes the publication."""
+
+
+def publish(
+    db: Database,
+    archive: bytes,
+    actor: str,
+    rule_count: int,
+    *,
+    based_on: int | None,
+    on_publish: OnPublish | None = None,
+) -> RuleVersion | None:
     """Makes `archive` the current version, unless another was published after `based_on` (the
     version the caller changed): then None, and the caller rebuilds on the newer one, so two
-    concurrent changes never lose one of them."""
+    concurrent changes never lose one of them. `on_publish` records what comes with the version
+    (an adopted proposal), so that both happen or neither."""
     with db.session() as session:
         if db.engine.dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": PUBLISH_LOCK})
@@ -59,4 +73,7 @@ def publish(db: Database, archive: bytes, actor: str, rule_count: int, *, based_
         session.add(version)
         session.flush()
         audit.record(session, actor, "rules.published", version=version.id, digest=version.digest, rules=rule_count)
+        rechecks.enqueue(session, f"rules:{version.id}", rules=True)
+        if on_publish is not None:
+            on_publish(session, version)
         return version

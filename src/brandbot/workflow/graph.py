@@ -23,6 +23,7 @@ from langgraph.types import Command, interrupt
 
 from brandbot.formats import format_for
 from brandbot.rules import DraftContext, Level, apply_fixes
+from brandbot.store.canonical import digest
 from brandbot.store.requests import DraftRecord
 from brandbot.store.status import Action, RequestStatus
 from brandbot.workflow import personal_data, prompts
@@ -75,7 +76,14 @@ def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any
         context.requests.update_request(state["request_id"], status=RequestStatus.drafting)
     runtime.stream_writer({"stage": "drafting", "revision": state["revision"], "passages": len(state["passages"])})
     completion = context.llm.complete(messages, max_tokens=fmt.max_tokens)
-    return {"draft": completion.text.strip(), "model": completion.model, "changes_requested": [], "rule_feedback": []}
+    return {
+        "draft": completion.text.strip(),
+        "model": completion.model,
+        "sampling": completion.sampling,
+        "prompt_sha256": digest(messages),
+        "changes_requested": [],
+        "rule_feedback": [],
+    }
 
 
 def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Literal["draft", "review", "refuse"]]:
@@ -108,6 +116,7 @@ def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Liter
         "checks": [result.to_dict() for result in checks + flags],
         "alerts": [alert.to_dict() for alert in alerts],
         "fixes": [*state.get("fixes", []), *fixes],
+        "rules_version": rules.version,
     }
     problems = [
         f'{alert.message} (found: "{alert.match}")' if alert.match else alert.message
@@ -140,6 +149,10 @@ def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Lite
             fixes=state.get("fixes", []),
             auto_revisions=state.get("auto_revisions", 0),
             model=state["model"],
+            rules_version=state.get("rules_version"),
+            sampling=state.get("sampling", {}),
+            prompt_sha256=state.get("prompt_sha256"),
+            examples=[example["request_id"] for example in state.get("examples", [])],
         ),
         ttl=timedelta(hours=context.settings.review_ttl_hours),
     )
@@ -208,7 +221,9 @@ def _examples_note(examples: list[dict[str, Any]]) -> CheckResult:
 
 
 def _citation(passage: dict[str, Any]) -> dict[str, Any]:
-    keys = ("doc_id", "title", "source", "section", "version", "page", "score", "chunk_id")
+    """With the passage's wording: a re-check shows it beside its next version's, after Chroma
+    has dropped the old one."""
+    keys = ("doc_id", "title", "source", "section", "version", "page", "score", "chunk_id", "text")
     return {key: passage.get(key) for key in keys}
 
 

@@ -26,6 +26,12 @@ class DraftState(TypedDict, total=False):
     revision: int
     draft: str
     model: str
+    sampling: dict[str, Any]
+    """The sampling parameters the draft was written with."""
+    prompt_sha256: str
+    """The hash of the exact prompt the draft was written from (`store/canonical.py`)."""
+    rules_version: int | None
+    """The brand rules version the last check ran with."""
     checks: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
     """Brand-rule hits still in the draft after automatic fixes and revisions."""

@@ -25,6 +25,7 @@ HEAVY = [
     "sentence_transformers",
     "transformers",
     "pydantic_settings",
+    "matplotlib",
     "brandbot.services",
 ]
 

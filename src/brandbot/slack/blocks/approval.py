@@ -17,6 +17,8 @@ CHANGES = "draft_changes"
 EDIT = "draft_edit"
 REJECT = "draft_reject"
 DECISION_ACTIONS = (APPROVE, CHANGES, EDIT, REJECT)
+RECEIPT = "receipt_open"
+"""The Receipt button on an approved draft's decided card; its value is the request id."""
 _LINK = re.compile(
     r"<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>"  # Slack's own <target|label>
     r"|\[([^\]\n]*)\]\(((?:https?|mailto):[^)\s]+)\)"  # Markdown [label](target)
@@ -57,11 +59,20 @@ def approval_card(view: DraftView) -> dict[str, Any]:
 
 
 def decided_card(view: DraftView, superseded_by: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The card after its decision: buttons gone, who decided what and when in their place."""
+    """The card after its decision: buttons gone, who decided what and when in their place; an
+    approved draft's card gets a Receipt button."""
     outcome = outcome_line(view)
     if superseded_by is not None:
         outcome += f"\nSuperseded by revision {superseded_by['revision']} (`{superseded_by['draft_id']}`)."
     blocks = [*_body(view), {"type": "section", "text": {"type": "mrkdwn", "text": outcome}}]
+    if view.status == DraftStatus.approved:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"receipt:{view.draft_id}",
+                "elements": [button("Receipt", RECEIPT, view.request_id)],
+            }
+        )
     return {"text": outcome.split("\n")[0], "blocks": _fit(blocks)}
 
 

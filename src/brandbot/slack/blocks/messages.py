@@ -21,6 +21,7 @@ HELP = (
     "• `/brandbot <request>` anywhere, `/brandbot help` for this message\n"
     "• `/brandbot guidelines` lists the guideline documents drafts are built from\n"
     "• `/brandbot quarantine` (admins) shows guideline passages held for review, to release or discard\n"
+    "• `/brandbot proposals` (admins) shows brand rules learned from reviewers' edits, to adopt or dismiss\n"
     "Admins add or replace a guideline by sending me the file (.md, .txt, .html, .pdf, .docx) in a direct message,\n"
     "and brand rules the same way (a Vale rule .yml, or a zipped style folder)."
 )

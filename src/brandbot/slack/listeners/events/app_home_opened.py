@@ -1,18 +1,26 @@
-"""App Home: the person's recent requests, and for approvers the queue of drafts awaiting them."""
+"""App Home: the person's recent requests, for approvers the queue of drafts awaiting them, and for
+approvers and admins how the brand is doing (figures and chart, made at most once an hour)."""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from brandbot.slack.blocks.home import home_view
 from brandbot.slack.deps import SlackDeps
+from brandbot.slack.home_report import HourlyReport
 from brandbot.slack.listeners.common import Handler, Payload
 from brandbot.slack.notices import permalink
 from brandbot.store.views import draft_view
 
 
 def publish_home(deps: SlackDeps) -> Handler:
-    def publish_home(event: Payload, client: WebClient) -> None:
+    reports = HourlyReport(deps)
+
+    def publish_home(event: Payload, client: WebClient, logger: logging.Logger) -> None:
         if event.get("tab", "home") != "home":
             return
         user = event["user"]
@@ -22,7 +30,8 @@ def publish_home(deps: SlackDeps) -> Handler:
             for request in requests.list_requests(requester=user, limit=15)
         ]
         queue = None
-        if deps.directory.is_approver(user):
+        approver = deps.directory.is_approver(user)
+        if approver:
             queue = []
             for draft in requests.pending_drafts()[:30]:
                 request = requests.get_request(draft.request_id)
@@ -30,6 +39,16 @@ def publish_home(deps: SlackDeps) -> Handler:
                     continue
                 link = permalink(client, draft.card["channel"], draft.card["ts"]) if draft.card else None
                 queue.append((draft_view(requests, request, draft), link))
-        client.views_publish(user_id=user, view=home_view(mine, queue))
+        report = reports.current() if approver or deps.directory.is_admin(user) else None
+        try:
+            client.views_publish(user_id=user, view=home_view(mine, queue, report))
+        except SlackApiError as error:
+            if report is None or report.chart_file is None or error.response.get("error") != "invalid_blocks":
+                raise
+            # Slack refuses a chart it has not finished processing, or one deleted since: the
+            # figures still go out, and the next open tries the chart again.
+            logger.warning("App Home chart refused (%s); published without it", error.response.get("errors"))
+            without_chart = dataclasses.replace(report, chart_file=None)
+            client.views_publish(user_id=user, view=home_view(mine, queue, without_chart))
 
     return publish_home
