@@ -151,3 +151,24 @@ def test_verify_names_each_record_changed_behind_the_apps_back(tmp_path: Path) -
         assert report["intact"] is False and len(report["problems"]) == 4 and report["receipts"] == 2
     finally:
         history.services.close()
+
+
+def test_recheck_lists_what_a_guideline_change_broke(tmp_path: Path) -> None:
+    """Its own history: the shared one must not see a changed guideline."""
+    changed = build_history(tmp_path / "data")
+    try:
+        new = b"# Tidewell voice\n\n## Tone\n\nWarm and direct."
+        changed.services.knowledge_base.add([SourceFile("voice.md", len(new), lambda: new)], "admin")
+    finally:
+        changed.services.close()
+    found = cli.run_json(changed.env, "audit", "recheck")
+    assert found["checked"] == 2
+    assert {(row["request_id"], row["kind"]) for row in found["findings"]} == {
+        (changed.approved, "passage_changed"),
+        (changed.edited, "passage_changed"),
+    }
+    assert all("Calm and plain." in r["old_text"] and "Warm and direct." in r["new_text"] for r in found["findings"])
+
+    shown = cli.run(changed.env, "audit", "recheck", "--days", "1").stdout
+    assert "2 approved text(s) re-checked; 2 no longer hold." in shown
+    assert "Warm and direct." in shown and "(was: " in shown and changed.edited in shown

@@ -16,7 +16,7 @@ from brandbot.config import Settings
 from brandbot.services import Services
 from brandbot.slack.app import build_app
 from tests.support.fake_llm import FakeLLM
-from tests.support.slack_standin import TEAM, StandIn, sign
+from tests.support.slack_standin import TEAM, StandIn, event, sign
 
 SECRET = "in-process-signing-secret"
 ADMIN, APPROVER = "UADMIN01", "UBOB0001"
@@ -68,3 +68,13 @@ def click(app: App, standin: StandIn, user: str, action_id: str, value: str) -> 
         "actions": [{"action_id": action_id, "value": value, "type": "button", "block_id": "b"}],
     }
     assert dispatch(app, {"payload": json.dumps(payload)}, form=True).status == 200
+
+
+def open_home(app: App, standin: StandIn, user: str) -> dict[str, Any]:
+    """The view App Home shows `user` once the lazy listener has published it (the last publish)."""
+    earlier = len(standin.of("views.publish"))
+    payload = event({"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}, f"Ev{earlier}")
+    assert dispatch(app, payload, form=False).status == 200
+    standin.wait_for(lambda: [c for c in standin.of("views.publish")[earlier:] if c.args["user_id"] == user])
+    published = [call for call in standin.of("views.publish")[earlier:] if call.args["user_id"] == user]
+    return published[-1].args["view"]

@@ -23,11 +23,11 @@ from brandbot.slack.blocks import home
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.directory import Directory
 from brandbot.slack.home_report import HomeReport, HourlyReport
-from tests.support.bolt_app import ADMIN, APPROVER, bolt_app, dispatch
+from tests.support.bolt_app import ADMIN, APPROVER, bolt_app, open_home
 from tests.support.brand_history import record
 from tests.support.fake_llm import FakeLLM
 from tests.support.slack_markup import INJECTION, injected
-from tests.support.slack_standin import PNG, StandIn, event
+from tests.support.slack_standin import PNG, StandIn
 
 STAFF = "UALICE01"
 HEADER = "How the brand is doing (last 30 days)"
@@ -39,16 +39,6 @@ def slack(settings: Settings, tmp_path: Path) -> Iterator[tuple[App, Services, S
     with bolt_app(settings.model_copy(update={"draft_examples": 0}), fake) as (app, services, standin):
         record(services, fake, tmp_path / "styles", approver=APPROVER)
         yield app, services, standin
-
-
-def open_home(app: App, standin: StandIn, user: str) -> dict[str, Any]:
-    """The view App Home shows `user` once the lazy listener has published it (the last publish)."""
-    earlier = len(standin.of("views.publish"))
-    payload = event({"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}, f"Ev{earlier}")
-    assert dispatch(app, payload, form=False).status == 200
-    standin.wait_for(lambda: [c for c in standin.of("views.publish")[earlier:] if c.args["user_id"] == user])
-    published = [call for call in standin.of("views.publish")[earlier:] if call.args["user_id"] == user]
-    return published[-1].args["view"]
 
 
 def images(view: dict[str, Any]) -> list[dict[str, Any]]:

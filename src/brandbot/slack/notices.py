@@ -117,11 +117,7 @@ class Courier:
         if recheck is None or not channel:
             return
         findings = store.findings(recheck.id)
-        asked = {}
-        for request_id in {finding.request_id for finding in findings}:
-            request = self.services.requests.get_request(request_id)
-            asked[request_id] = request.text if request else ""
-        self._post(row, "digest", channel, None, **rechecks.digest(recheck, findings, asked))
+        self._post(row, "digest", channel, None, **rechecks.digest(recheck, findings, store.asked(findings)))
 
     def _say(self, row: OutboxMessage) -> None:
         payload = dict(row.payload)

@@ -188,11 +188,14 @@ class RecheckStore:
         with self._db.read() as session:
             return session.get(Recheck, recheck_id)
 
-    def latest_with_findings(self) -> Recheck | None:
+    def latest_open(self) -> Recheck | None:
+        """The latest finished run with findings nobody has asked to revise yet: App Home's."""
+        open_finding = select(RecheckFinding.id).where(
+            RecheckFinding.recheck_id == Recheck.id, RecheckFinding.revision_request_id.is_(None)
+        )
         query = (
             select(Recheck)
-            .where(Recheck.state == RunState.done.value)
-            .where(select(RecheckFinding.id).where(RecheckFinding.recheck_id == Recheck.id).exists())
+            .where(Recheck.state == RunState.done.value, open_finding.exists())
             .order_by(Recheck.id.desc())
             .limit(1)
         )
@@ -205,6 +208,12 @@ class RecheckStore:
             query = query.where(RecheckFinding.revision_request_id.is_(None))
         with self._db.read() as session:
             return list(session.scalars(query.order_by(RecheckFinding.request_id, RecheckFinding.id)))
+
+    def asked(self, findings: list[RecheckFinding]) -> dict[str, str]:
+        """What was asked for each text with findings: how the digest names a text."""
+        ids = {finding.request_id for finding in findings}
+        with self._db.read() as session:
+            return {row.id: row.text for row in session.execute(select(Request.id, Request.text).where(Request.id.in_(ids)))}
 
     def mark_revising(self, recheck_id: int, request_id: str, revision_request_id: str) -> None:
         with self._db.session() as session:

@@ -1,5 +1,5 @@
 """App Home: a person's own recent requests; approvers also see the queue of pending drafts, and
-approvers and admins how the brand is doing."""
+approvers and admins the approved texts that no longer hold and how the brand is doing."""
 
 from __future__ import annotations
 
@@ -33,9 +33,10 @@ def home_view(
     my_requests: list[DraftView],
     queue: list[tuple[DraftView, str | None]] | None,
     report: HomeReport | None = None,
+    rechecked: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """`queue` is None for people who don't approve; each entry is (draft view, permalink).
-    `report` is None for people who neither approve nor administer."""
+    `report` and `rechecked` (re-check blocks) are None for people who neither approve nor administer."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Your requests"}},
     ]
@@ -59,6 +60,8 @@ def home_view(
         for view, permalink in queue[:30]:
             link = f"<{permalink}|open>" if permalink else f"`{view.draft_id}`"
             blocks.append(_text(f"• {mrkdwn_escape(truncate(view.request, 140))} · revision {view.revision} · {link}"))
+    if rechecked:
+        blocks += rechecked
     if report is not None:
         blocks += report_blocks(report)
     return {"type": "home", "blocks": blocks[:100]}

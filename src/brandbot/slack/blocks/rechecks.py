@@ -14,6 +14,8 @@ REQUEST_REVISION = "recheck_request_revision"
 QUOTE = 600
 """Characters of a passage's old or new wording shown in the digest."""
 BLOCKS_PER_TEXT = 3
+HOME_TEXTS = 5
+"""Texts shown in App Home, which shares its 100 blocks with the queue and the report."""
 
 
 def revision_value(recheck_id: int, request_id: str) -> str:
@@ -27,18 +29,43 @@ def parse_revision_value(value: str) -> tuple[int, str]:
 
 def digest(recheck: Recheck, findings: list[RecheckFinding], texts: dict[str, str]) -> dict[str, Any]:
     """`texts`: request id -> what was asked, for each text with findings."""
-    by_text: dict[str, list[RecheckFinding]] = defaultdict(list)
-    for finding in findings:
-        by_text[finding.request_id].append(finding)
+    by_text = _by_text(findings)
     summary = (
         f"{len(by_text)} approved text(s) no longer hold after {_cause(recheck.cause)} ({recheck.checked} re-checked)."
     )
-    blocks: list[dict[str, Any]] = [_section(f":mag: *Re-check:* {mrkdwn_escape(summary)}")]
-    room = (MESSAGE_BLOCKS - 2) // BLOCKS_PER_TEXT
+    blocks = [_section(f":mag: *Re-check:* {mrkdwn_escape(summary)}")]
+    blocks += _texts(recheck, by_text, texts, (MESSAGE_BLOCKS - 2) // BLOCKS_PER_TEXT)
+    return {"text": summary, "blocks": blocks}
+
+
+def home_blocks(recheck: Recheck, findings: list[RecheckFinding], texts: dict[str, str]) -> list[dict[str, Any]]:
+    """App Home's part: the latest re-check's texts that nobody has asked to revise yet."""
+    by_text = _by_text(findings)
+    finished = f"{recheck.finished_at:%Y-%m-%d %H:%M} UTC" if recheck.finished_at else "just now"
+    return [
+        {"type": "divider"},
+        {"type": "header", "text": {"type": "plain_text", "text": f"Approved texts that no longer hold ({len(by_text)})"}},
+        context(f"Re-checked after {_cause(recheck.cause)}, {finished}. Request a revision to clear one."),
+        *_texts(recheck, by_text, texts, HOME_TEXTS),
+    ]
+
+
+def _by_text(findings: list[RecheckFinding]) -> dict[str, list[RecheckFinding]]:
+    by_text: dict[str, list[RecheckFinding]] = defaultdict(list)
+    for finding in findings:
+        by_text[finding.request_id].append(finding)
+    return by_text
+
+
+def _texts(
+    recheck: Recheck, by_text: dict[str, list[RecheckFinding]], texts: dict[str, str], room: int
+) -> list[dict[str, Any]]:
+    """Each text's findings and its Request revision button, at most `room` texts."""
+    blocks: list[dict[str, Any]] = []
     for request_id, found in list(by_text.items())[:room]:
         asked = mrkdwn_escape(truncate(texts.get(request_id, ""), 140))
-        blocks.append({"type": "divider"})
         lines = [f"*{asked}* · `{mrkdwn_escape(request_id)}`", *(finding_line(f) for f in found)]
+        blocks.append({"type": "divider"})
         blocks.append(_section(truncate("\n".join(lines), SECTION_TEXT)))
         blocks.append(
             {
@@ -48,7 +75,7 @@ def digest(recheck: Recheck, findings: list[RecheckFinding], texts: dict[str, st
         )
     if len(by_text) > room:
         blocks.append(context(f"and {len(by_text) - room} more: `brandbot audit recheck`"))
-    return {"text": summary, "blocks": blocks}
+    return blocks
 
 
 def finding_line(finding: RecheckFinding) -> str:

@@ -1,5 +1,6 @@
-""" "Request revision" on a re-check digest: a new request, from the approved text and what no
-longer holds, for the person who clicked; drafted in their DM like a /brandbot request."""
+""" "Request revision" on a re-check digest or in App Home: a new request, from the approved text
+and what no longer holds, for the person who clicked; drafted in their DM like a /brandbot
+request. One revision per finding, whoever clicks and however often."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def _start(deps: SlackDeps, user: str, value: str) -> str:
     findings = [f for f in services.rechecker.store.findings(recheck_id) if f.request_id == request_id]
     if approved is None or not approved.final_text or not findings:
         return f"There is no re-check finding for {mrkdwn_escape(request_id)}."
+    if revising := findings[0].revision_request_id:
+        return f":information_source: A revision of `{mrkdwn_escape(request_id)}` was already requested as `{revising}`."
     text = revision_request(
         approved.final_text,
         (approved.brief or {}).get("format"),
@@ -40,7 +43,7 @@ def _start(deps: SlackDeps, user: str, value: str) -> str:
     )
     try:
         created = services.engine.submit(
-            user, text, "slack", reply_to={"dm_user": user}, event_keys=(f"recheck_revision:{value}:{user}",)
+            user, text, "slack", reply_to={"dm_user": user}, event_keys=(f"recheck_revision:{value}",)
         )
     except RequestInvalid as error:
         return f":warning: {mrkdwn_escape(str(error))}"
