@@ -213,7 +213,8 @@ class RecheckStore:
         """What was asked for each text with findings: how the digest names a text."""
         ids = {finding.request_id for finding in findings}
         with self._db.read() as session:
-            return {row.id: row.text for row in session.execute(select(Request.id, Request.text).where(Request.id.in_(ids)))}
+            rows = session.execute(select(Request.id, Request.text).where(Request.id.in_(ids)))
+            return {row.id: row.text for row in rows}
 
     def mark_revising(self, recheck_id: int, request_id: str, revision_request_id: str) -> None:
         with self._db.session() as session:

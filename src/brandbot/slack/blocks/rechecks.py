@@ -15,6 +15,7 @@ QUOTE = 600
 """Characters of a passage's old or new wording shown in the digest."""
 BLOCKS_PER_TEXT = 3
 HOME_TEXTS = 5
+HOME_HEADER = "Approved texts that no longer hold"
 """Texts shown in App Home, which shares its 100 blocks with the queue and the report."""
 
 
@@ -44,7 +45,7 @@ def home_blocks(recheck: Recheck, findings: list[RecheckFinding], texts: dict[st
     finished = f"{recheck.finished_at:%Y-%m-%d %H:%M} UTC" if recheck.finished_at else "just now"
     return [
         {"type": "divider"},
-        {"type": "header", "text": {"type": "plain_text", "text": f"Approved texts that no longer hold ({len(by_text)})"}},
+        {"type": "header", "text": {"type": "plain_text", "text": f"{HOME_HEADER} ({len(by_text)})"}},
         context(f"Re-checked after {_cause(recheck.cause)}, {finished}. Request a revision to clear one."),
         *_texts(recheck, by_text, texts, HOME_TEXTS),
     ]

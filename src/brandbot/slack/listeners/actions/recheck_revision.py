@@ -35,7 +35,7 @@ def _start(deps: SlackDeps, user: str, value: str) -> str:
     if approved is None or not approved.final_text or not findings:
         return f"There is no re-check finding for {mrkdwn_escape(request_id)}."
     if revising := findings[0].revision_request_id:
-        return f":information_source: A revision of `{mrkdwn_escape(request_id)}` was already requested as `{revising}`."
+        return f":information_source: A revision of `{mrkdwn_escape(request_id)}` was already requested: `{revising}`."
     text = revision_request(
         approved.final_text,
         (approved.brief or {}).get("format"),
