@@ -51,7 +51,7 @@ GROUP_COLUMNS = (
     "Approved",
     "Rejected",
     "Expired",
-    "Approval",
+    "Approval rate",
     "Rounds/req",
     "Median to decision",
     "p90 to decision",
