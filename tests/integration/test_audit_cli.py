@@ -172,3 +172,8 @@ def test_recheck_lists_what_a_guideline_change_broke(tmp_path: Path) -> None:
     shown = cli.run(changed.env, "audit", "recheck", "--days", "1").stdout
     assert "2 approved text(s) re-checked; 2 no longer hold." in shown
     assert "Warm and direct." in shown and "(was: " in shown and changed.edited in shown
+
+    [run] = cli.run_json(changed.env, "audit", "rechecks")[1:]
+    assert (run["cause"], run["state"], run["checked"], run["total"], run["findings"]) == ("cli", "done", 2, 2, 2)
+    listed = cli.run(changed.env, "audit", "rechecks").stdout
+    assert "2 of 2" in listed and "Revising" in listed

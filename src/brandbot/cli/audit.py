@@ -278,6 +278,46 @@ def recheck(
         console().print(grid)
 
 
+@app.command()
+def rechecks(output: Output = OutputOption) -> None:
+    """The latest re-check runs: what caused each, how far it got, and what it found."""
+    from brandbot.store.rechecks import RecheckStore
+
+    with database() as (_, db):
+        runs = RecheckStore(db).runs()
+    rows = [
+        {
+            "id": summary.run.id,
+            "cause": summary.run.cause,
+            "started_at": summary.run.started_at.isoformat(),
+            "state": summary.run.state,
+            "checked": summary.run.checked,
+            "total": summary.run.total,
+            "findings": summary.findings,
+            "revising": summary.revising,
+        }
+        for summary in runs
+    ]
+    if output is Output.json:
+        print_json(rows)
+        return
+    if not rows:
+        console().print("No re-check has run yet.")
+        return
+    grid = table("Run", "Cause", "Started (UTC)", "State", "Checked", "Findings", "Revising")
+    for row, summary in zip(rows, runs, strict=True):
+        grid.add_row(
+            str(row["id"]),
+            _plain(summary.run.cause),
+            f"{summary.run.started_at:%Y-%m-%d %H:%M}",
+            str(row["state"]),
+            f"{row['checked']} of {row['total']}",
+            str(row["findings"]),
+            str(row["revising"]),
+        )
+    console().print(grid)
+
+
 def _detail(kind: str, detail: dict[str, Any]) -> str:
     from brandbot.workflow.rechecks import change_summary
 

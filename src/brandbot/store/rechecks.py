@@ -98,6 +98,14 @@ class Found:
     detail: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class RunSummary:
+    run: Recheck
+    findings: int
+    revising: int
+    """Findings whose text a revision was requested for."""
+
+
 def enqueue(session: Session, cause: str, *, rules: bool = False, documents: list[str] | None = None) -> None:
     """Called in the transaction that records a change; `cause` names the change uniquely.
     `documents`: the guideline documents whose cited passages to compare (none if not given)."""
@@ -201,6 +209,26 @@ class RecheckStore:
         )
         with self._db.read() as session:
             return session.scalars(query).first()
+
+    def runs(self, limit: int = 20) -> list[RunSummary]:
+        """The latest runs, newest first, with their findings counted: their progress."""
+        found = (
+            select(
+                RecheckFinding.recheck_id,
+                func.count().label("findings"),
+                func.count(RecheckFinding.revision_request_id).label("revising"),
+            )
+            .group_by(RecheckFinding.recheck_id)
+            .subquery()
+        )
+        query = (
+            select(Recheck, found.c.findings, found.c.revising)
+            .outerjoin(found, found.c.recheck_id == Recheck.id)
+            .order_by(Recheck.id.desc())
+            .limit(limit)
+        )
+        with self._db.read() as session:
+            return [RunSummary(run, findings or 0, revising or 0) for run, findings, revising in session.execute(query)]
 
     def findings(self, recheck_id: int, *, open_only: bool = False) -> list[RecheckFinding]:
         query = select(RecheckFinding).where(RecheckFinding.recheck_id == recheck_id)
