@@ -4,7 +4,7 @@ that apply from real Chroma and the real embedding model, the verdict, and the r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from brandbot.workflow.text_check import (
 from tests.support.fake_llm import FakeLLM
 
 GUIDES = {
-    "pricing.md": b"# Pricing\n\n## Talking about price\n\nSay affordable, never cheap, when you talk about our prices.",
+    "pricing.md": b"# Pricing\n\n## Talking about price\n\nSay affordable, never cheap, about our prices.",
     "voice.md": b"# Voice\n\n## Tone\n\nCalm and plain. No hype words such as revolutionary or game-changing.",
     "security.md": b"# Security\n\n## Claims\n\nNever promise uptime or call a product unhackable.",
 }
@@ -46,12 +46,14 @@ CONFIG = (
 )
 
 
+def _reader(data: bytes) -> Callable[[], bytes]:
+    return lambda: data
+
+
 @pytest.fixture
 def services(settings: Settings, tmp_path: Path) -> Iterator[Services]:
     built = Services(settings, llm=FakeLLM().client(settings))
-    built.knowledge_base.add(
-        [SourceFile(name, len(data), lambda data=data: data) for name, data in GUIDES.items()], "admin"
-    )
+    built.knowledge_base.add([SourceFile(name, len(data), _reader(data)) for name, data in GUIDES.items()], "admin")
     style = tmp_path / "styles"
     (style / "Brand").mkdir(parents=True)
     for name, rule in RULES.items():
@@ -63,7 +65,9 @@ def services(settings: Settings, tmp_path: Path) -> Iterator[Services]:
 
 
 def test_hits_carry_level_message_words_line_fix_and_link(services: Services) -> None:
-    checked = check_text("Hello.\nTidewell Backup is cheap and revolutionary.", services.rules(), services.knowledge_base)
+    checked = check_text(
+        "Hello.\nTidewell Backup is cheap and revolutionary.", services.rules(), services.knowledge_base
+    )
     cheap, hype = checked.hits
     assert (cheap.check, cheap.level, cheap.match, cheap.line, cheap.fix) == (
         "Brand.Cheap",

@@ -89,7 +89,8 @@ def _summary(check: TextCheck) -> str:
 def _scope(check: TextCheck) -> str:
     version = f" (rules version {check.rules_version})" if check.rules_version is not None else ""
     if check.format:
-        return f"Checked as a {FORMATS[check.format].label}{version}."
+        label = FORMATS[check.format].label
+        return f"Checked as {'an' if label[0].lower() in 'aeiox' else 'a'} {label}{version}."
     return f"Checked with the rules for any format{version}; name one with `linkedin_post: TEXT`."
 
 
