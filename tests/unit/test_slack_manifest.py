@@ -44,6 +44,7 @@ class Recorder:
         self.commands: set[str] = set()
         self.actions: set[str] = set()
         self.views: set[str] = set()
+        self.message_shortcuts: set[str] = set()
 
     def _catch(self, kind: set[str], name: str) -> Any:
         kind.add(name)
@@ -60,6 +61,9 @@ class Recorder:
 
     def view(self, name: str) -> Any:
         return self._catch(self.views, name)
+
+    def message_shortcut(self, name: str) -> Any:
+        return self._catch(self.message_shortcuts, name)
 
 
 def registered() -> Recorder:
@@ -87,6 +91,12 @@ def test_every_event_the_code_listens_to_is_subscribed() -> None:
 def test_every_command_is_declared() -> None:
     declared = {command["command"] for command in MANIFEST["features"]["slash_commands"]}
     assert registered().commands <= declared
+
+
+def test_every_message_shortcut_is_declared() -> None:
+    declared = {s["callback_id"] for s in MANIFEST["features"].get("shortcuts", []) if s["type"] == "message"}
+    assert registered().message_shortcuts
+    assert registered().message_shortcuts <= declared
 
 
 def test_buttons_and_modals_need_interactivity_and_app_home_is_on() -> None:

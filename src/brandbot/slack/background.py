@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from brandbot.slack import notices, requests, uploads
+from brandbot.slack import notices, requests, text_checks, uploads
 from brandbot.slack.deps import SlackDeps
 from brandbot.store import retention
 from brandbot.store.models import OutboxMessage, WorkItem
@@ -19,6 +19,7 @@ from brandbot.store.rechecks import RECHECK
 from brandbot.store.requests import Job
 from brandbot.workers import Handler, WorkerPool
 from brandbot.workflow.approvals import expire_due
+from brandbot.workflow.text_check import TEXT_CHECK
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ class Background:
     decisions: WorkerPool[WorkItem] = field(init=False)
     uploads: WorkerPool[WorkItem] = field(init=False)
     rechecks: WorkerPool[WorkItem] = field(init=False)
+    checks: WorkerPool[WorkItem] = field(init=False)
     outbox: WorkerPool[OutboxMessage] = field(init=False)
     decided: WorkerPool[OutboxMessage] = field(init=False)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -48,6 +50,7 @@ class Background:
         self.decisions = pool("decisions", (Job.resume,), settings.slack_workers, run_request)
         self.uploads = pool("uploads", (uploads.INGEST,), 1, uploads.handler(self.deps))
         self.rechecks = pool("rechecks", (RECHECK,), 1, services.rechecker.handler(services.work.still_held))
+        self.checks = pool("checks", (TEXT_CHECK,), settings.slack_workers, text_checks.handler(self.deps))
         news = notices.Courier(services, self.deps.client).handlers()
         decided: dict[str, Handler[OutboxMessage]] = {Notice.decided: news.pop(Notice.decided)}
         poll = settings.worker_poll_s
@@ -56,8 +59,9 @@ class Background:
 
     @property
     def pools(self) -> tuple[WorkerPool[Any], ...]:
-        """Decisions and their news have pools of their own: no click waits behind drafting."""
-        return (self.drafting, self.decisions, self.uploads, self.rechecks, self.outbox, self.decided)
+        """Decisions and their news have pools of their own: no click waits behind drafting, and
+        no text check (rules and retrieval, no LLM) waits behind it either."""
+        return (self.drafting, self.decisions, self.uploads, self.rechecks, self.checks, self.outbox, self.decided)
 
     def start(self, *, decisions_only: bool = False) -> None:
         """Every pool and the sweeps; or, in a process that only answers Slack, just the pool that

@@ -37,6 +37,12 @@ def mrkdwn_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def mrkdwn_unescape(text: str) -> str:
+    """A message's or a command's text as the person typed it: Slack sends its three control
+    characters escaped (mentions and links stay in their `<...>` form)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def exact_pieces(text: str, limit: int = SECTION_TEXT) -> list[str]:
     """Pieces of at most `limit` characters that join back to `text` exactly, each cut just
     after a paragraph break, a line break or a space when one falls in the second half."""

@@ -19,6 +19,8 @@ HELP = (
     "• Mention me in a channel: `@brandbot a LinkedIn post announcing Tidewell Restore`\n"
     "• Send me a direct message with your request\n"
     "• `/brandbot <request>` anywhere, `/brandbot help` for this message\n"
+    "• `/brandbot check <text>` (or `check linkedin_post: <text>`, naming a format) or the message shortcut "
+    "*Check against brand* checks a text you wrote against the brand rules; the answer comes in a DM\n"
     "• `/brandbot guidelines` lists the guideline documents drafts are built from\n"
     "• `/brandbot quarantine` (admins) shows guideline passages held for review, to release or discard\n"
     "• `/brandbot proposals` (admins) shows brand rules learned from reviewers' edits, to adopt or dismiss\n"

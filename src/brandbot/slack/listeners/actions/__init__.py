@@ -1,12 +1,13 @@
 """Button clicks: the four decisions on an approval card, retrying a failed request, removing a
 guideline, releasing or discarding a held guideline passage, an approved text's receipt, adopting
-or dismissing a rule proposal, asking for the revision of an approved text a re-check flagged."""
+or dismissing a rule proposal, asking for the revision of an approved text a re-check flagged,
+rewriting a checked text on-brand."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from brandbot.slack.blocks import approval, messages, proposals, rechecks
+from brandbot.slack.blocks import approval, messages, proposals, rechecks, text_checks
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.actions.decision_buttons import approve_clicked, open_decision_modal
 from brandbot.slack.listeners.actions.guideline_remove import remove_guideline
@@ -15,6 +16,7 @@ from brandbot.slack.listeners.actions.proposal_buttons import decide_proposal
 from brandbot.slack.listeners.actions.receipt_button import open_receipt
 from brandbot.slack.listeners.actions.recheck_revision import request_revision
 from brandbot.slack.listeners.actions.retry_button import retry_clicked
+from brandbot.slack.listeners.actions.rewrite_button import rewrite_clicked
 from brandbot.slack.listeners.common import ack_now
 
 
@@ -30,3 +32,4 @@ def register(app: App, deps: SlackDeps) -> None:
     for action_id in (proposals.ADOPT, proposals.DISMISS):
         app.action(action_id)(ack=ack_now, lazy=[decide_proposal(deps)])
     app.action(rechecks.REQUEST_REVISION)(ack=ack_now, lazy=[request_revision(deps)])
+    app.action(text_checks.REWRITE)(rewrite_clicked(deps))

@@ -1,14 +1,21 @@
 """/brandbot: help and the guideline list answer in the ack itself; a request is queued before
-the ack and continues in a DM thread that its worker opens."""
+the ack and continues in a DM thread that its worker opens; `check TEXT` queues a check of the
+text, answered in the person's DM."""
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt import Ack
 
-from brandbot.slack import requests
+from brandbot.slack import requests, text_checks
 from brandbot.slack.blocks import messages
+from brandbot.slack.blocks.limits import mrkdwn_unescape
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, malformed
+
+CHECK = re.compile(r"\Acheck(?:\s+|\Z)", re.IGNORECASE)
+CHECKING = ":mag: Checking it against the brand rules; the result will be in our DM."
 
 
 def run_command(deps: SlackDeps) -> Handler:
@@ -31,6 +38,10 @@ def run_command(deps: SlackDeps) -> Handler:
         elif text == "guidelines":
             documents = deps.services.knowledge_base.registry.all()
             ack(text="Guideline documents", blocks=messages.guideline_list(documents, deps.directory.is_admin(user)))
+        elif found := CHECK.match(text):
+            key = f"text_check:command:{command.get('trigger_id') or command.get('channel_id')}:{user}"
+            checked = mrkdwn_unescape(text[found.end() :])
+            ack(text=text_checks.submit(deps, user, checked, {"dm_user": user}, key) or CHECKING)
         else:
             key = f"command:{command.get('trigger_id') or command.get('channel_id')}:{user}:{text}"
             refusal = requests.submit_in_dm(deps, user, text, (key,))
