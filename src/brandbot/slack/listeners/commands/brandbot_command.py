@@ -1,11 +1,11 @@
-"""/brandbot: help and the guideline list answer in the ack itself; a request is queued before
-the ack and continues in a DM thread that its worker opens."""
+"""/brandbot: help and the guideline list answer in the ack itself; any other text goes to intake
+before the ack and continues in a DM thread that its worker opens."""
 
 from __future__ import annotations
 
 from slack_bolt import Ack
 
-from brandbot.slack import requests
+from brandbot.slack import intake
 from brandbot.slack.blocks import messages
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, malformed
@@ -33,7 +33,7 @@ def run_command(deps: SlackDeps) -> Handler:
             ack(text="Guideline documents", blocks=messages.guideline_list(documents, deps.directory.is_admin(user)))
         else:
             key = f"command:{command.get('trigger_id') or command.get('channel_id')}:{user}:{text}"
-            refusal = requests.submit_in_dm(deps, user, text, (key,))
-            ack(text=refusal or ":pencil2: On it. I'll draft it in our direct messages and send it for approval.")
+            refusal = intake.receive(deps, user, text, {"dm_user": user}, "command", (key,))
+            ack(text=refusal or messages.COMMAND_RECEIVED)
 
     return run_command
