@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     order. Unset: 64, for a GPU vLLM (which batches 64 to 256 sequences), or 16 for the small
     local model on CPU. Size it to the server's `--max-num-seqs` divided by the replicas."""
     llm_home: Path = Field(default_factory=_default_llm_home)
+    intent_model: bool | None = None
+    """Ask the LLM what a message wants (a question, a draft, a check, a rewrite) when the patterns
+    are unsure. Unset: yes, unless the LLM is the local 135M model, which reads intents at chance
+    and does worse than the patterns alone (bench/RESULTS.md, intents)."""
     llm_port: int = Field(default=8000, ge=1, le=65535)
 
     brand_name: str = "Tidewell"
@@ -168,6 +172,10 @@ class Settings(BaseSettings):
         if self.llm_max_in_flight is not None:
             return self.llm_max_in_flight
         return 16 if self.llm_model == LOCAL_MODEL_NAME else 64
+
+    @property
+    def resolved_intent_model(self) -> bool:
+        return self.intent_model if self.intent_model is not None else self.llm_model != LOCAL_MODEL_NAME
 
     @property
     def max_upload_bytes(self) -> int:

@@ -26,6 +26,9 @@ class FakeLLM:
         }
     )
     drafts: list[str] = field(default_factory=lambda: ["Tidewell Backup now restores a laptop in one click."])
+    structured: dict[str, object] = field(default_factory=dict)
+    """Answers to other structured calls, by schema title (e.g. "message_intent"): a dict is sent
+    as JSON, a string as it is (to force an unusable answer). Any other schema gets `brief`."""
     down: bool = False
     requests: list[dict[str, object]] = field(default_factory=list)
 
@@ -35,7 +38,8 @@ class FakeLLM:
         body = json.loads(request.content)
         self.requests.append(body)
         if "response_format" in body:
-            content = json.dumps(self.brief)
+            answer = self.structured.get(body["response_format"]["json_schema"]["name"], self.brief)
+            content = answer if isinstance(answer, str) else json.dumps(answer)
         else:
             content = self.drafts.pop(0) if len(self.drafts) > 1 else self.drafts[0]
         return httpx.Response(

@@ -1,4 +1,5 @@
-"""`brandbot eval ...`: retrieval quality against golden sets, draft quality against rules and formats."""
+"""`brandbot eval ...`: retrieval quality against golden sets, draft quality against rules and formats,
+the reading of what a message asks for against labelled messages."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ if TYPE_CHECKING:
 
     from brandbot.config import Settings
     from brandbot.evaluation.drafts import ArmReport, DraftsReport
+    from brandbot.evaluation.intents import IntentsReport
     from brandbot.evaluation.retrieval import RetrievalReport
     from brandbot.guidelines.knowledge_base import SourceFile
 
-app = typer.Typer(help="Measure retrieval and draft quality.", no_args_is_help=True, rich_markup_mode=PLAIN_HELP)
+app = typer.Typer(
+    help="Measure retrieval, draft and intent quality.", no_args_is_help=True, rich_markup_mode=PLAIN_HELP
+)
 
 
 @app.command()
@@ -150,6 +154,78 @@ def drafts(
         print_json(report.to_dict())
         return
     _print_drafts(report)
+
+
+@app.command()
+def intents(
+    messages_file: Path = typer.Argument(..., help="Messages (YAML), each labelled with the intent it has."),
+    model: bool = typer.Option(True, "--model/--no-model", help="Also read them with the LLM (needs a server)."),
+    output: Output = OutputOption,
+) -> None:
+    """Accuracy, precision and recall per intent and the confusion table: as shipped (plain
+    patterns decide, else the model), the model with the patterns as its fallback, and the
+    patterns alone."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from brandbot.evaluation.golden import EvalFileError
+    from brandbot.evaluation.intents import evaluate, load_intents, readers
+    from brandbot.llm import LLMClient
+
+    settings = load_settings()
+    try:
+        labelled = load_intents(messages_file)
+    except EvalFileError as error:
+        fail(str(error))
+    llm = LLMClient(settings) if model else None
+    try:
+        if llm is not None and not llm.healthy():
+            fail(f"no LLM answers at {settings.llm_base_url} (start one with `brandbot llm serve`, or pass --no-model)")
+        with Progress(
+            TextColumn("[bold]Reading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=errors(),
+            transient=True,
+            disable=output is Output.json,
+        ) as progress:
+            task = progress.add_task("messages", total=len(labelled.messages) * len(readers(llm)))
+            report = evaluate(labelled, llm, partial(progress.advance, task))
+    finally:
+        if llm is not None:
+            llm.close()
+    if output is Output.json:
+        print_json(report.to_dict())
+        return
+    _print_intents(report)
+
+
+def _print_intents(report: IntentsReport) -> None:
+    from brandbot.evaluation.intents import INTENTS
+
+    where = f" by {report.model} at {report.server}" if report.model else ""
+    for reader in report.readers:
+        decided = f", {reader.by_model} decided by the model" if reader.reader != "rules" else ""
+        grid = table(
+            "Intent",
+            "Messages",
+            "Precision",
+            "Recall",
+            *(f"-> {intent}" for intent in INTENTS),
+            title=f"{reader.reader}{where if reader.reader != 'rules' else ''}: accuracy {reader.accuracy:.1%} "
+            f"of {report.messages}{decided}, {reader.seconds_mean * 1000:.0f} ms per message",
+        )
+        for score in reader.classes:
+            grid.add_row(
+                score.intent,
+                str(score.support),
+                "-" if score.precision is None else f"{score.precision:.2f}",
+                "-" if score.recall is None else f"{score.recall:.2f}",
+                *(str(reader.confusion[score.intent][intent]) for intent in INTENTS),
+            )
+        console().print(grid)
+        for miss in reader.misses:
+            console().print(f"  [dim]{miss.expected} read as {miss.got}:[/] {miss.text[:100]}", highlight=False)
+    console().print()
 
 
 def _print_drafts(report: DraftsReport) -> None:

@@ -16,6 +16,7 @@ STATUS_STYLE: dict[str, str] = {
     DraftStatus.changes_requested: "cyan",
     DraftStatus.rejected: "red",
     DraftStatus.expired: "dim",
+    DraftStatus.withdrawn: "dim",
     RequestStatus.failed: "red",
     RequestStatus.refused: "red",
     RequestStatus.drafting: "blue",

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from brandbot.slack import notices, requests, text_checks, uploads
+from brandbot.slack import intake, notices, requests, text_checks, uploads
 from brandbot.slack.deps import SlackDeps
 from brandbot.store import retention
+from brandbot.store.intake import INTAKE
 from brandbot.store.models import OutboxMessage, WorkItem
 from brandbot.store.outbox import Notice
 from brandbot.store.rechecks import RECHECK
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class Background:
     deps: SlackDeps
+    intake: WorkerPool[WorkItem] = field(init=False)
     drafting: WorkerPool[WorkItem] = field(init=False)
     decisions: WorkerPool[WorkItem] = field(init=False)
     uploads: WorkerPool[WorkItem] = field(init=False)
@@ -46,6 +48,7 @@ class Background:
         def pool(name: str, kinds: tuple[str, ...], capacity: int, run: Handler[WorkItem]) -> WorkerPool[WorkItem]:
             return WorkerPool(name, services.work, dict.fromkeys(kinds, run), capacity, wake, settings.worker_poll_s)
 
+        self.intake = pool("intake", (INTAKE,), settings.slack_workers, intake.handler(self.deps))
         self.drafting = pool("drafting", Job.DRAFTING, settings.resolved_llm_max_in_flight, run_request)
         self.decisions = pool("decisions", (Job.resume,), settings.slack_workers, run_request)
         self.uploads = pool("uploads", (uploads.INGEST,), 1, uploads.handler(self.deps))
@@ -59,9 +62,19 @@ class Background:
 
     @property
     def pools(self) -> tuple[WorkerPool[Any], ...]:
-        """Decisions and their news have pools of their own: no click waits behind drafting, and
-        no text check (rules and retrieval, no LLM) waits behind it either."""
-        return (self.drafting, self.decisions, self.uploads, self.rechecks, self.checks, self.outbox, self.decided)
+        """Decisions and their news have pools of their own: no click waits behind drafting; nor
+        does reading what a message asks for (a short structured call, bounded by the LLM client),
+        nor a text check (rules and retrieval, no LLM)."""
+        return (
+            self.intake,
+            self.drafting,
+            self.decisions,
+            self.uploads,
+            self.rechecks,
+            self.checks,
+            self.outbox,
+            self.decided,
+        )
 
     def start(self, *, decisions_only: bool = False) -> None:
         """Every pool and the sweeps; or, in a process that only answers Slack, just the pool that

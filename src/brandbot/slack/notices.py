@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from brandbot.services import Services
-from brandbot.slack.blocks import approval, messages, rechecks
+from brandbot.slack.blocks import approval, intake, messages, rechecks
 from brandbot.store.models import Draft, OutboxMessage, Request
 from brandbot.store.outbox import Notice, record_message
 from brandbot.store.status import DraftStatus, RequestStatus
@@ -45,7 +45,8 @@ class Courier:
 
     def _queued(self, row: OutboxMessage) -> None:
         """Becomes the request's progress message, which the worker edits once drafting starts;
-        nothing if it has started already. Whichever of the two posts first is kept."""
+        nothing if it has started already. Whichever of the two posts first is kept. It carries
+        "Just answer", for someone who only had a question."""
         request = self.services.requests.get_request(str(row.request_id))
         if request is None or not request.reply_to or "status_ts" in request.reply_to:
             return
@@ -53,9 +54,8 @@ class Courier:
         if ahead is None:
             return
         reply_to = request.reply_to
-        posted = self._post(
-            row, "requester", reply_to["channel"], reply_to.get("thread_ts"), text=messages.queued(ahead)
-        )
+        queued = intake.with_just_answer(messages.queued(ahead), request.id)
+        posted = self._post(row, "requester", reply_to["channel"], reply_to.get("thread_ts"), **queued)
         keep_first_status(self.services, self.client, request.id, posted["channel"], posted["ts"])
 
     def _draft_ready(self, row: OutboxMessage) -> None:
@@ -76,7 +76,7 @@ class Courier:
         text = messages.sent_for_approval(link, draft.id)
         status_ts = (request.reply_to or {}).get("status_ts")
         if draft.revision == 1 and status_ts and "requester" not in row.messages:
-            self._update_status(row, request, status_ts, text=text)
+            self._update_status(row, request, status_ts, **intake.with_just_answer(text, request.id))
         else:
             self._tell(row, "requester", request, text=text)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from brandbot.slack.blocks import messages
+from brandbot.slack.blocks import intake, messages
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.notices import keep_first_status
 
@@ -51,7 +51,7 @@ class RequestNews:
             self._submit(lambda: self._set_status(text))
 
     def say(self, text: str) -> None:
-        self._submit(lambda: self._post(text))
+        self._submit(lambda: self._post(text=text))
 
     def _submit(self, action: Callable[[], object]) -> None:
         with self._lock:
@@ -80,14 +80,14 @@ class RequestNews:
             wanted = self._wanted
         if wanted is None or wanted == self._shown or self._draft_recorded():
             return
-        text = messages.progress(wanted)
+        shown = intake.with_just_answer(messages.progress(wanted), self._request_id)
         if self._ts is None:
-            posted = self._post(text)
+            posted = self._post(**shown)
             self._ts = self._keep(posted)
             if self._ts == posted:
                 self._shown = wanted
                 return
-        self._deps.client.chat_update(channel=self._channel, ts=self._ts, text=text)
+        self._deps.client.chat_update(channel=self._channel, ts=self._ts, **shown)
         self._shown = wanted
 
     def _keep(self, ts: str) -> str:
@@ -101,8 +101,8 @@ class RequestNews:
     def _draft_recorded(self) -> bool:
         return len(self._deps.services.requests.drafts_for(self._request_id)) > self._drafts_before
 
-    def _post(self, text: str) -> str:
-        response = self._deps.client.chat_postMessage(channel=self._channel, thread_ts=self._thread_ts, text=text)
+    def _post(self, **message: Any) -> str:
+        response = self._deps.client.chat_postMessage(channel=self._channel, thread_ts=self._thread_ts, **message)
         return str(response["ts"])
 
     def _set_status(self, text: str) -> None:

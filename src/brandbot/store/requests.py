@@ -23,7 +23,7 @@ from brandbot.store.db import Database
 from brandbot.store.events import claim_in
 from brandbot.store.models import Decision, Draft, Request, WorkItem, utcnow
 from brandbot.store.outbox import Notice, notify
-from brandbot.store.status import DECIDED_STATUS, Action, DraftStatus, RequestStatus
+from brandbot.store.status import DECIDED_STATUS, UNFINISHED, Action, DraftStatus, RequestStatus
 
 
 class Job:
@@ -35,6 +35,10 @@ class Job:
     ALL = (draft, resume, retry)
     DRAFTING = (draft, retry)
     """The kinds that start a request's drafting: they queue for the LLM's capacity."""
+
+
+class RequestWithdrawn(Exception):
+    """The requester withdrew the request: whoever works on it stops, writing nothing more."""
 
 
 class _AlreadyHandled(Exception):
@@ -170,8 +174,28 @@ class RequestStore:
             return [ApprovedText(row.id, row.text, row.final_text) for row in session.execute(query)]
 
     def update_request(self, request_id: str, **fields: Any) -> None:
+        """A withdrawn request stays withdrawn, whatever a drafting worker still running writes."""
         with self._db.session() as session:
-            session.execute(update(Request).where(Request.id == request_id).values(updated_at=utcnow(), **fields))
+            session.execute(
+                update(Request)
+                .where(Request.id == request_id, Request.status != RequestStatus.withdrawn)
+                .values(updated_at=utcnow(), **fields)
+            )
+
+    def withdraw_unstarted(self, request_id: str, actor: str) -> bool:
+        """received or drafting -> withdrawn, audited; False if the request is past that (a draft
+        awaits review: withdrawing it is a decision) or was withdrawn already."""
+        with self._db.session() as session:
+            withdrawn = session.execute(
+                update(Request)
+                .where(Request.id == request_id, Request.status.in_(UNFINISHED))
+                .values(status=RequestStatus.withdrawn, updated_at=utcnow())
+                .returning(Request.id)
+            ).first()
+            if withdrawn is None:
+                return False
+            audit.record(session, actor, "request.withdrawn", request_id=request_id)
+            return True
 
     def set_reply_to(self, request_id: str, **fields: Any) -> None:
         """Adds to where the requester waits, e.g. the ts of the progress message to edit."""
@@ -196,7 +220,7 @@ class RequestStore:
         """The request stops here until someone retries it; the requester is told why."""
         with self._db.session() as session:
             request = session.get(Request, request_id, with_for_update=True)
-            if request is None:
+            if request is None or request.status == RequestStatus.withdrawn:
                 return
             request.status, request.error, request.updated_at = RequestStatus.failed, error, utcnow()
             if request.reply_to:
@@ -230,7 +254,8 @@ class RequestStore:
 
     def record_draft(self, record: DraftRecord, ttl: timedelta) -> Draft:
         """Idempotent per (request, revision): a resumed workflow re-running this, or a second
-        worker racing it, gets the same row, and only the first writes the audit entry and the card notice."""
+        worker racing it, gets the same row, and only the first writes the audit entry and the card notice.
+        Raises `RequestWithdrawn` for a request its requester withdrew meanwhile: no card goes out."""
         now = utcnow()
         values = {
             "id": new_id("d"),
@@ -252,6 +277,9 @@ class RequestStore:
             "expires_at": now + ttl,
         }
         with self._db.session() as session:
+            request = session.get(Request, record.request_id, with_for_update=True)
+            if request is not None and request.status == RequestStatus.withdrawn:
+                raise RequestWithdrawn(record.request_id)
             dialect = session.get_bind().dialect.name
             insert = pg_insert if dialect == "postgresql" else sqlite_insert
             inserted = session.execute(

@@ -18,6 +18,8 @@ class RequestStatus(enum.StrEnum):
     failed = "failed"
     refused = "refused"
     """The content guard stopped the request or its draft; nothing went to an approver."""
+    withdrawn = "withdrawn"
+    """The requester took the request back (they wanted an answer, not a draft)."""
 
 
 class DraftStatus(enum.StrEnum):
@@ -26,6 +28,7 @@ class DraftStatus(enum.StrEnum):
     changes_requested = "changes_requested"
     rejected = "rejected"
     expired = "expired"
+    withdrawn = "withdrawn"
 
 
 class Action(enum.StrEnum):
@@ -34,6 +37,8 @@ class Action(enum.StrEnum):
     changes = "changes"
     reject = "reject"
     expire = "expire"
+    withdraw = "withdraw"
+    """The requester's, never an approver's."""
 
 
 DECIDED_STATUS = {
@@ -42,5 +47,12 @@ DECIDED_STATUS = {
     Action.changes: DraftStatus.changes_requested,
     Action.reject: DraftStatus.rejected,
     Action.expire: DraftStatus.expired,
+    Action.withdraw: DraftStatus.withdrawn,
 }
 UNFINISHED = (RequestStatus.received, RequestStatus.drafting)
+CLOSED_OUTCOME = {
+    Action.reject: RequestStatus.rejected,
+    Action.expire: RequestStatus.expired,
+    Action.withdraw: RequestStatus.withdrawn,
+}
+"""What a request becomes when its draft is closed without approval."""

@@ -17,11 +17,11 @@ from brandbot.formats import format_for
 from brandbot.rules import DraftContext
 from brandbot.store.models import Draft, utcnow
 from brandbot.store.requests import resume_key
-from brandbot.store.status import Action, DraftStatus
+from brandbot.store.status import Action, DraftStatus, RequestStatus
 from brandbot.workflow.engine import Engine, RunOutcome
 
 log = logging.getLogger(__name__)
-ACTIONS = tuple(action.value for action in Action if action != Action.expire)
+ACTIONS = tuple(action.value for action in Action if action not in (Action.expire, Action.withdraw))
 SYSTEM_ACTOR = "brandbot"
 
 
@@ -166,6 +166,39 @@ def expire_due(engine: Engine, now: datetime | None = None, *, resume_here: bool
     return results
 
 
+def withdraw(engine: Engine, request_id: str, actor: str) -> None:
+    """The requester takes a request back: before its draft exists, the request is closed at once
+    (a worker still drafting it stops before a card goes out); with a draft awaiting review, the
+    withdrawal is that draft's decision, so its card closes and its workflow ends like any other.
+    Audited either way; raises `DecisionRefused` with why not."""
+    requests = engine.context.requests
+    request = requests.get_request(request_id)
+    if request is None:
+        raise DecisionRefused(f"There is no request {request_id}.")
+    if actor != request.requester:
+        raise DecisionRefused("Only the person who asked can withdraw this request.")
+    if withdrawn(engine, request_id):
+        raise DecisionRefused(f"Request {request_id} was withdrawn already.")
+    if requests.withdraw_unstarted(request_id, actor):
+        log.info("request %s withdrawn by %s before its draft", request_id, actor)
+        return
+    draft = requests.latest_draft(request_id)
+    if draft is None or draft.status != DraftStatus.pending:
+        status = (requests.get_request(request_id) or request).status.replace("_", " ")
+        raise DecisionRefused(f"Request {request_id} is {status}; there is nothing to withdraw.")
+    with logs.bind(draft_id=draft.id):
+        _commit(engine, draft, actor, Action.withdraw, None)
+
+
+def withdrawn(engine: Engine, request_id: str) -> bool:
+    """True once the requester withdrew the request, also while its workflow is still closing."""
+    request = engine.context.requests.get_request(request_id)
+    if request is None:
+        return False
+    latest = engine.context.requests.latest_draft(request_id)
+    return request.status == RequestStatus.withdrawn or (latest is not None and latest.status == DraftStatus.withdrawn)
+
+
 def describe_closed(engine: Engine, draft: Draft) -> str:
     """What happened to a draft that is no longer pending: by whom and when."""
     decision = engine.context.requests.decision_for(draft.id)
@@ -177,6 +210,8 @@ def describe_closed(engine: Engine, draft: Draft) -> str:
         return f"Draft {draft.id} was already rejected{who}{when}."
     if draft.status == DraftStatus.expired:
         return f"Draft {draft.id} expired{when} without a decision."
+    if draft.status == DraftStatus.withdrawn:
+        return f"Draft {draft.id} was withdrawn{who}{when}."
     if draft.status == DraftStatus.changes_requested:
         latest = engine.context.requests.latest_draft(draft.request_id)
         newer = f"; the current version is revision {latest.revision} ({latest.id})" if latest else ""

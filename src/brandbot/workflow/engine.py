@@ -21,7 +21,7 @@ from brandbot import logs
 from brandbot.llm import LLMError
 from brandbot.store.models import Draft, Request, WorkItem, utcnow
 from brandbot.store.queue import Queue, RowState
-from brandbot.store.requests import Job
+from brandbot.store.requests import Job, RequestWithdrawn
 from brandbot.store.status import RequestStatus
 from brandbot.workers import Handler, LostOwnership, run_one
 from brandbot.workflow.graph import build_graph
@@ -157,20 +157,28 @@ class Engine:
             log.warning("work for request %s, which does not exist", request_id)
             return
         pending = self.pending_review(request_id)
+        if pending is None and request.status == RequestStatus.withdrawn:
+            log.info("request %s was withdrawn; nothing to do", request_id)
+            return
+
+        def still_wanted() -> None:
+            guard()
+            self._not_withdrawn(request_id)
+
         if pending is not None:
             decision = self.context.requests.decision_for(pending["draft_id"])
             if decision is None:
                 return
             log.info("resuming %s with the decision on %s", request_id, pending["draft_id"])
             text = decision.final_text if decision.action == "edit" else decision.note
-            self._run(request_id, Command(resume={"action": decision.action, "text": text}), on_progress, guard)
+            self._run(request_id, Command(resume={"action": decision.action, "text": text}), on_progress, still_wanted)
             return
         snapshot = self.graph.get_state(thread(request_id))
         if not snapshot.values or (not snapshot.next and request.status in RESTARTABLE):
             state: DraftState = {"request_id": request.id, "requester": request.requester, "request": request.text}
-            self._run(request_id, state, on_progress, guard)
+            self._run(request_id, state, on_progress, still_wanted)
         elif snapshot.next:
-            self._run(request_id, None, on_progress, guard)
+            self._run(request_id, None, on_progress, still_wanted)
 
     def queue_position(self, request_id: str) -> int | None:
         """Drafts waiting for the LLM before this request's; None once its drafting has started."""
@@ -211,6 +219,13 @@ class Engine:
             guard()
             self.context.requests.fail(request_id, str(error))
             log.warning("request %s failed: %s", request_id, error)
+        except RequestWithdrawn:
+            log.info("request %s was withdrawn while it was worked on; stopped", request_id)
+
+    def _not_withdrawn(self, request_id: str) -> None:
+        request = self.context.requests.get_request(request_id)
+        if request is not None and request.status == RequestStatus.withdrawn:
+            raise RequestWithdrawn(request_id)
 
     def _still_owned(self, row: WorkItem) -> None:
         if not self.work.still_held(row):

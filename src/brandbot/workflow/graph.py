@@ -25,7 +25,7 @@ from brandbot.formats import format_for
 from brandbot.rules import DraftContext, Level, apply_fixes
 from brandbot.store.canonical import digest
 from brandbot.store.requests import DraftRecord
-from brandbot.store.status import Action, RequestStatus
+from brandbot.store.status import CLOSED_OUTCOME, Action, RequestStatus
 from brandbot.workflow import personal_data, prompts
 from brandbot.workflow.brief import classify
 from brandbot.workflow.checks import CheckResult, check_draft
@@ -185,7 +185,7 @@ def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Lite
             "fixes": [],
         }
         return Command(goto="draft", update=update)
-    update["outcome"] = (RequestStatus.rejected if action == Action.reject else RequestStatus.expired).value
+    update["outcome"] = CLOSED_OUTCOME[action].value
     return Command(goto="close", update=update)
 
 

@@ -90,6 +90,8 @@ def outcome_line(view: DraftView) -> str:
         return f":repeat: Changes requested by {who} at {when}{note}"
     if status == DraftStatus.rejected:
         return f":x: Rejected by {who} at {when}{note}"
+    if status == DraftStatus.withdrawn:
+        return f":leftwards_arrow_with_hook: Withdrawn by {who} at {when}: they wanted an answer, not a draft"
     return f"Status: {status.replace('_', ' ')}"
 
 

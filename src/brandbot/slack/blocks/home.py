@@ -22,6 +22,7 @@ STATUS_EMOJI: dict[str, str] = {
     RequestStatus.refused: ":no_entry:",
     RequestStatus.drafting: ":pencil2:",
     RequestStatus.received: ":inbox_tray:",
+    RequestStatus.withdrawn: ":leftwards_arrow_with_hook:",
 }
 
 

@@ -28,6 +28,10 @@ HELP = (
     "and brand rules the same way (a Vale rule .yml, or a zipped style folder)."
 )
 RESUMED = ":arrows_counterclockwise: I was interrupted while working on this; picking it up again now."
+COMMAND_RECEIVED = (
+    ":pencil2: On it. I'll reply in our direct messages: an answer, a check of your text, "
+    "or a draft that goes for approval."
+)
 EMPTY_REQUEST = "What should I draft? For example: `a short LinkedIn post announcing Tidewell Restore`."
 
 

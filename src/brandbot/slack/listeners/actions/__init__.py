@@ -1,17 +1,19 @@
 """Button clicks: the four decisions on an approval card, retrying a failed request, removing a
 guideline, releasing or discarding a held guideline passage, an approved text's receipt, adopting
 or dismissing a rule proposal, asking for the revision of an approved text a re-check flagged,
-rewriting a checked text on-brand."""
+rewriting a checked text on-brand, correcting what brandbot made of a message ("Draft it instead",
+"Just answer")."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from brandbot.slack.blocks import approval, messages, proposals, rechecks, text_checks
+from brandbot.slack.blocks import approval, intake, messages, proposals, rechecks, text_checks
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.actions.decision_buttons import approve_clicked, open_decision_modal
 from brandbot.slack.listeners.actions.guideline_remove import remove_guideline
 from brandbot.slack.listeners.actions.held_passages import decide_held
+from brandbot.slack.listeners.actions.intake_buttons import draft_instead_clicked, just_answer_clicked
 from brandbot.slack.listeners.actions.proposal_buttons import decide_proposal
 from brandbot.slack.listeners.actions.receipt_button import open_receipt
 from brandbot.slack.listeners.actions.recheck_revision import request_revision
@@ -33,3 +35,5 @@ def register(app: App, deps: SlackDeps) -> None:
         app.action(action_id)(ack=ack_now, lazy=[decide_proposal(deps)])
     app.action(rechecks.REQUEST_REVISION)(ack=ack_now, lazy=[request_revision(deps)])
     app.action(text_checks.REWRITE)(rewrite_clicked(deps))
+    app.action(intake.DRAFT_INSTEAD)(draft_instead_clicked(deps))
+    app.action(intake.JUST_ANSWER)(just_answer_clicked(deps))

@@ -1,6 +1,6 @@
-"""/brandbot: help and the guideline list answer in the ack itself; a request is queued before
-the ack and continues in a DM thread that its worker opens; `check TEXT` queues a check of the
-text, answered in the person's DM."""
+"""/brandbot: help and the guideline list answer in the ack itself; `check TEXT` queues a check
+of the text, answered in the person's DM; any other text goes to intake before the ack and
+continues in a DM thread that its worker opens."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 from slack_bolt import Ack
 
-from brandbot.slack import requests, text_checks
+from brandbot.slack import intake, text_checks
 from brandbot.slack.blocks import messages
 from brandbot.slack.blocks.limits import mrkdwn_unescape
 from brandbot.slack.deps import SlackDeps
@@ -44,7 +44,7 @@ def run_command(deps: SlackDeps) -> Handler:
             ack(text=text_checks.submit(deps, user, checked, {"dm_user": user}, key) or CHECKING)
         else:
             key = f"command:{command.get('trigger_id') or command.get('channel_id')}:{user}:{text}"
-            refusal = requests.submit_in_dm(deps, user, text, (key,))
-            ack(text=refusal or ":pencil2: On it. I'll draft it in our direct messages and send it for approval.")
+            refusal = intake.receive(deps, user, text, {"dm_user": user}, "command", (key,))
+            ack(text=refusal or messages.COMMAND_RECEIVED)
 
     return run_command

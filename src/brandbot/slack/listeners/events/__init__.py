@@ -1,4 +1,4 @@
-"""Event listeners: mentions, direct messages (requests and admin uploads), App Home."""
+"""Event listeners: mentions, direct messages (messages to intake and admin uploads), App Home."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from slack_bolt import App
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import ack_now, ignore_other_messages
 from brandbot.slack.listeners.events.app_home_opened import publish_home
-from brandbot.slack.listeners.events.app_mention import draft_from_mention
+from brandbot.slack.listeners.events.app_mention import from_mention
 from brandbot.slack.listeners.events.direct_message import handle_direct_message, is_direct_message
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    app.event("app_mention")(draft_from_mention(deps))
+    app.event("app_mention")(from_mention(deps))
     app.event("message", matchers=[is_direct_message])(handle_direct_message(deps))
     app.event("message")(ignore_other_messages)
     app.event("app_home_opened")(ack=ack_now, lazy=[publish_home(deps)])

@@ -1,25 +1,26 @@
-"""@brandbot in a channel: the request is the message minus the mention; answers go in its thread."""
+"""@brandbot in a channel: the message minus the mention goes to intake; answers go in its thread."""
 
 from __future__ import annotations
 
 import re
 
 from brandbot import logs
-from brandbot.slack import requests
+from brandbot.slack import intake
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys, malformed
 
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(\|[^>]*)?>")
 
 
-def draft_from_mention(deps: SlackDeps) -> Handler:
-    def draft_from_mention(body: Payload, event: Payload) -> None:
+def from_mention(deps: SlackDeps) -> Handler:
+    def from_mention(body: Payload, event: Payload) -> None:
         if malformed(event, "user", "channel", "ts"):
             return
         channel, ts = event["channel"], event["ts"]
         text = MENTION.sub("", event.get("text", ""))
         thread_ts = event.get("thread_ts") or ts
         with logs.bind(event_id=body.get("event_id")):
-            requests.submit(deps, event["user"], text, channel, thread_ts, "mention", event_keys(body, event))
+            reply_to = {"channel": channel, "thread_ts": thread_ts}
+            intake.receive(deps, event["user"], text, reply_to, "mention", event_keys(body, event))
 
-    return draft_from_mention
+    return from_mention

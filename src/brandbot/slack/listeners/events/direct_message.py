@@ -1,9 +1,10 @@
-"""A direct message: a file from an admin is a guideline to add; anything else is a request."""
+"""A direct message: a file from an admin is a guideline to add; anything else goes to intake
+(a question, a draft request, text to check or to rewrite)."""
 
 from __future__ import annotations
 
 from brandbot import logs
-from brandbot.slack import requests, uploads
+from brandbot.slack import intake, uploads
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys, malformed
 from brandbot.slack.listeners.events.app_mention import MENTION
@@ -31,6 +32,7 @@ def handle_direct_message(deps: SlackDeps) -> Handler:
             if event.get("files"):
                 uploads.submit(deps, user, event["files"], channel, keys)
             else:
-                requests.submit(deps, user, MENTION.sub("", event.get("text", "")), channel, ts, "dm", keys)
+                text = MENTION.sub("", event.get("text", ""))
+                intake.receive(deps, user, text, {"channel": channel, "thread_ts": ts}, "dm", keys)
 
     return handle_direct_message
