@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 
 def submit(
     deps: SlackDeps, user: str, text: str, channel: str, thread_ts: str, entry: str, event_keys: tuple[str, ...]
-) -> None:
-    """The ack path: the request and its work row in one transaction, or a reply saying why not."""
+) -> Request | None:
+    """The ack path: the request and its work row in one transaction, or a reply saying why not.
+    Returns the request, unless it was refused or its event handled before."""
     try:
         request = deps.services.engine.submit(
             user, text, "slack", reply_to={"channel": channel, "thread_ts": thread_ts}, event_keys=event_keys
@@ -34,11 +35,12 @@ def submit(
             with deps.services.db.session() as session:
                 outbox.say(session, channel, reply, thread_ts)
             deps.nudge()
-        return
+        return None
     if request is not None:
         metrics.REQUESTS.labels(entry, "queued").inc()
         log.info("request %s queued from a %s by %s", request.id, entry, user)
         deps.nudge()
+    return request
 
 
 def submit_in_dm(deps: SlackDeps, user: str, text: str, event_keys: tuple[str, ...]) -> str | None:

@@ -26,6 +26,10 @@ HELP = (
     "and brand rules the same way (a Vale rule .yml, or a zipped style folder)."
 )
 RESUMED = ":arrows_counterclockwise: I was interrupted while working on this; picking it up again now."
+FOLLOW_UP_TOO_EARLY = (
+    ":hourglass_flowing_sand: I'm still working on this request, so I can't use your note yet. "
+    "Reply here again once the draft is waiting for review and I'll write the next version from it."
+)
 EMPTY_REQUEST = "What should I draft? For example: `a short LinkedIn post announcing Tidewell Restore`."
 
 

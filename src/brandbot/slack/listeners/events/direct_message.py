@@ -1,12 +1,14 @@
-"""A direct message: a file from an admin is a guideline to add; anything else is a request."""
+"""A direct message: a file from an admin is a guideline to add; a reply in a request's thread
+is a follow-up on it (`follow_ups`); anything else is a request."""
 
 from __future__ import annotations
 
 from brandbot import logs
-from brandbot.slack import requests, uploads
+from brandbot.slack import follow_ups, requests, uploads
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys, malformed
 from brandbot.slack.listeners.events.app_mention import MENTION
+from brandbot.store.models import Request
 
 HANDLED_SUBTYPES = {None, "file_share"}
 
@@ -23,14 +25,23 @@ def is_direct_message(event: Payload) -> bool:
 
 def handle_direct_message(deps: SlackDeps) -> Handler:
     def handle_direct_message(body: Payload, event: Payload) -> None:
-        if malformed(event, "user", "channel", "ts"):
-            return
-        channel, ts, user = event["channel"], event["ts"], event["user"]
-        keys = event_keys(body, event)
-        with logs.bind(event_id=body.get("event_id")):
-            if event.get("files"):
-                uploads.submit(deps, user, event["files"], channel, keys)
-            else:
-                requests.submit(deps, user, MENTION.sub("", event.get("text", "")), channel, ts, "dm", keys)
+        take_direct_message(deps, body, event, "dm")
 
     return handle_direct_message
+
+
+def take_direct_message(deps: SlackDeps, body: Payload, event: Payload, entry: str) -> Request | None:
+    """The ack path of every DM, top level or in a thread (an assistant thread too): answers go
+    in the message's thread. Returns the request it made, if it made one."""
+    if malformed(event, "user", "channel", "ts"):
+        return None
+    channel, ts, user = event["channel"], event["ts"], event["user"]
+    keys = event_keys(body, event)
+    text = MENTION.sub("", event.get("text", ""))
+    with logs.bind(event_id=body.get("event_id")):
+        if event.get("files"):
+            uploads.submit(deps, user, event["files"], channel, keys)
+            return None
+        if follow_ups.take(deps, event, text, keys):
+            return None
+        return requests.submit(deps, user, text, channel, event.get("thread_ts") or ts, entry, keys)
