@@ -46,7 +46,7 @@ class Thread:
 
     def reply(self, user: str, text: str, ts: str, event_id: str, **extra: Any) -> None:
         body = {"type": "message", "user": user, "text": text, "ts": ts, "channel": self.channel}
-        body |= {"thread_ts": self.thread_ts, "channel_type": "im" if self.channel == DM else "channel", **extra}
+        body |= {"thread_ts": self.thread_ts, "channel_type": "im" if self.channel == DM else "channel"} | extra
         assert dispatch(self.app, event(body, event_id), form=False).status == 200
 
     def drafts(self) -> list[Draft]:
@@ -126,6 +126,13 @@ def test_the_requesters_reply_makes_revision_2_from_the_note_and_supersedes_the_
     assert "draft_approve" in json.dumps(thread.card(2)["blocks"])
     news = json.dumps(thread.standin.posts_to(GENERAL, ASKED_AT))
     assert "writing a new version" in news
+
+
+def test_a_reply_also_sent_to_the_private_channel_is_a_follow_up_too(slack: Any) -> None:
+    thread = asked(slack)
+    thread.reply(ALICE, "shorter", "1800000801.000100", "EvReply", subtype="thread_broadcast", channel_type="group")
+    run_work(thread.services)
+    assert [(d.revision, d.status) for d in thread.drafts()] == [(1, "changes_requested"), (2, "pending")]
 
 
 def test_a_reply_from_someone_else_changes_nothing(slack: Any) -> None:

@@ -11,10 +11,11 @@ from brandbot.slack.listeners.events.app_mention import MENTION
 
 
 def is_channel_thread_reply(event: Payload) -> bool:
-    """A person's own reply in a thread of a public or private channel; not edits, not bots."""
+    """A person's own reply in a thread of a public or private channel, also when sent to the
+    channel too (`thread_broadcast`); not edits, not bots."""
     return (
         event.get("channel_type") in ("channel", "group")
-        and event.get("subtype") is None
+        and event.get("subtype") in (None, "thread_broadcast")
         and not event.get("bot_id")
         and bool(event.get("thread_ts"))
         and event.get("thread_ts") != event.get("ts")
