@@ -23,9 +23,11 @@ ADMIN, APPROVER = "UADMIN01", "UBOB0001"
 
 
 @contextmanager
-def bolt_app(settings: Settings, llm: FakeLLM | None = None) -> Iterator[tuple[App, Services, StandIn]]:
+def bolt_app(
+    settings: Settings, llm: FakeLLM | None = None, *, real_llm: bool = False
+) -> Iterator[tuple[App, Services, StandIn]]:
     """(app, services, stand-in): an approval channel, one admin, one approver, a scripted LLM
-    (`llm`, to script it yourself)."""
+    (`llm`, to script it yourself), or with `real_llm` the one `settings` name."""
     standin = StandIn("xoxb-in-process")
     standin.start()
     configured = settings.model_copy(
@@ -38,7 +40,7 @@ def bolt_app(settings: Settings, llm: FakeLLM | None = None) -> Iterator[tuple[A
             "admins": [ADMIN],
         }
     )
-    services = Services(configured, llm=(llm or FakeLLM()).client(configured))
+    services = Services(configured) if real_llm else Services(configured, llm=(llm or FakeLLM()).client(configured))
     try:
         app, _ = build_app(services)
         yield app, services, standin

@@ -270,8 +270,18 @@ class StandIn:
             if self.uploads.pop(args.get("file", ""), None) is None:
                 return {"ok": False, "error": "file_not_found"}
             return ok
-        if method == "assistant.threads.setStatus":
-            return ok
+        if method in ("assistant.threads.setStatus", "assistant.threads.setTitle"):
+            return (
+                ok if args.get("channel_id") and args.get("thread_ts") else {"ok": False, "error": "invalid_arguments"}
+            )
+        if method == "assistant.threads.setSuggestedPrompts":
+            raw = args.get("prompts")
+            prompts: list[dict[str, str]] = json.loads(raw) if isinstance(raw, str) else list(raw or [])
+            args["prompts"] = prompts
+            valid = 0 < len(prompts) <= 4 and all(p.get("title") and p.get("message") for p in prompts)
+            if valid and args.get("channel_id") and args.get("thread_ts"):
+                return ok
+            return {"ok": False, "error": "invalid_arguments"}
         return {"ok": False, "error": "unknown_method"}
 
     def _receive_upload(self, request: BaseHTTPRequestHandler) -> None:
@@ -353,8 +363,24 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 def _as_read(message: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
-    """A posted message as Slack's read methods return it; metadata only when asked for."""
-    read = {"type": "message", "ts": message["_ts"], "text": message.get("text", "")}
+    """A posted message as Slack's read methods return it: from the bot, with blocks (Slack makes
+    a rich_text block of a plain text); metadata only when asked for."""
+    blocks = message.get("blocks") or [
+        {
+            "type": "rich_text",
+            "elements": [
+                {"type": "rich_text_section", "elements": [{"type": "text", "text": message.get("text", "")}]}
+            ],
+        }
+    ]
+    read = {
+        "type": "message",
+        "ts": message["_ts"],
+        "text": message.get("text", ""),
+        "user": BOT_USER,
+        "bot_id": BOT_ID,
+        "blocks": blocks,
+    }
     if message.get("thread_ts"):
         read["thread_ts"] = message["thread_ts"]
     if str(args.get("include_all_metadata")).lower() in ("true", "1") and message.get("metadata"):

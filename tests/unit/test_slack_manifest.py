@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from slack_bolt import Assistant
 
 from brandbot.slack import listeners
 from brandbot.slack.deps import SlackDeps
@@ -28,12 +29,26 @@ SCOPES_FOR_METHOD = {
     "conversations.replies": {"channels:history", "groups:history", "im:history"},
     "usergroups.users.list": {"usergroups:read"},
     "assistant.threads.setStatus": {"assistant:write"},
+    "assistant.threads.setTitle": {"assistant:write"},
+    "assistant.threads.setSuggestedPrompts": {"assistant:write"},
     "files.upload.v2": {"files:write"},  # slack_sdk's files.getUploadURLExternal + completeUploadExternal
     "files.info": {"files:read"},
     "files.delete": {"files:write"},
 }
 """From Slack's method reference; a method missing here fails the test until someone looks it up."""
-SCOPES_FOR_EVENT = {"app_mention": {"app_mentions:read"}, "message.im": {"im:history"}, "app_home_opened": set()}
+SCOPES_FOR_EVENT = {
+    "app_mention": {"app_mentions:read"},
+    "message.im": {"im:history"},
+    "message.channels": {"channels:history"},
+    "message.groups": {"groups:history"},
+    "app_home_opened": set(),
+    "assistant_thread_started": {"assistant:write"},
+    "assistant_thread_context_changed": {"assistant:write"},
+}
+ASSISTANT_CALLS = {"assistant.threads.setTitle", "assistant.threads.setSuggestedPrompts"}
+"""Made through Bolt's assistant utilities (`set_title`, `set_suggested_prompts`), which the scan can't see."""
+MESSAGE_EVENTS = {"message.im", "message.channels", "message.groups"}
+"""A `message` listener hears DMs (requests) and channel threads (follow-ups)."""
 
 
 class Recorder:
@@ -45,6 +60,7 @@ class Recorder:
         self.actions: set[str] = set()
         self.views: set[str] = set()
         self.message_shortcuts: set[str] = set()
+        self.panel: Assistant | None = None
 
     def _catch(self, kind: set[str], name: str) -> Any:
         kind.add(name)
@@ -65,6 +81,16 @@ class Recorder:
     def message_shortcut(self, name: str) -> Any:
         return self._catch(self.message_shortcuts, name)
 
+    def assistant(self, assistant: Assistant) -> None:
+        """Bolt's assistant middleware listens to its thread events and to DMs in threads."""
+        self.panel = assistant
+        if assistant._thread_started_listeners:
+            self.events.add("assistant_thread_started")
+        if assistant._thread_context_changed_listeners:
+            self.events.add("assistant_thread_context_changed")
+        if assistant._user_message_listeners:
+            self.events.add("message")
+
 
 def registered() -> Recorder:
     recorder = Recorder()
@@ -84,8 +110,14 @@ def api_methods() -> set[str]:
 def test_every_event_the_code_listens_to_is_subscribed() -> None:
     subscribed = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
     for event in registered().events:
-        wanted = {"message": "message.im"}.get(event, event)
-        assert wanted in subscribed, f"{wanted} is handled but not subscribed in manifest.yml"
+        wanted = MESSAGE_EVENTS if event == "message" else {event}
+        assert wanted <= subscribed, f"{wanted - subscribed} handled but not subscribed in manifest.yml"
+
+
+def test_the_assistant_panel_is_declared_and_its_events_handled() -> None:
+    recorder = registered()
+    assert recorder.panel is not None and "assistant_view" in MANIFEST["features"]
+    assert {"assistant_thread_started", "assistant_thread_context_changed"} <= recorder.events
 
 
 def test_every_command_is_declared() -> None:
@@ -110,7 +142,7 @@ def test_buttons_and_modals_need_interactivity_and_app_home_is_on() -> None:
 def test_every_scope_the_code_needs_is_granted() -> None:
     granted = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     needed = {"commands", "files:read"}
-    for method in api_methods():
+    for method in api_methods() | ASSISTANT_CALLS:
         assert method in SCOPES_FOR_METHOD, f"the code calls {method}: add its scopes to SCOPES_FOR_METHOD"
         needed |= SCOPES_FOR_METHOD[method]
     for event in MANIFEST["settings"]["event_subscriptions"]["bot_events"]:

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from brandbot import metrics
+from brandbot.slack.assistant_context import viewing_channel
 from brandbot.slack.blocks import intake as blocks
 from brandbot.slack.blocks import messages
 from brandbot.slack.deps import SlackDeps
@@ -26,7 +27,7 @@ from brandbot.workflow.text_check import TEXT_CHECK, TextInvalid, rewrite_reques
 
 log = logging.getLogger(__name__)
 ReplyTo = dict[str, Any]
-REPLY_FIELDS = ("channel", "thread_ts", "dm_user")
+REPLY_FIELDS = ("channel", "thread_ts", "dm_user", "viewing_channel")
 """Of a request's `reply_to`, where the person waits (the rest is its progress message's ts)."""
 
 
@@ -62,16 +63,17 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
         services = deps.services
         classified = classify(services.llm if services.settings.resolved_intent_model else None, payload["text"])
         log.info("message %s read as %s (by the %s)", row.key, classified.intent, classified.source)
+        reply_to = _with_context(deps, payload["reply_to"]) if payload["entry"] == "assistant" else payload["reply_to"]
         if classified.intent in (Intent.draft, Intent.rewrite):
             text = payload["text"]
             if classified.intent == Intent.rewrite:
                 text = _rewrite(deps, classified.text or text)
-            refusal = start_draft(deps, payload["user"], text, payload["reply_to"], f"routed:{row.key}")
+            refusal = start_draft(deps, payload["user"], text, reply_to, f"routed:{row.key}")
             if refusal:
-                _tell(deps, payload["reply_to"], refusal, f"refused:{row.key}")
+                _tell(deps, reply_to, refusal, f"refused:{row.key}")
             metrics.REQUESTS.labels(payload["entry"], "invalid" if refusal else "queued").inc()
             return
-        reply_to = _threaded(deps, payload["reply_to"], payload["text"])
+        reply_to = _threaded(deps, reply_to, payload["text"])
         kind = store.ANSWER if classified.intent == Intent.question else TEXT_CHECK
         work = {"question": payload["text"]} if kind == store.ANSWER else {"text": classified.text or payload["text"]}
         channel, thread_ts = _where(reply_to)
@@ -174,6 +176,12 @@ def _rewrite(deps: SlackDeps, text: str) -> str:
     except TextInvalid:
         hits = []
     return rewrite_request(text, None, hits)
+
+
+def _with_context(deps: SlackDeps, reply_to: ReplyTo) -> ReplyTo:
+    """From Slack's assistant panel: the channel the person is viewing goes with the work."""
+    viewing = viewing_channel(deps.client, reply_to["channel"], reply_to["thread_ts"])
+    return {**reply_to, "viewing_channel": viewing} if viewing else reply_to
 
 
 def _refusal(deps: SlackDeps, text: str) -> str | None:

@@ -10,6 +10,10 @@ from brandbot.store.db import Database
 from brandbot.store.models import ProcessedEvent
 
 
+class AlreadyHandled(Exception):
+    """The event's keys were claimed before: a retried or repeated delivery, to be ignored."""
+
+
 def claim_in(session: Session, key: str) -> bool:
     """True for the first transaction with this key, in any process; the claim commits with
     whatever else the transaction writes (the request a Slack event causes), or not at all."""

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from brandbot import metrics
 from brandbot.store import audit, queue, receipts
 from brandbot.store.db import Database
-from brandbot.store.events import claim_in
+from brandbot.store.events import AlreadyHandled, claim_in
 from brandbot.store.models import Decision, Draft, Request, WorkItem, utcnow
 from brandbot.store.outbox import Notice, notify
 from brandbot.store.status import DECIDED_STATUS, UNFINISHED, Action, DraftStatus, RequestStatus
@@ -41,8 +41,9 @@ class RequestWithdrawn(Exception):
     """The requester withdrew the request: whoever works on it stops, writing nothing more."""
 
 
-class _AlreadyHandled(Exception):
-    """Rolls back a request whose Slack event was handled before."""
+class _Lost(Exception):
+    """Rolls back a decision someone else made first, event keys included: the loser's message
+    is then free to be answered."""
 
 
 @dataclass(frozen=True)
@@ -106,14 +107,14 @@ class RequestStore:
         try:
             with self._db.session() as session:
                 if not all([claim_in(session, key) for key in event_keys]):
-                    raise _AlreadyHandled
+                    raise AlreadyHandled
                 session.add(request)
                 session.flush()
                 audit.record(session, requester, "request.created", request_id=request.id, origin=origin)
                 queue.put(session, WorkItem, Job.draft, f"draft:{request.id}", request_id=request.id)
                 if reply_to and "channel" in reply_to:
                     notify(session, Notice.queued, request.id, request_id=request.id)
-        except (_AlreadyHandled, IntegrityError):
+        except (AlreadyHandled, IntegrityError):
             return None
         return request
 
@@ -138,6 +139,19 @@ class RequestStore:
     def get_request(self, request_id: str) -> Request | None:
         with self._db.read() as session:
             return session.get(Request, request_id)
+
+    def in_thread(self, channel: str, thread_ts: str) -> list[Request]:
+        """The requests answered in a Slack thread, oldest first: a thread's replies are about them."""
+        query = (
+            select(Request)
+            .where(
+                Request.reply_to["channel"].as_string() == channel,
+                Request.reply_to["thread_ts"].as_string() == thread_ts,
+            )
+            .order_by(Request.created_at)
+        )
+        with self._db.read() as session:
+            return list(session.scalars(query))
 
     def created_since(self, requester: str, since: datetime) -> list[datetime]:
         with self._db.read() as session:
@@ -378,12 +392,17 @@ class RequestStore:
         note: str | None,
         final_text: str | None,
         audit_detail: dict[str, Any] | None = None,
+        *,
+        event_keys: tuple[str, ...] = (),
     ) -> Decision | None:
         """The one atomic step of a decision: pending -> decided, or None if someone else won.
-        The resume of the workflow and the news for the people are written with it."""
+        The resume of the workflow and the news for the people are written with it. A decision
+        from a Slack message claims its `event_keys` with it: `AlreadyHandled` for a repeat."""
         now = utcnow()
         try:
             with self._db.session() as session:
+                if not all([claim_in(session, key) for key in event_keys]):
+                    raise AlreadyHandled
                 claimed = session.execute(
                     update(Draft)
                     .where(Draft.id == draft.id, Draft.status == DraftStatus.pending)
@@ -391,7 +410,7 @@ class RequestStore:
                     .returning(Draft.id)
                 ).first()
                 if claimed is None:
-                    return None
+                    raise _Lost
                 decision = Decision(
                     draft_id=draft.id, actor=actor, action=action, note=note, final_text=final_text, decided_at=now
                 )
@@ -404,7 +423,7 @@ class RequestStore:
                 metrics.DECISIONS.labels(action).inc()
                 metrics.TIME_TO_DECISION.observe((now - draft.created_at).total_seconds())
                 return decision
-        except IntegrityError:
+        except (_Lost, IntegrityError):
             return None
 
 

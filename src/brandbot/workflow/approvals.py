@@ -15,6 +15,7 @@ from datetime import datetime
 from brandbot import logs
 from brandbot.formats import format_for
 from brandbot.rules import DraftContext
+from brandbot.store.events import AlreadyHandled
 from brandbot.store.models import Draft, utcnow
 from brandbot.store.requests import resume_key
 from brandbot.store.status import Action, DraftStatus, RequestStatus
@@ -152,6 +153,41 @@ def _decide(
     return _commit(engine, draft, actor, Action(action), text, detail)
 
 
+def follow_up(
+    engine: Engine, draft_id: str, requester: str, note: str, *, event_keys: tuple[str, ...] = ()
+) -> DecisionResult | None:
+    """The requester's own note on their draft while it waits for review ("shorter"): the next
+    revision is written from it, exactly as if an approver had asked for those changes, and the
+    decision and its audit entry name the requester and say it was their follow-up. None for a
+    delivery whose `event_keys` were handled before."""
+    requests = engine.context.requests
+    limit = engine.context.settings.max_change_rounds
+    with logs.bind(draft_id=draft_id):
+        draft = requests.get_draft(draft_id)
+        if draft is not None and draft.status == DraftStatus.pending and draft.expires_at <= utcnow():
+            _expire(engine, draft)
+            draft = requests.get_draft(draft_id)
+        if draft is None:
+            raise DecisionRefused(f"There is no draft {draft_id}.")
+        request = requests.get_request(draft.request_id)
+        if request is None or request.requester != requester:
+            raise DecisionRefused("Only the person who asked for this draft can change it from its thread.")
+        if draft.status != DraftStatus.pending:
+            raise DecisionRefused(describe_closed(engine, draft))
+        note = note.strip()
+        if not note:
+            raise DecisionRefused("Say what should change: the next version is written from your reply.")
+        if draft.revision > limit:
+            raise DecisionRefused(
+                f"This draft has had {limit} rounds of changes already, the most there can be; "
+                "an approver will decide on it as it is."
+            )
+        try:
+            return _commit(engine, draft, requester, Action.changes, note, {"follow_up": True}, event_keys)
+        except AlreadyHandled:
+            return None
+
+
 def expire_due(engine: Engine, now: datetime | None = None, *, resume_here: bool = False) -> list[DecisionResult]:
     """Closes every pending draft whose review window has passed; the requests are closed by
     the queued resumes, here (`resume_here`, the CLI) or by a bot's workers."""
@@ -227,7 +263,13 @@ def _expire(engine: Engine, draft: Draft) -> DecisionResult | None:
 
 
 def _commit(
-    engine: Engine, draft: Draft, actor: str, action: Action, text: str | None, detail: dict[str, object] | None = None
+    engine: Engine,
+    draft: Draft,
+    actor: str,
+    action: Action,
+    text: str | None,
+    detail: dict[str, object] | None = None,
+    event_keys: tuple[str, ...] = (),
 ) -> DecisionResult:
     pending = engine.pending_review(draft.request_id)
     if pending is None or pending["draft_id"] != draft.id:
@@ -245,6 +287,7 @@ def _commit(
         note=text if action in (Action.changes, Action.reject) else None,
         final_text=text if action == Action.edit else (draft.text if action == Action.approve else None),
         audit_detail=detail,
+        event_keys=event_keys,
     )
     if decision is None:
         closed = engine.context.requests.get_draft(draft.id) or draft

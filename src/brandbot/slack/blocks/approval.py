@@ -86,6 +86,8 @@ def outcome_line(view: DraftView) -> str:
     if status == DraftStatus.approved:
         edited = " with edits" if decision and decision.action == Action.edit else ""
         return f":white_check_mark: Approved{edited} by {who} at {when}"
+    if status == DraftStatus.changes_requested and decision and decision.actor == view.requester:
+        return f":repeat: {who}, who asked for it, followed up in the thread at {when}{note}"
     if status == DraftStatus.changes_requested:
         return f":repeat: Changes requested by {who} at {when}{note}"
     if status == DraftStatus.rejected:

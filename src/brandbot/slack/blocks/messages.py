@@ -32,6 +32,10 @@ COMMAND_RECEIVED = (
     ":pencil2: On it. I'll reply in our direct messages: an answer, a check of your text, "
     "or a draft that goes for approval."
 )
+FOLLOW_UP_TOO_EARLY = (
+    ":hourglass_flowing_sand: I'm still working on this request, so I can't use your note yet. "
+    "Reply here again once the draft is waiting for review and I'll write the next version from it."
+)
 EMPTY_REQUEST = "What should I draft? For example: `a short LinkedIn post announcing Tidewell Restore`."
 
 

@@ -1,11 +1,12 @@
-"""@brandbot in a channel: the message minus the mention goes to intake; answers go in its thread."""
+"""@brandbot in a channel: the message minus the mention goes to intake; answers go in its
+thread. The requester's mention in their own request's thread is a follow-up (`follow_ups`)."""
 
 from __future__ import annotations
 
 import re
 
 from brandbot import logs
-from brandbot.slack import intake
+from brandbot.slack import follow_ups, intake
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys, malformed
 
@@ -19,8 +20,9 @@ def from_mention(deps: SlackDeps) -> Handler:
         channel, ts = event["channel"], event["ts"]
         text = MENTION.sub("", event.get("text", ""))
         thread_ts = event.get("thread_ts") or ts
+        keys = event_keys(body, event)
         with logs.bind(event_id=body.get("event_id")):
-            reply_to = {"channel": channel, "thread_ts": thread_ts}
-            intake.receive(deps, event["user"], text, reply_to, "mention", event_keys(body, event))
+            if not follow_ups.take(deps, event, text, keys):
+                intake.receive(deps, event["user"], text, {"channel": channel, "thread_ts": thread_ts}, "mention", keys)
 
     return from_mention

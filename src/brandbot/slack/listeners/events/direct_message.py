@@ -1,10 +1,11 @@
-"""A direct message: a file from an admin is a guideline to add; anything else goes to intake
-(a question, a draft request, text to check or to rewrite)."""
+"""A direct message: a file from an admin is a guideline to add; a reply in a request's thread
+is a follow-up on it (`follow_ups`); anything else goes to intake (a question, a draft request,
+text to check or to rewrite)."""
 
 from __future__ import annotations
 
 from brandbot import logs
-from brandbot.slack import intake, uploads
+from brandbot.slack import follow_ups, intake, uploads
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys, malformed
 from brandbot.slack.listeners.events.app_mention import MENTION
@@ -24,15 +25,24 @@ def is_direct_message(event: Payload) -> bool:
 
 def handle_direct_message(deps: SlackDeps) -> Handler:
     def handle_direct_message(body: Payload, event: Payload) -> None:
-        if malformed(event, "user", "channel", "ts"):
-            return
-        channel, ts, user = event["channel"], event["ts"], event["user"]
-        keys = event_keys(body, event)
-        with logs.bind(event_id=body.get("event_id")):
-            if event.get("files"):
-                uploads.submit(deps, user, event["files"], channel, keys)
-            else:
-                text = MENTION.sub("", event.get("text", ""))
-                intake.receive(deps, user, text, {"channel": channel, "thread_ts": ts}, "dm", keys)
+        take_direct_message(deps, body, event, "dm")
 
     return handle_direct_message
+
+
+def take_direct_message(deps: SlackDeps, body: Payload, event: Payload, entry: str) -> bool:
+    """The ack path of every DM, top level or in a thread (an assistant thread too): answers go
+    in the message's thread. True when the message went to intake (not a file, not a follow-up)."""
+    if malformed(event, "user", "channel", "ts"):
+        return False
+    channel, ts, user = event["channel"], event["ts"], event["user"]
+    keys = event_keys(body, event)
+    text = MENTION.sub("", event.get("text", ""))
+    with logs.bind(event_id=body.get("event_id")):
+        if event.get("files"):
+            uploads.submit(deps, user, event["files"], channel, keys)
+            return False
+        if follow_ups.take(deps, event, text, keys):
+            return False
+        reply_to = {"channel": channel, "thread_ts": event.get("thread_ts") or ts}
+        return intake.receive(deps, user, text, reply_to, entry, keys) is None
