@@ -16,9 +16,11 @@ DISCARD_HELD = "held_discard"
 
 HELP = (
     "*Ask me for an on-brand draft* and I'll write it from our brand guidelines and send it to an approver.\n"
+    "*Ask me about the guidelines* (`can I say cheap about our prices?`) and I'll answer with the passages.\n"
+    "*Paste a text* (`is this on-brand? ...`, `rewrite this on-brand: ...`) and I'll check or rewrite it.\n"
     "• Mention me in a channel: `@brandbot a LinkedIn post announcing Tidewell Restore`\n"
-    "• Send me a direct message with your request\n"
-    "• `/brandbot <request>` anywhere, `/brandbot help` for this message\n"
+    "• Send me a direct message, or open me in Slack's assistant panel\n"
+    "• `/brandbot <message>` anywhere, `/brandbot help` for this message\n"
     "• `/brandbot check <text>` (or `check linkedin_post: <text>`, naming a format) or the message shortcut "
     "*Check against brand* checks a text you wrote against the brand rules; the answer comes in a DM\n"
     "• `/brandbot guidelines` lists the guideline documents drafts are built from\n"
