@@ -14,7 +14,8 @@ from tests.support.servers import free_port
 
 def start_bot(env: dict[str, str], log_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], str]:
     """Starts a replica and waits for /healthz; returns the process and its public base URL
-    (`internal_url` gives the one for /readyz and /metrics)."""
+    (`internal_url` gives the one for /readyz and /metrics). In Socket Mode (SLACK_APP_TOKEN set)
+    nothing listens publicly, so the internal /healthz is the one waited for."""
     port, internal = free_port(), free_port()
     ports = ["--host", "127.0.0.1", "--port", str(port), "--internal-port", str(internal)]
     with log_path.open("ab") as log:
@@ -25,11 +26,12 @@ def start_bot(env: dict[str, str], log_path: Path, *options: str) -> tuple[subpr
             stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
+    probe = f"http://127.0.0.1:{internal}" if env.get("SLACK_APP_TOKEN") else url
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"brandbot serve exited {process.returncode}:\n{log_path.read_text()}")
-        if is_up(url):
+        if is_up(probe):
             return process, url
         time.sleep(0.3)
     process.kill()

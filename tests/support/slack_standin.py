@@ -5,7 +5,8 @@ It records every call, serves file downloads behind the bot token, takes uploads
 returned, files.completeUploadExternal; the file is then processed for a moment, during which an
 image block naming it is refused, as Slack does), and can be told to answer a method with 429
 (with Retry-After) or 500 a number of times. Requests to the bot go the other
-way, through `deliver`, signed with the signing secret exactly as Slack signs them.
+way, through `deliver`, signed with the signing secret exactly as Slack signs them; in Socket
+Mode, through the WebSocket that `apps.connections.open` hands out (tests/support/socket_mode.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ PNG = b"\x89PNG\r\n\x1a\n"
 BOT_USER = "UBOT000001"
 BOT_ID = "BBOT000001"
 TEAM = "T0000TEAM1"
+APP_ID = "A0000APP01"
+APP_LEVEL_METHODS = ("apps.connections.open",)
 
 
 @dataclass
@@ -67,6 +70,10 @@ class StandIn:
     failures: dict[str, list[int]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
     delays: list[tuple[str, Callable[[dict[str, Any]], bool], float]] = field(default_factory=list)
+    app_token: str | None = None
+    """The app-level token (xapp-) that apps.connections.open wants instead of the bot token."""
+    socket_url: Callable[[], str] | None = None
+    """Issues the WebSocket URL apps.connections.open answers with (set by the Socket Mode stand-in)."""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -183,6 +190,8 @@ class StandIn:
         delay = self._delay_for(method, args)
         if method == "response_url":
             body: dict[str, Any] = {"ok": True}
+        elif method in APP_LEVEL_METHODS:
+            body = self._app_level(method, token)
         elif token != self.token:
             body = {"ok": False, "error": "invalid_auth"}
         else:
@@ -195,6 +204,14 @@ class StandIn:
         request.send_header("Content-Length", str(len(payload)))
         request.end_headers()
         request.wfile.write(payload)
+
+    def _app_level(self, method: str, token: str | None) -> dict[str, Any]:
+        """As Slack answers: the bot token is the wrong kind of token, any other is unknown."""
+        if token == self.token:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        if self.app_token is None or token != self.app_token or self.socket_url is None:
+            return {"ok": False, "error": "invalid_auth"}
+        return {"ok": True, "url": self.socket_url()}
 
     def _delay_for(self, method: str, args: dict[str, Any]) -> float:
         with self._lock:
@@ -424,7 +441,7 @@ def event(event_body: dict[str, Any], event_id: str) -> dict[str, Any]:
     return {
         "token": "legacy",
         "team_id": TEAM,
-        "api_app_id": "A0000APP01",
+        "api_app_id": APP_ID,
         "type": "event_callback",
         "event_id": event_id,
         "event_time": int(time.time()),

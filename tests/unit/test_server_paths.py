@@ -3,17 +3,22 @@ and /healthz only; /readyz and /metrics are on the internal one."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from pydantic import SecretStr
 from slack_bolt import App
 
 from brandbot.config import Settings
 from brandbot.services import Services
-from brandbot.slack.server import EVENTS_PATH, WsgiApp, internal_wsgi, public_wsgi
+from brandbot.slack.app import build_app
+from brandbot.slack.server import EVENTS_PATH, WsgiApp, internal_wsgi, public_wsgi, socket_mode_handler
 from tests.support.fake_llm import FakeLLM
+from tests.support.slack_standin import StandIn
+from tests.support.socket_mode import APP_TOKEN, SocketModeStandIn
 
 
 def get(application: WsgiApp, path: str, method: str = "GET") -> tuple[str, bytes]:
@@ -45,3 +50,30 @@ def test_the_internal_listener_serves_health_and_metrics(services: Services) -> 
     status, metrics = get(internal, "/metrics")
     assert status == "200 OK" and b"brandbot_requests_total" in metrics
     assert get(internal, EVENTS_PATH, "POST")[0].startswith("404"), "no Slack on the internal port"
+
+
+def test_readiness_in_socket_mode_says_whether_the_connection_to_slack_is_open(settings: Settings) -> None:
+    web_api = StandIn("xoxb-readiness")
+    web_api.start()
+    slack = SocketModeStandIn(web_api).start()
+    configured = settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr("xoxb-readiness"),
+            "slack_api_url": web_api.api_url,
+            "approval_channel": "CAPPROVALS",
+        }
+    )
+    services = Services(configured)  # its LLM at a closed port: /readyz is 503 anyway, the slack key is what counts
+    socket = socket_mode_handler(build_app(services, socket_mode=True)[0], APP_TOKEN, 2)
+    internal = internal_wsgi(services, socket)
+    try:
+        status, body = get(internal, "/readyz")
+        assert status.startswith("503") and json.loads(body)["slack"] is False
+        socket.connect()
+        slack.wait_connected()
+        assert json.loads(get(internal, "/readyz")[1])["slack"] is True
+    finally:
+        socket.close()
+        services.close()
+        slack.stop()
+        web_api.stop()

@@ -14,6 +14,7 @@ from prometheus_client import make_wsgi_app
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.errors import SlackApiError
 
 from brandbot.services import Services
 from brandbot.slack.app import SlackNotConfigured, build_app, web_client
@@ -41,25 +42,29 @@ def serve(
     workers: bool = True,
 ) -> None:
     """Answers Slack; with `workers`, also runs the work rows in this process. A replica's
-    parallelism comes from the requests it serves at once: torch's own threads for one query's
-    embedding would only fight them for the same cores. /readyz and /metrics are served on the
-    internal port only, in Socket Mode too."""
+    parallelism comes from the requests it serves at once (`threads`, in either mode): torch's own
+    threads for one query's embedding would only fight them for the same cores. /readyz and
+    /metrics are served on the internal port only, in Socket Mode too."""
+    app_token = services.settings.slack_app_token
+    app, background = build_app(services, socket_mode=app_token is not None)
+    socket = socket_mode_handler(app, app_token.get_secret_value(), threads) if app_token is not None else None
     _one_torch_thread()
-    socket_mode = services.settings.slack_app_token is not None
-    app, background = build_app(services, socket_mode=socket_mode)
     internal = waitress.create_server(
-        internal_wsgi(services), host=internal_host, port=internal_port, threads=4, ident="brandbot-internal"
+        internal_wsgi(services, socket), host=internal_host, port=internal_port, threads=4, ident="brandbot-internal"
     )
     threading.Thread(target=internal.run, name="internal-listener", daemon=True).start()
     log.info("internal endpoints on http://%s:%d (/healthz, /readyz, /metrics)", internal_host, internal_port)
-    background.start(decisions_only=not workers)
     try:
-        if socket_mode:
-            assert services.settings.slack_app_token is not None
+        if socket is not None:
             log.info("connecting to Slack in Socket Mode")
-            SocketModeHandler(app, services.settings.slack_app_token.get_secret_value()).start()
+            connect(socket)
+            background.start(decisions_only=not workers)
+            log.info("connected to Slack in Socket Mode (session %s)", socket.client.session_id())
+            until_terminated()
         else:
+            background.start(decisions_only=not workers)
             log.info("listening on http://%s:%d%s", host, port, EVENTS_PATH)
+            signal.signal(signal.SIGTERM, signal.default_int_handler)  # waitress stops on it as on Ctrl-C
             waitress.serve(
                 public_wsgi(app),
                 host=host,
@@ -69,8 +74,44 @@ def serve(
                 ident="brandbot",
             )
     finally:
+        if socket is not None:
+            socket.close()
         background.stop()
         internal.close()
+        log.info("stopped")
+
+
+def socket_mode_handler(app: App, app_token: str, concurrency: int) -> SocketModeHandler:
+    """slack_sdk's built-in client, which Bolt recommends: it opens a new connection when Slack
+    asks (`disconnect`) or a connection drops, and runs `concurrency` envelopes at once."""
+    if not app_token.startswith("xapp-"):
+        raise SlackNotConfigured(
+            "SLACK_APP_TOKEN must be the app-level token (xapp-..., with the connections:write scope, "
+            "from the app's Basic Information page), not a bot or user token"
+        )
+    return SocketModeHandler(app, app_token, concurrency=concurrency)
+
+
+def connect(socket: SocketModeHandler) -> None:
+    try:
+        socket.connect()
+    except SlackApiError as error:
+        raise SlackNotConfigured(
+            f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}): it must be this app's "
+            "app-level token (xapp-...) with the connections:write scope, and Socket Mode must be on"
+        ) from error
+
+
+def until_terminated() -> None:
+    """Blocks until SIGTERM (what `docker stop` and Kubernetes send) or Ctrl-C, so the caller's
+    cleanup runs: the default SIGTERM would end the process with no `finally`."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
 
 
 def work(services: Services) -> None:
@@ -81,15 +122,10 @@ def work(services: Services) -> None:
         raise SlackNotConfigured("BRANDBOT_APPROVAL_CHANNEL is not set: drafts need a channel to wait for approval in")
     client = web_client(services.settings)
     background = Background(SlackDeps(services, Directory(services.settings, client), client))
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     background.start()
     log.info("working: drafting up to %d at once", services.settings.resolved_llm_max_in_flight)
     try:
-        while not stop.wait(1.0):
-            pass
-    except KeyboardInterrupt:
-        pass
+        until_terminated()
     finally:
         background.stop()
 
@@ -116,9 +152,10 @@ def public_wsgi(app: App) -> WsgiApp:
     return application
 
 
-def internal_wsgi(services: Services) -> WsgiApp:
+def internal_wsgi(services: Services, socket: SocketModeHandler | None = None) -> WsgiApp:
     """For the machine's own checks and Prometheus: /healthz, /readyz (the database, Chroma and
-    the LLM answer: three probes a hit) and /metrics."""
+    the LLM answer: three probes a hit; in Socket Mode, the connection to Slack is open too) and
+    /metrics."""
     prometheus = make_wsgi_app()
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -126,7 +163,7 @@ def internal_wsgi(services: Services) -> WsgiApp:
         if path == "/healthz":
             return _text(start_response, "200 OK", b"ok\n")
         if path == "/readyz":
-            checks = readiness(services)
+            checks = readiness(services, socket)
             status = "200 OK" if all(checks.values()) else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json")])
             return [json.dumps(checks).encode() + b"\n"]
@@ -142,12 +179,15 @@ def _text(start_response: Callable[..., Any], status: str, body: bytes) -> list[
     return [body]
 
 
-def readiness(services: Services) -> dict[str, bool]:
-    return {
+def readiness(services: Services, socket: SocketModeHandler | None = None) -> dict[str, bool]:
+    checks = {
         "database": _answers(services.db.ping),
         "chroma": _answers(services.knowledge_base.index.heartbeat),
         "llm": services.llm.healthy(),
     }
+    if socket is not None:
+        checks["slack"] = socket.client.is_connected()
+    return checks
 
 
 def _answers(probe: Callable[[], object]) -> bool:
