@@ -21,6 +21,7 @@ HELP = (
     "• `/brandbot <request>` anywhere, `/brandbot help` for this message\n"
     "• `/brandbot check <text>` (or `check linkedin_post: <text>`, naming a format) or the message shortcut "
     "*Check against brand* checks a text you wrote against the brand rules; the answer comes in a DM\n"
+    "• `/brandbot ask <question>` answers a question about the brand guidelines, citing them\n"
     "• `/brandbot guidelines` lists the guideline documents drafts are built from\n"
     "• `/brandbot quarantine` (admins) shows guideline passages held for review, to release or discard\n"
     "• `/brandbot proposals` (admins) shows brand rules learned from reviewers' edits, to adopt or dismiss\n"
@@ -32,6 +33,8 @@ COMMAND_RECEIVED = (
     ":pencil2: On it. I'll reply in our direct messages: an answer, a check of your text, "
     "or a draft that goes for approval."
 )
+EMPTY_QUESTION = "What would you like to know? For example: `/brandbot ask can I say cheap about our prices?`"
+ASKED = ":mag: Looking it up in the brand guidelines; I'll answer in our direct messages."
 EMPTY_REQUEST = "What should I draft? For example: `a short LinkedIn post announcing Tidewell Restore`."
 
 
