@@ -16,7 +16,7 @@ from slack_bolt import App
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
-from brandbot.slack import answers
+from brandbot.slack import answers, intake
 from brandbot.slack.app import web_client
 from brandbot.slack.blocks import answers as blocks
 from brandbot.slack.blocks import messages
@@ -27,12 +27,13 @@ from brandbot.store import answers as store
 from brandbot.store import queue
 from brandbot.store.audit import entries
 from brandbot.store.intake import ANSWER as ANSWER_ROW
+from brandbot.store.intake import INTAKE
 from brandbot.store.models import WorkItem
 from brandbot.store.outbox import Notice
 from brandbot.workers import run_one
 from tests.support.bolt_app import ADMIN, bolt_app, click, dispatch
 from tests.support.fake_llm import FakeLLM
-from tests.support.slack_standin import TEAM, StandIn
+from tests.support.slack_standin import TEAM, StandIn, event
 
 STAFF, COLLEAGUE = "UALICE01", "UCAROL01"
 GUIDE = (
@@ -165,3 +166,17 @@ def test_an_empty_question_gets_how_to_ask_and_no_answer(slack: Slack) -> None:
     [posted] = slack.standin.posts_to("CGENERAL", THREAD["thread_ts"])
     assert posted["text"] == messages.EMPTY_QUESTION
     assert store.by_key(slack.services.db, "answer:thread-empty") is None and slack.fake.requests == []
+
+
+def test_a_question_in_a_dm_is_read_as_one_and_answered_in_its_thread(slack: Slack) -> None:
+    """Intake (its keyword reading: no intent model configured) queues the "answer" row; the
+    answer lands in the DM's thread, and no draft is started."""
+    body = {"type": "message", "channel_type": "im", "channel": "DSTAFF01", "user": STAFF, "ts": "1700000001.000100"}
+    body["text"] = "Can I say cheap when I talk about our prices?"
+    assert dispatch(slack.app, event(body, "EvASK0001"), form=False).status == 200
+    while (row := slack.services.work.claim([INTAKE])) is not None:
+        run_one(slack.services.work, row, intake.handler(slack.deps))
+    slack.run_answers()
+    thread = slack.standin.posts_to("DSTAFF01", "1700000001.000100")
+    assert [post["text"] for post in thread if post["text"] == ANSWER], [post["text"] for post in thread]
+    assert slack.services.requests.list_requests() == [] and not slack.standin.posts_to("CAPPROVALS")
