@@ -30,46 +30,11 @@ MAX_CITATIONS = 3
 QUOTE_CHARS = 300
 GROUNDED_SHARE = 0.6
 _WORD = re.compile(r"[a-z0-9']+")
-_STOPWORDS = frozenset(
-    {
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "do",
-        "does",
-        "for",
-        "from",
-        "how",
-        "i",
-        "in",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "our",
-        "should",
-        "the",
-        "this",
-        "to",
-        "we",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "with",
-        "you",
-        "your",
-    }
+_COMMON_WORDS = (
+    "a an and are as at be by can do does for from how i in is it of on or our should the this to we what when "
+    "where which who why with you your"
 )
+_STOPWORDS = frozenset(_COMMON_WORDS.split())
 
 
 class EmptyQuestion(ValueError):
