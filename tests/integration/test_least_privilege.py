@@ -18,6 +18,7 @@ from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.rules import proposals as learned
 from brandbot.rules.learning import Change, Kind
 from brandbot.services import Services
+from brandbot.store import answers as answer_store
 from brandbot.store import audit_chain, receipts, retention
 from brandbot.store.audit import entries
 from brandbot.workflow import approvals
@@ -142,3 +143,23 @@ def test_the_app_role_learns_a_rule_from_an_edit_and_an_admin_dismisses_it(app_s
     assert proposal.change == Change(Kind.substitution, "first", "initial")
     learned.dismiss(app_services.db, proposal.id, "admin")
     assert learned.refresh(eager, app_services.db, app_services.rules()) == []
+
+
+def test_the_app_role_records_answers_and_replaces_a_verdict(app_services: Services) -> None:
+    answered = {
+        "question": "can I say cheap?",
+        "answer": "",
+        "covered": False,
+        "reason": "nothing_relevant",
+        "citations": [],
+        "model": None,
+        "timings": {"retrieval_ms": 1.0, "llm_ms": 0.0, "total_ms": 1.5},
+    }
+    with app_services.db.session() as session:
+        answer_id = answer_store.add(session, "answer:least", "alice", answered, {"dm_user": "alice"})
+    assert answer_store.give_feedback(app_services.db, answer_id, "bob", answer_store.Verdict.helpful)
+    assert answer_store.give_feedback(app_services.db, answer_id, "bob", answer_store.Verdict.not_right)
+    assert answer_store.verdicts(app_services.db, answer_id) == {"bob": "not_right"}
+    [rated] = answer_store.feedback(app_services.db)
+    assert (rated.answer_id, rated.helpful, rated.not_right) == (answer_id, 0, 1)
+    assert audit_chain.verify(app_services.db)[1] == []

@@ -13,12 +13,12 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import JSON, String, column, insert, inspect, table, text
 from sqlalchemy.exc import DBAPIError
 
-from brandbot.store import audit, audit_chain, receipts, rechecks  # noqa: F401  (rechecks: its tables)
+from brandbot.store import answers, audit, audit_chain, receipts, rechecks  # noqa: F401  (answers, rechecks: tables)
 from brandbot.store.audit import entries
 from brandbot.store.db import Database
 from brandbot.store.models import Base, UTCDateTime
 
-HEAD = "0011"
+HEAD = "0012"
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database: Database) -> None:

@@ -1,5 +1,6 @@
-"""`brandbot eval ...`: retrieval quality against golden sets, draft quality against rules and formats,
-the reading of what a message asks for against labelled messages."""
+"""`brandbot eval ...`: retrieval quality against golden sets, answers to guideline questions,
+draft quality against rules and formats, the reading of what a message asks for against labelled
+messages."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from brandbot.config import Settings
+    from brandbot.evaluation.answers import AnswersReport
     from brandbot.evaluation.drafts import ArmReport, DraftsReport
     from brandbot.evaluation.intents import IntentsReport
     from brandbot.evaluation.retrieval import RetrievalReport
@@ -83,6 +85,106 @@ def retrieval(
             _print_report(report)
     if output is Output.json:
         print_json([report.to_dict() for report in reports])
+
+
+@app.command()
+def answers(
+    golden_files: list[Path] = typer.Argument(..., help="Golden sets (YAML) about one corpus."),
+    uncovered_file: Path | None = typer.Option(
+        None, "--uncovered", help="Questions the corpus does not cover (YAML: corpus, questions with id and question)."
+    ),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        min=1,
+        help="At most this many golden and this many uncovered questions, spread over each file.",
+    ),
+    output: Output = OutputOption,
+) -> None:
+    """Answers to guideline questions on the configured LLM: the share of golden questions whose
+    citations include a passage that answers them, the share of uncovered questions answered
+    "not covered", and the time to an answer (p50, p95) split into retrieval, the model and the rest."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from brandbot.evaluation.answers import UncoveredSet, evaluate, subset
+    from brandbot.evaluation.golden import EvalFileError, GoldenSet, combine, load_golden, load_yaml, resolve_corpus
+    from brandbot.services import Services
+
+    settings = load_settings()
+    try:
+        sets = [load_golden(path) for path in golden_files]
+        uncovered = load_yaml(uncovered_file, UncoveredSet) if uncovered_file else None
+    except EvalFileError as error:
+        fail(str(error))
+    corpora = {
+        resolve_corpus(g.corpus, path, _repo_root(path), settings.corpora)
+        for g, path in zip(sets, golden_files, strict=True)
+    }
+    if uncovered and uncovered_file:
+        corpora.add(resolve_corpus(uncovered.corpus, uncovered_file, _repo_root(uncovered_file), settings.corpora))
+    if len(corpora) != 1:
+        fail(f"the files name {len(corpora)} corpora; give files about one corpus at a time")
+    corpus = corpora.pop()
+    if not corpus.exists():
+        fail(f"corpus not found at {corpus}")
+    try:
+        golden: GoldenSet = combine(sets)
+    except EvalFileError as error:
+        fail(str(error))
+    services = Services(eval_settings(settings, corpus))
+    try:
+        if not services.llm.healthy():
+            fail(f"no LLM answers at {settings.llm_base_url} (start one with `brandbot llm serve`)")
+        for result in services.knowledge_base.add(_files(corpus), "eval"):
+            if result.outcome == "failed":
+                warn(f"{result.source}: {result.reason}")
+        total = len(subset(golden.questions, limit)) + (len(subset(uncovered.questions, limit)) if uncovered else 0)
+        with Progress(
+            TextColumn(f"[bold]{corpus.name}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=errors(),
+            transient=True,
+            disable=output is Output.json,
+        ) as progress:
+            task = progress.add_task("questions", total=total)
+            report = evaluate(
+                services.settings,
+                services.knowledge_base,
+                services.llm,
+                golden,
+                uncovered,
+                limit,
+                partial(progress.advance, task),
+            )
+    finally:
+        services.close()
+    if output is Output.json:
+        print_json(report.to_dict())
+        return
+    _print_answers(report)
+
+
+def _print_answers(report: AnswersReport) -> None:
+    def share(value: float | None) -> str:
+        return "-" if value is None else f"{value:.0%}"
+
+    summary = table("Measure", "Value", title=f"Answers on {report.corpus} by {report.model}")
+    summary.add_row(f"golden questions citing a right passage (of {report.golden})", share(report.cited_right_share))
+    summary.add_row("  a right passage was shown to the model", share(report.retrieved_right_share))
+    summary.add_row("  answered (covered)", share(report.golden_covered_share))
+    summary.add_row(
+        f"uncovered questions answered not covered (of {report.uncovered})", share(report.not_covered_share)
+    )
+    summary.add_row("why not covered", ", ".join(f"{reason} {count}" for reason, count in report.reasons.items()))
+    for scope, timings in report.timings_ms.items():
+        for part in ("retrieval", "llm", "rest", "total"):
+            if f"{part}_50" in timings:
+                summary.add_row(
+                    f"{part} ms p50 / p95 ({scope.replace('_', ' ')})",
+                    f"{timings[f'{part}_50']:.0f} / {timings[f'{part}_95']:.0f}",
+                )
+    console().print(summary)
 
 
 @app.command()

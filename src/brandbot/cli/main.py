@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from brandbot.cli import audit, db, guidelines, llm, report, review, rules, serve
+from brandbot.cli import answers, audit, db, guidelines, llm, report, review, rules, serve
 from brandbot.cli import eval as evaluation
 from brandbot.cli.context import services
 from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, fail, print_json
@@ -34,9 +34,11 @@ app.add_typer(llm.app, name="llm")
 app.add_typer(evaluation.app, name="eval")
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
+app.add_typer(answers.app, name="answers")
 app.command()(serve.serve)
 app.command()(serve.work)
 app.command()(report.report)
+app.command()(answers.answer)
 
 
 @app.callback()

@@ -38,6 +38,9 @@ class Passage:
     dense_rank: int | None = None
     sentence_rank: int | None = None
     keyword_rank: int | None = None
+    similarity: float | None = None
+    """The best raw cosine similarity of the chunk, or of its best sentence, to the query: unlike
+    `score`, which is scaled to the other candidates, it says how close the passage is at all."""
 
     @property
     def citation(self) -> str:
@@ -55,13 +58,17 @@ def fuse(signals: Mapping[Signal, Hits], top_k: int, depth: int) -> list[Passage
     scores: dict[str, float] = {}
     ranks: dict[str, dict[Signal, int]] = {}
     chunks: dict[str, StoredChunk] = {}
+    similarity: dict[str, float] = {}
     for signal, hits in signals.items():
         for rank, (chunk, scaled) in enumerate(_scaled(signal, hits[:depth]), start=1):
             chunks[chunk.id] = chunk
             scores[chunk.id] = scores.get(chunk.id, 0.0) + WEIGHTS[signal] * scaled
             ranks.setdefault(chunk.id, {})[signal] = rank
+        if signal != "keyword":
+            for chunk, cosine in hits[:depth]:
+                similarity[chunk.id] = max(similarity.get(chunk.id, -1.0), cosine)
     best = sorted(scores, key=lambda chunk_id: (-scores[chunk_id], chunk_id))[:top_k]
-    return [_passage(chunks[chunk_id], scores[chunk_id], ranks[chunk_id]) for chunk_id in best]
+    return [_passage(chunks[i], scores[i], ranks[i], similarity.get(i)) for i in best]
 
 
 def _scaled(signal: Signal, hits: Hits) -> list[tuple[StoredChunk, float]]:
@@ -74,7 +81,7 @@ def _scaled(signal: Signal, hits: Hits) -> list[tuple[StoredChunk, float]]:
     return [(chunk, (score - low) / (high - low)) for chunk, score in hits]
 
 
-def _passage(chunk: StoredChunk, score: float, ranks: dict[Signal, int]) -> Passage:
+def _passage(chunk: StoredChunk, score: float, ranks: dict[Signal, int], similarity: float | None) -> Passage:
     return Passage(
         text=chunk.text,
         doc_id=chunk.doc_id,
@@ -88,4 +95,5 @@ def _passage(chunk: StoredChunk, score: float, ranks: dict[Signal, int]) -> Pass
         dense_rank=ranks.get("dense"),
         sentence_rank=ranks.get("sentences"),
         keyword_rank=ranks.get("keyword"),
+        similarity=None if similarity is None else round(similarity, 6),
     )

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from brandbot.slack import intake, notices, requests, text_checks, uploads
+from brandbot.slack import answers, intake, notices, requests, text_checks, uploads
 from brandbot.slack.deps import SlackDeps
 from brandbot.store import retention
-from brandbot.store.intake import INTAKE
+from brandbot.store.intake import ANSWER, INTAKE
 from brandbot.store.models import OutboxMessage, WorkItem
 from brandbot.store.outbox import Notice
 from brandbot.store.rechecks import RECHECK
@@ -34,6 +34,7 @@ class Background:
     uploads: WorkerPool[WorkItem] = field(init=False)
     rechecks: WorkerPool[WorkItem] = field(init=False)
     checks: WorkerPool[WorkItem] = field(init=False)
+    answers: WorkerPool[WorkItem] = field(init=False)
     outbox: WorkerPool[OutboxMessage] = field(init=False)
     decided: WorkerPool[OutboxMessage] = field(init=False)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -54,6 +55,7 @@ class Background:
         self.uploads = pool("uploads", (uploads.INGEST,), 1, uploads.handler(self.deps))
         self.rechecks = pool("rechecks", (RECHECK,), 1, services.rechecker.handler(services.work.still_held))
         self.checks = pool("checks", (TEXT_CHECK,), settings.slack_workers, text_checks.handler(self.deps))
+        self.answers = pool("answers", (ANSWER,), settings.resolved_llm_max_in_flight, answers.handler(self.deps))
         news = notices.Courier(services, self.deps.client).handlers()
         decided: dict[str, Handler[OutboxMessage]] = {Notice.decided: news.pop(Notice.decided)}
         poll = settings.worker_poll_s
@@ -64,7 +66,8 @@ class Background:
     def pools(self) -> tuple[WorkerPool[Any], ...]:
         """Decisions and their news have pools of their own: no click waits behind drafting; nor
         does reading what a message asks for (a short structured call, bounded by the LLM client),
-        nor a text check (rules and retrieval, no LLM)."""
+        nor a text check (rules and retrieval, no LLM), nor a question, which people expect answered
+        in seconds."""
         return (
             self.intake,
             self.drafting,
@@ -72,6 +75,7 @@ class Background:
             self.uploads,
             self.rechecks,
             self.checks,
+            self.answers,
             self.outbox,
             self.decided,
         )

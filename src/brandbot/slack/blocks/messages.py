@@ -23,6 +23,7 @@ HELP = (
     "• `/brandbot <message>` anywhere, `/brandbot help` for this message\n"
     "• `/brandbot check <text>` (or `check linkedin_post: <text>`, naming a format) or the message shortcut "
     "*Check against brand* checks a text you wrote against the brand rules; the answer comes in a DM\n"
+    "• `/brandbot ask <question>` answers a question about the brand guidelines, citing them\n"
     "• `/brandbot guidelines` lists the guideline documents drafts are built from\n"
     "• `/brandbot quarantine` (admins) shows guideline passages held for review, to release or discard\n"
     "• `/brandbot proposals` (admins) shows brand rules learned from reviewers' edits, to adopt or dismiss\n"
@@ -38,6 +39,8 @@ FOLLOW_UP_TOO_EARLY = (
     ":hourglass_flowing_sand: I'm still working on this request, so I can't use your note yet. "
     "Reply here again once the draft is waiting for review and I'll write the next version from it."
 )
+EMPTY_QUESTION = "What would you like to know? For example: `/brandbot ask can I say cheap about our prices?`"
+ASKED = ":mag: Looking it up in the brand guidelines; I'll answer in our direct messages."
 EMPTY_REQUEST = "What should I draft? For example: `a short LinkedIn post announcing Tidewell Restore`."
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from brandbot.store import rechecks, rule_versions  # noqa: F401  (their tables are part of the schema)
+from brandbot.store import answers, rechecks, rule_versions  # noqa: F401  (their tables are part of the schema)
 from brandbot.store.models import Base
 
 connection = context.config.attributes["connection"]

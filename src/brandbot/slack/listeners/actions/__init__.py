@@ -2,14 +2,16 @@
 guideline, releasing or discarding a held guideline passage, an approved text's receipt, adopting
 or dismissing a rule proposal, asking for the revision of an approved text a re-check flagged,
 rewriting a checked text on-brand, correcting what brandbot made of a message ("Draft it instead",
-"Just answer")."""
+"Just answer"), rating an answer to a guideline question or forwarding a question the guidelines
+don't cover."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from brandbot.slack.blocks import approval, intake, messages, proposals, rechecks, text_checks
+from brandbot.slack.blocks import answers, approval, intake, messages, proposals, rechecks, text_checks
 from brandbot.slack.deps import SlackDeps
+from brandbot.slack.listeners.actions.answer_buttons import forward_question, give_feedback
 from brandbot.slack.listeners.actions.decision_buttons import approve_clicked, open_decision_modal
 from brandbot.slack.listeners.actions.guideline_remove import remove_guideline
 from brandbot.slack.listeners.actions.held_passages import decide_held
@@ -37,3 +39,6 @@ def register(app: App, deps: SlackDeps) -> None:
     app.action(text_checks.REWRITE)(rewrite_clicked(deps))
     app.action(intake.DRAFT_INSTEAD)(draft_instead_clicked(deps))
     app.action(intake.JUST_ANSWER)(just_answer_clicked(deps))
+    for action_id in (answers.HELPFUL, answers.NOT_RIGHT):
+        app.action(action_id)(ack=ack_now, lazy=[give_feedback(deps)])
+    app.action(answers.FORWARD)(ack=ack_now, lazy=[forward_question(deps)])

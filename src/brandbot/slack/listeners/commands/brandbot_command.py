@@ -1,6 +1,7 @@
 """/brandbot: help and the guideline list answer in the ack itself; `check TEXT` queues a check
-of the text, answered in the person's DM; any other text goes to intake before the ack and
-continues in a DM thread that its worker opens."""
+of the text, and `ask QUESTION` a question about the guidelines, answered in the person's DM (Slack
+gets the ack once the row exists: the app processes before it responds); any other text goes to
+intake before the ack and continues in a DM thread that its worker opens."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import re
 
 from slack_bolt import Ack
 
-from brandbot.slack import intake, text_checks
+from brandbot.slack import answers, intake, text_checks
 from brandbot.slack.blocks import messages
 from brandbot.slack.blocks.limits import mrkdwn_unescape
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, malformed
 
 CHECK = re.compile(r"\Acheck(?:\s+|\Z)", re.IGNORECASE)
+ASK = re.compile(r"\Aask(?:\s+|\Z)", re.IGNORECASE)
 CHECKING = ":mag: Checking it against the brand rules; the result will be in our DM."
 
 
@@ -35,6 +37,12 @@ def run_command(deps: SlackDeps) -> Handler:
                 )
             else:
                 ack(text=":lock: Only brandbot admins can review held guideline passages.")
+        elif found := ASK.match(text):
+            question = mrkdwn_unescape(text[found.end() :]).strip()
+            if question:
+                key = f"answer:command:{command.get('trigger_id') or command.get('channel_id')}:{user}"
+                answers.queue_question(deps, key, user, question, {"dm_user": user})
+            ack(text=messages.ASKED if question else messages.EMPTY_QUESTION)
         elif text == "guidelines":
             documents = deps.services.knowledge_base.registry.all()
             ack(text="Guideline documents", blocks=messages.guideline_list(documents, deps.directory.is_admin(user)))
