@@ -17,12 +17,15 @@ from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, error
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from rich.progress import Progress
+
     from brandbot.config import Settings
     from brandbot.evaluation.answers import AnswersReport
     from brandbot.evaluation.drafts import ArmReport, DraftsReport
     from brandbot.evaluation.intents import IntentsReport
     from brandbot.evaluation.retrieval import RetrievalReport
     from brandbot.guidelines.knowledge_base import SourceFile
+    from brandbot.services import Services
 
 app = typer.Typer(
     help="Measure retrieval, draft and intent quality.", no_args_is_help=True, rich_markup_mode=PLAIN_HELP
@@ -38,8 +41,6 @@ def retrieval(
 ) -> None:
     """Recall@1/5/10, MRR@10 and nDCG@10 per retriever and split, and the questions that missed.
     Files about the same corpus (a development set and a held-out one) are reported together."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from brandbot.evaluation.golden import EvalFileError, GoldenSet, combine, load_golden, resolve_corpus
     from brandbot.evaluation.retrieval import RETRIEVERS, evaluate, unanswerable
     from brandbot.services import Services
@@ -63,19 +64,10 @@ def retrieval(
             fail(str(error))
         services = Services(eval_settings(settings, corpus))
         try:
-            failed = [r for r in services.knowledge_base.add(_files(corpus), "eval") if r.outcome == "failed"]
-            for result in failed:
-                warn(f"{result.source}: {result.reason}")
+            _ingest(services, corpus)
             for question_id in unanswerable(services.knowledge_base, golden):
                 warn(f"{golden.corpus}: no passage of the corpus answers '{question_id}'; check its answers")
-            with Progress(
-                TextColumn(f"[bold]{corpus.name}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=errors(),
-                transient=True,
-                disable=output is Output.json,
-            ) as progress:
+            with _bar(corpus.name, output) as progress:
                 task = progress.add_task("questions", total=len(golden.questions) * len(RETRIEVERS))
                 report = evaluate(services.knowledge_base, golden, golden.corpus, partial(progress.advance, task))
         finally:
@@ -104,8 +96,6 @@ def answers(
     """Answers to guideline questions on the configured LLM: the share of golden questions whose
     citations include a passage that answers them, the share of uncovered questions answered
     "not covered", and the time to an answer (p50, p95) split into retrieval, the model and the rest."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from brandbot.evaluation.answers import UncoveredSet, evaluate, subset
     from brandbot.evaluation.golden import EvalFileError, GoldenSet, combine, load_golden, load_yaml, resolve_corpus
     from brandbot.services import Services
@@ -135,18 +125,9 @@ def answers(
     try:
         if not services.llm.healthy():
             fail(f"no LLM answers at {settings.llm_base_url} (start one with `brandbot llm serve`)")
-        for result in services.knowledge_base.add(_files(corpus), "eval"):
-            if result.outcome == "failed":
-                warn(f"{result.source}: {result.reason}")
+        _ingest(services, corpus)
         total = len(subset(golden.questions, limit)) + (len(subset(uncovered.questions, limit)) if uncovered else 0)
-        with Progress(
-            TextColumn(f"[bold]{corpus.name}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=errors(),
-            transient=True,
-            disable=output is Output.json,
-        ) as progress:
+        with _bar(corpus.name, output) as progress:
             task = progress.add_task("questions", total=total)
             report = evaluate(
                 services.settings,
@@ -195,8 +176,6 @@ def drafts(
 ) -> None:
     """Compliance before and after automatic fixes, revisions, citations, length, judge scores and
     time, per model; with and without approved texts as examples when the file names some."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from brandbot.evaluation.drafts import load_approved, load_requests, seed_approved
     from brandbot.evaluation.drafts import run as run_drafts
     from brandbot.evaluation.golden import EvalFileError, resolve_corpus
@@ -232,14 +211,7 @@ def drafts(
         if approved:
             seed_approved(services, approved)
         arms = 2 if approved else 1
-        with Progress(
-            TextColumn("[bold]Drafting"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=errors(),
-            transient=True,
-            disable=output is Output.json,
-        ) as progress:
+        with _bar("Drafting", output) as progress:
             task = progress.add_task("drafts", total=len(request_set.requests) * arms)
             report = run_drafts(
                 services,
@@ -267,8 +239,6 @@ def intents(
     """Accuracy, precision and recall per intent and the confusion table: as shipped (plain
     patterns decide, else the model), the model with the patterns as its fallback, and the
     patterns alone."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from brandbot.evaluation.golden import EvalFileError
     from brandbot.evaluation.intents import evaluate, load_intents, readers
     from brandbot.llm import LLMClient
@@ -282,14 +252,7 @@ def intents(
     try:
         if llm is not None and not llm.healthy():
             fail(f"no LLM answers at {settings.llm_base_url} (start one with `brandbot llm serve`, or pass --no-model)")
-        with Progress(
-            TextColumn("[bold]Reading"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=errors(),
-            transient=True,
-            disable=output is Output.json,
-        ) as progress:
+        with _bar("Reading", output) as progress:
             task = progress.add_task("messages", total=len(labelled.messages) * len(readers(llm)))
             report = evaluate(labelled, llm, partial(progress.advance, task))
     finally:
@@ -400,6 +363,27 @@ def eval_settings(settings: Settings, corpus: Path) -> Settings:
             "max_requests_per_hour": 0,
         }
     )
+
+
+def _bar(label: str, output: Output) -> Progress:
+    """The evaluations' progress bar, on stderr, gone when done; none for `--output json`."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=errors(),
+        transient=True,
+        disable=output is Output.json,
+    )
+
+
+def _ingest(services: Services, corpus: Path) -> None:
+    """The corpus into the evaluation's store; a file that fails is named, the rest still count."""
+    for result in services.knowledge_base.add(_files(corpus), "eval"):
+        if result.outcome == "failed":
+            warn(f"{result.source}: {result.reason}")
 
 
 def _files(corpus: Path) -> list[SourceFile]:
