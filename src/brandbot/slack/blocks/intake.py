@@ -25,31 +25,20 @@ GAVE_UP = (
 
 def routed(intent: str, intake_key: str) -> dict[str, Any]:
     """The reply to a message taken as a question or a check."""
-    text = ROUTED[intent]
-    return {
-        "text": text,
-        "blocks": [
-            _section(text),
-            {
-                "type": "actions",
-                "block_id": "intake_correction",
-                "elements": [button("Draft it instead", DRAFT_INSTEAD, intake_key)],
-            },
-        ],
-    }
+    return _with_button(ROUTED[intent], "Draft it instead", DRAFT_INSTEAD, intake_key)
 
 
 def with_just_answer(text: str, request_id: str) -> dict[str, Any]:
     """A draft's progress message, with the way out for someone who only had a question."""
+    return _with_button(text, "Just answer", JUST_ANSWER, request_id)
+
+
+def _with_button(text: str, label: str, action_id: str, value: str) -> dict[str, Any]:
     return {
         "text": text,
         "blocks": [
             _section(text),
-            {
-                "type": "actions",
-                "block_id": "intake_correction",
-                "elements": [button("Just answer", JUST_ANSWER, request_id)],
-            },
+            {"type": "actions", "block_id": "intake_correction", "elements": [button(label, action_id, value)]},
         ],
     }
 
