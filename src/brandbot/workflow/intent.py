@@ -56,7 +56,10 @@ EXAMPLES: list[tuple[str, Intent]] = [
 _REWRITE = re.compile(
     r"\b(re-?write|re-?phrase|re-?word|redraft|tidy up|clean up|polish|punch up|make (this|it|that) "
     r"(sound|more|less|on[- ]brand|better|shorter)|(can|could) you (fix|improve|edit) (this|it|that|my)|"
-    r"fix (this|it|that|my)\b.*\b(on[- ]brand|tone|voice)|turn (this|it|that) into)",
+    r"fix (this|it|that|my)\b.*\b(on[- ]brand|tone|voice)|turn (this|it|that) into|"
+    r"(tighten|clean|smarten|jazz) (this|it|that) up|(please |pls )?fix( this| it| that)?\s*:|"
+    r"(redo|simplify|shorten|soften|reword) (this|it|that)|make (this|it|that) \w+er\b|"
+    r"\w+-?ify (this|it|that)|fix the [\w ]{1,30} (of|in) (this|it|that|my)\b)",
     re.I,
 )
 _CHECK = re.compile(
@@ -64,7 +67,9 @@ _CHECK = re.compile(
     r"\b(on[- ]brand|off[- ]brand|ok(ay)?|fine|acceptable|compliant|follow|pass|break|violate|right)\b"
     r"|\b(check|review|proofread|lint|vet|look over|scan)\b (this|my|the following|it|these|that|our|a)\b"
     r"|\bon[- ]brand\s*\?|\bbrand check\b|\bany (issues|problems|rule (hits|violations))\b"
-    r"|\bdoes this (sound|read) (like us|right)\b",
+    r"|\bdoes this (sound|read) (like us|right)\b"
+    r"|\bsanity[- ]check\b|\bgrade (this|my)\b|\bon[- ]brand or (no|not)\b|\bwhat'?s wrong with (this|my)\b"
+    r"|\b(tell me|let me know) (if|whether)\b|\b(fit|fits|match|matches|follow|follows) our (voice|tone|style|brand)\b",
     re.I,
 )
 _ALLOWED_TO = re.compile(r"\b(is it|is that|would it be) (ok(ay)?|fine|alright|allowed) to\b", re.I)
