@@ -5,13 +5,14 @@ in what it cites, and a question far from the guidelines is "not covered" withou
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from brandbot.guidelines.retrieval import Passage
 from brandbot.services import Services
-from brandbot.workflow.answers import NotCovered, answer_question, grounded
+from brandbot.workflow.answers import QUOTABLE, NotCovered, answer_question, grounded
 from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
 
@@ -49,12 +50,15 @@ def test_citations_come_only_from_the_passages_retrieved(services: Services, que
     assert answered.retrieved, "the brand book has passages close to this question"
     assert answered.model == services.llm.model, "passages were close enough: the model was asked"
     assert {citation.chunk_id for citation in answered.citations} <= set(answered.retrieved)
-    if answered.covered:
+    cited = [p for p in shown if p.chunk_id in {citation.chunk_id for citation in answered.citations}]
+    if answered.quoted:
+        assert answered.reason in QUOTABLE and len(cited) == 1
+        assert set(re.findall(r"\w+", answered.answer)) <= set(re.findall(r"\w+", cited[0].text)), "its own words"
+    elif answered.covered:
         assert answered.citations and answered.reason is None
-        cited = {citation.chunk_id for citation in answered.citations}
-        assert grounded(answered.answer, [question, *[p.text for p in shown if p.chunk_id in cited]])
+        assert grounded(answered.answer, [question, *[p.text for p in cited]])
     else:
-        assert answered.reason in set(NotCovered) - {NotCovered.nothing_relevant}
+        assert answered.reason is NotCovered.model_said_so
         assert (answered.answer, answered.citations) == ("", [])
 
 

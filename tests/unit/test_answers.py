@@ -28,6 +28,7 @@ GUIDE = (
     b"## Dates\n\nWrite dates like 3 March 2026, with the month spelled out."
 )
 CHEAP = "Can I say cheap when I talk about our prices?"
+PRICES = "Describe our prices as affordable or fair. Never call them cheap: it suggests low quality."
 COVERED = {"covered": True, "citations": [1], "answer": "No: never call our prices cheap, describe them as affordable."}
 
 
@@ -71,25 +72,44 @@ def test_a_covered_answer_cites_the_passage_with_its_version_and_quoted_line(ser
 
 def test_a_passage_number_that_does_not_exist_is_dropped(services: Services, fake: FakeLLM) -> None:
     answered = ask(services, fake, {**COVERED, "citations": [1, 9, 1]})
-    assert answered.covered and [c.number for c in answered.citations] == [1]
+    assert answered.covered and not answered.quoted and [c.number for c in answered.citations] == [1]
     nothing_valid = ask(services, fake, {**COVERED, "citations": [9, 0]})
-    assert not nothing_valid.covered and nothing_valid.reason is NotCovered.no_valid_citation
-    assert nothing_valid.answer == "" and nothing_valid.citations == []
+    assert nothing_valid.quoted and nothing_valid.reason is NotCovered.no_valid_citation
 
 
 def test_the_model_saying_not_covered_is_not_covered(services: Services, fake: FakeLLM) -> None:
     answered = ask(services, fake, {"covered": False})
     assert (answered.covered, answered.reason, answered.citations) == (False, NotCovered.model_said_so, [])
+    assert not answered.quoted and answered.answer == "", "the model's word that nothing covers it is kept"
 
 
-def test_an_answer_in_words_the_passages_do_not_use_is_not_covered(services: Services, fake: FakeLLM) -> None:
-    answered = ask(services, fake, {**COVERED, "answer": "Yes, cheap is fine for the spring promotion in Canada."})
-    assert (answered.covered, answered.reason) == (False, NotCovered.ungrounded)
-    assert ask(services, fake, {**COVERED, "answer": "awesome awesome awesome"}).reason is NotCovered.ungrounded
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        ({**COVERED, "answer": "Yes, cheap is fine for the spring promotion in Canada."}, NotCovered.ungrounded),
+        ({**COVERED, "answer": "awesome awesome awesome"}, NotCovered.ungrounded),
+        (["not", "an", "object"], NotCovered.unreadable),
+    ],
+)
+def test_an_unusable_answer_gives_the_guidelines_own_line_instead(
+    services: Services, fake: FakeLLM, reply: object, reason: NotCovered
+) -> None:
+    answered = ask(services, fake, reply)
+    assert (answered.covered, answered.quoted, answered.reason) == (True, True, reason)
+    [citation] = answered.citations
+    assert citation.number == 1 and citation.chunk_id == answered.retrieved[0]
+    assert answered.answer == PRICES, "the passage as worded, not the model's"
+    assert answered.to_dict()["quoted"] is True
 
 
-def test_an_unreadable_reply_is_not_covered(services: Services, fake: FakeLLM) -> None:
-    assert ask(services, fake, ["not", "an", "object"]).reason is NotCovered.unreadable
+def test_a_rule_read_backwards_is_caught_and_the_rule_quoted(services: Services, fake: FakeLLM) -> None:
+    """The local model once answered "Tidewell Vault is ransomware-proof" from the passage that
+    forbids saying so: its words are all in the passage, so only the negation tells."""
+    answered = ask(services, fake, {**COVERED, "answer": "Call our prices cheap: it suggests quality."})
+    assert (answered.quoted, answered.reason) == (True, NotCovered.contradicted)
+    assert answered.answer == PRICES
+    kept = ask(services, fake, {**COVERED, "answer": "Describe our prices as affordable or fair, never as cheap."})
+    assert (kept.quoted, kept.reason) == (False, None), "an answer that keeps the negation stands"
 
 
 def test_nothing_close_enough_is_not_covered_without_asking_the_model(services: Services, fake: FakeLLM) -> None:
@@ -146,6 +166,11 @@ def test_the_message_shows_the_answer_its_citations_and_buttons() -> None:
         (blocks.HELPFUL, "7"),
         (blocks.NOT_RIGHT, "7"),
     ]
+    quoted = blocks.answer_message(
+        9, "cheap?", True, "Never <!here> cheap.", [citation], show_question=False, quoted=True
+    )
+    said = quoted["blocks"][0]["text"]["text"]
+    assert said.startswith(blocks.QUOTED) and said.endswith("\n>Never &lt;!here&gt; cheap."), "said to be a quote"
     not_covered = blocks.answer_message(8, "VPN?", False, "", [], show_question=False)
     assert "don't cover this" in not_covered["text"]
     [actions] = [block for block in not_covered["blocks"] if block["type"] == "actions"]

@@ -44,6 +44,8 @@ def answer(
             highlight=False,
         )
         return
+    if answered.quoted:
+        console().print("brandbot could not put this in its own words; the guidelines say:", style="bold")
     console().print(answered.answer, highlight=False, markup=False)
     console().print()
     for citation in answered.citations:

@@ -154,10 +154,13 @@ def _print_answers(report: AnswersReport) -> None:
     summary.add_row(f"golden questions citing a right passage (of {report.golden})", share(report.cited_right_share))
     summary.add_row("  a right passage was shown to the model", share(report.retrieved_right_share))
     summary.add_row("  answered (covered)", share(report.golden_covered_share))
+    summary.add_row("  of which the guidelines' line, quoted", share(report.golden_quoted_share))
     summary.add_row(
         f"uncovered questions answered not covered (of {report.uncovered})", share(report.not_covered_share)
     )
-    summary.add_row("why not covered", ", ".join(f"{reason} {count}" for reason, count in report.reasons.items()))
+    summary.add_row(
+        "why not covered, or quoted", ", ".join(f"{reason} {count}" for reason, count in report.reasons.items())
+    )
     for scope, timings in report.timings_ms.items():
         for part in ("retrieval", "llm", "rest", "total"):
             if f"{part}_50" in timings:

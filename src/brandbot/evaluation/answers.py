@@ -41,6 +41,8 @@ class Outcome:
     id: str
     question: str
     covered: bool
+    quoted: bool
+    """The answer is the guidelines' own line: the model gave none it could use."""
     reason: str | None
     answer: str
     cited: list[str]
@@ -64,10 +66,12 @@ class AnswersReport:
     """Golden questions whose answer cites a passage that answers them (goal >= 0.9)."""
     retrieved_right_share: float | None
     golden_covered_share: float | None
+    golden_quoted_share: float | None
+    """Golden questions answered with the guidelines' own line because the model's answer was unusable."""
     not_covered_share: float | None
     """Uncovered questions answered "not covered" (goal >= 0.8)."""
     reasons: dict[str, int]
-    """Why "not covered", over all questions."""
+    """Why "not covered" (or, for quoted answers, why the model's answer was not used), over all questions."""
     timings_ms: dict[str, dict[str, float]]
     """p50 and p95 of retrieval, llm, rest and total, over all questions and over those the model was asked."""
     outcomes: list[Outcome] = field(default_factory=list)
@@ -120,6 +124,7 @@ def evaluate(
         cited_right_share=_share([o.right for o in golden_outcomes]),
         retrieved_right_share=_share([bool(o.retrieved_right) for o in golden_outcomes]),
         golden_covered_share=_share([o.covered for o in golden_outcomes]),
+        golden_quoted_share=_share([o.quoted for o in golden_outcomes]),
         not_covered_share=_share([o.right for o in uncovered_outcomes]),
         reasons=dict(Counter(o.reason for o in everything if o.reason)),
         timings_ms={"all": _percentiles(everything), "model_asked": _percentiles(asked)},
@@ -148,6 +153,7 @@ def _outcome(question_id: str, answered: GuidelineAnswer, right: bool, retrieved
         id=question_id,
         question=answered.question,
         covered=answered.covered,
+        quoted=answered.quoted,
         reason=answered.reason.value if answered.reason else None,
         answer=answered.answer,
         cited=[citation.where for citation in answered.citations],

@@ -61,13 +61,14 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
                 answered.answer,
                 recorded["citations"],
                 show_question=thread_ts is None,
+                quoted=answered.quoted,
             )
             outbox.say(session, channel, message["text"], thread_ts, blocks=message["blocks"])
         log.info(
             "answered %s for %s: %s in %.0f ms",
             row.key,
             user,
-            "covered" if answered.covered else answered.reason,
+            ("quoted" if answered.quoted else "covered") if answered.covered else answered.reason,
             answered.timings.total_ms,
         )
         deps.nudge()

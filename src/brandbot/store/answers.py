@@ -38,7 +38,8 @@ class AnswerRecord(Base):
     answer: Mapped[str] = mapped_column(Text)
     covered: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(String(30), default=None)
-    """Why not covered (`workflow.answers.NotCovered`); None for an answer."""
+    """Why not covered (`workflow.answers.NotCovered`); for a covered answer quoted from the
+    guidelines, why the model's own was not used; None for the model's answer."""
     citations: Mapped[list[Any]] = mapped_column(JSON)
     model: Mapped[str | None] = mapped_column(String(200), default=None)
     retrieval_ms: Mapped[float] = mapped_column(Float)

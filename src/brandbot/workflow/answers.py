@@ -2,9 +2,12 @@
 
 The guard against invention is layered: no passage close enough to the question (raw cosine,
 `Settings.answer_min_similarity`) means no model call at all; then the model must say the
-passages cover the question, cite at least one of them by a number that exists, and answer in
-words that mostly come from what it cites. Anything else is "not covered", which the person
-hears plainly, with an offer to ask an admin.
+passages cover the question, cite at least one of them by a number that exists, answer in words
+that mostly come from what it cites, and not repeat as allowed what a cited sentence forbids.
+When the model says the passages don't cover the question, the person hears "not covered"
+plainly, with an offer to ask an admin. When it read close passages but gave no usable answer,
+the closest line of the guidelines is quoted instead, word for word (`QUOTABLE`): a small model
+fails to write far more often than retrieval fails to find.
 """
 
 from __future__ import annotations
@@ -54,6 +57,16 @@ class NotCovered(enum.StrEnum):
     """The answer's words mostly come from neither the cited passages nor the question."""
     unreadable = "unreadable"
     """The model's structured answer could not be used."""
+    contradicted = "contradicted"
+    """The answer repeats what a sentence of its passage forbids ("never say X" read as "X")."""
+
+
+QUOTABLE = frozenset(
+    {NotCovered.unreadable, NotCovered.ungrounded, NotCovered.no_valid_citation, NotCovered.contradicted}
+)
+"""Where the model gave no usable answer from passages close to the question: the guidelines'
+own line is quoted. Never where the model said they don't cover it, nor where nothing was close."""
+_NEGATION = re.compile(r"\b(never|not|no|avoid|without|don't|doesn't|do not|does not|can't|cannot|won't)\b|n't\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -90,14 +103,21 @@ class GuidelineAnswer:
     """Empty when not covered."""
     citations: list[Citation]
     reason: NotCovered | None
+    """Why not covered; for a covered answer quoted from the guidelines, why the model's own answer
+    was not used; None for the model's answer."""
     model: str | None
     """The model that answered; None when it was not asked."""
     timings: Timings
     retrieved: list[str] = field(default_factory=list)
     """Chunk ids of the passages retrieved, best first: what the citations had to come from."""
 
+    @property
+    def quoted(self) -> bool:
+        """The answer is a line of the guidelines, word for word, not the model's."""
+        return self.covered and self.reason is not None
+
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "reason": self.reason.value if self.reason else None}
+        return {**asdict(self), "reason": self.reason.value if self.reason else None, "quoted": self.quoted}
 
 
 def schema(passages: int) -> dict[str, Any]:
@@ -154,9 +174,12 @@ def answer_question(
         llm_s, model = clock() - asked, llm.model
         verdict = _judge(reply, passages, question)
     reason, answer, cited = verdict
+    if reason in QUOTABLE:
+        number = cited[0] if cited else 1
+        answer, cited = excerpt(passages[number - 1].text), [number]
     return GuidelineAnswer(
         question=question,
-        covered=reason is None,
+        covered=reason is None or reason in QUOTABLE,
         answer=answer,
         citations=[_citation(number, passages[number - 1], question, answer) for number in cited],
         reason=reason,
@@ -180,7 +203,23 @@ def _judge(
         return NotCovered.no_valid_citation, "", []
     if not grounded(answer, [passages[number - 1].text for number in cited] + [question]):
         return NotCovered.ungrounded, "", []
+    forbidding = next((n for n in cited if contradicts(answer, passages[n - 1].text)), None)
+    if forbidding is not None:
+        return NotCovered.contradicted, answer, [forbidding]
     return None, answer, cited
+
+
+def contradicts(answer: str, passage: str) -> bool:
+    """Most of the answer's content words come from one sentence of the passage that says never,
+    not, avoid..., and the answer itself negates nothing: a rule read backwards. A false alarm
+    costs little: the person gets that sentence quoted instead."""
+    words = _words(answer)
+    if not words or _NEGATION.search(answer):
+        return False
+    return any(
+        _NEGATION.search(line) and len(words & _words(line)) / len(words) >= GROUNDED_SHARE
+        for line in sentences(passage)
+    )
 
 
 def grounded(answer: str, sources: Sequence[str]) -> bool:
@@ -216,14 +255,28 @@ def _citation(number: int, passage: Passage, question: str, answer: str) -> Cita
     )
 
 
+def excerpt(text: str) -> str:
+    """The passage as the guidelines word it, from its start, whole sentences up to
+    `MAX_ANSWER_CHARS`: what a quoted answer shows."""
+    kept: list[str] = []
+    for line in _lines(text):
+        if kept and len(" ".join([*kept, line])) > MAX_ANSWER_CHARS:
+            break
+        kept.append(line)
+    return " ".join(kept)[:MAX_ANSWER_CHARS]
+
+
+def _lines(text: str) -> list[str]:
+    """The passage's sentences without the heading breadcrumb the chunker puts before each."""
+    crumb = text.partition("\n\n")[0] if "\n\n" in text else ""
+    return [" ".join(line.removeprefix(f"{crumb}: ").split()) for line in sentences(text)]
+
+
 def quoted_line(text: str, about: str) -> str:
     """The passage's sentence sharing the most words with `about` (the first on a tie), without
     the heading breadcrumb the chunker puts before each: the line a person checks the answer by."""
-    crumb = text.partition("\n\n")[0] if "\n\n" in text else ""
     wanted = _words(about)
-    lines = [line.removeprefix(f"{crumb}: ") for line in sentences(text)]
-    best = max(lines, key=lambda line: len(_words(line) & wanted))
-    best = " ".join(best.split())
+    best = max(_lines(text), key=lambda line: len(_words(line) & wanted))
     return best if len(best) <= QUOTE_CHARS else best[: QUOTE_CHARS - 1].rstrip() + "…"
 
 

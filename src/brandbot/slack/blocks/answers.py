@@ -1,5 +1,6 @@
-"""An answer to a guideline question: the answer, the passages it cites (document > section,
-version, the quoted line) and Helpful / Not right buttons; or, when the guidelines don't cover
+"""An answer to a guideline question: the answer (or, when the model could not put one in its own
+words, the guidelines' closest line, said to be a quote), the passages it cites (document >
+section, version, the quoted line) and Helpful / Not right buttons; or, when the guidelines don't cover
 the question, a plain "not covered" with a button to forward it to an admin. A pure builder;
 every quoted text is escaped and cut to Slack's limits."""
 
@@ -15,6 +16,7 @@ NOT_RIGHT = "answer_not_right"
 FORWARD = "answer_forward"
 QUESTION_SHOWN = 300
 QUOTE_SHOWN = 300
+QUOTED = ":bookmark_tabs: I couldn't put this in my own words, so here is what the guidelines say, word for word:"
 NOT_COVERED = (
     "The brand guidelines don't cover this, so I won't guess. "
     "I can forward your question to a brandbot admin, who can answer it or add it to the guidelines."
@@ -22,15 +24,24 @@ NOT_COVERED = (
 
 
 def answer_message(
-    answer_id: int, question: str, covered: bool, answer: str, citations: list[dict[str, Any]], *, show_question: bool
+    answer_id: int,
+    question: str,
+    covered: bool,
+    answer: str,
+    citations: list[dict[str, Any]],
+    *,
+    show_question: bool,
+    quoted: bool = False,
 ) -> dict[str, Any]:
     """`citations` as stored (`workflow.answers.Citation` as a dict). `show_question` where the
-    message does not sit under the question (a DM answering /brandbot ask)."""
+    message does not sit under the question (a DM answering /brandbot ask). `quoted`: the answer
+    is the guidelines' own wording, shown as a quote."""
     blocks: list[dict[str, Any]] = []
     if show_question:
         blocks.append(context(f"You asked: _{mrkdwn_escape(truncate(question, QUESTION_SHOWN))}_"))
     if covered:
-        blocks.append(_section(mrkdwn_escape(truncate(answer, SECTION_TEXT - 100))))
+        said = mrkdwn_escape(truncate(answer, SECTION_TEXT - 200))
+        blocks.append(_section(f"{QUOTED}\n>{said}" if quoted else said))
         blocks += [context(_citation_line(citation)) for citation in citations]
         actions = [button("Helpful", HELPFUL, str(answer_id)), button("Not right", NOT_RIGHT, str(answer_id))]
         text = answer
