@@ -101,7 +101,8 @@ def registered() -> Recorder:
 def api_methods() -> set[str]:
     calls: set[str] = set()
     for path in SLACK_SOURCE.rglob("*.py"):
-        for name in re.findall(r"client\.([a-z]+(?:_[a-zA-Z0-9]+)+)\(", path.read_text()):
+        # Web API calls; the Socket Mode client's own methods (`socket.client.session_id()`) are not.
+        for name in re.findall(r"(?<!socket\.)client\.([a-z]+(?:_[a-zA-Z0-9]+)+)\(", path.read_text()):
             parts = name.split("_")
             calls.add(".".join([parts[0], *parts[1:-1], parts[-1]]) if len(parts) > 2 else ".".join(parts))
     return calls
