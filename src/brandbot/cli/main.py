@@ -15,7 +15,7 @@ import typer
 from brandbot.cli import answers, audit, db, guidelines, llm, report, review, rules, serve
 from brandbot.cli import eval as evaluation
 from brandbot.cli.context import services
-from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, fail, print_json
+from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, fail, print_json, warn
 
 if TYPE_CHECKING:
     from brandbot.store.requests import RequestStore
@@ -54,11 +54,20 @@ def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progre
 def ask(
     request: str = typer.Argument(..., help='What you need, e.g. "a LinkedIn post announcing ...".'),
     requester: str = typer.Option(getpass.getuser(), "--as", help="Who is asking."),
+    draft: bool = typer.Option(False, "--draft", help="Draft it even if it reads as a question about the guidelines."),
     output: Output = OutputOption,
 ) -> None:
-    """Draft something on brand; it waits for an approver's decision."""
+    """Draft something on brand; it waits for an approver's decision. A plain question about the
+    guidelines is answered instead, as `brandbot answer` does."""
     from brandbot.workflow.engine import RequestInvalid
+    from brandbot.workflow.intent import Intent, read_rules
 
+    reading = read_rules(request)
+    if reading.strong and reading.intent is Intent.question and not draft:
+        if output is not Output.json:
+            warn("That reads as a question about the guidelines, so here is the answer (--draft drafts it instead).")
+        answers.answer(request, requester, output)
+        return
     with services() as built:
         try:
             run = built.engine.ask(requester, request)
