@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import bm25s
@@ -10,6 +11,9 @@ import Stemmer
 from brandbot.guidelines.vector_index import StoredChunk
 
 _STEMMER = Stemmer.Stemmer("english")
+# bm25s sets its logger to DEBUG when imported, after `logs.configure` quietened it: every index
+# build then printed "Building index from tokens" on a terminal.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 def _tokens(texts: Sequence[str]) -> list[list[str]]:
