@@ -50,7 +50,12 @@ def serve(
     socket = socket_mode_handler(app, app_token.get_secret_value(), threads) if app_token is not None else None
     _one_torch_thread()
     internal = waitress.create_server(
-        internal_wsgi(services, socket), host=internal_host, port=internal_port, threads=4, ident="brandbot-internal"
+        internal_wsgi(services, socket),
+        host=internal_host,
+        port=internal_port,
+        threads=4,
+        ident="brandbot-internal",
+        asyncore_use_poll=True,
     )
     threading.Thread(target=internal.run, name="internal-listener", daemon=True).start()
     log.info("internal endpoints on http://%s:%d (/healthz, /readyz, /metrics)", internal_host, internal_port)
@@ -72,6 +77,9 @@ def serve(
                 threads=threads,
                 connection_limit=CONNECTION_LIMIT,
                 ident="brandbot",
+                # poll(), not select(): select() fails once the process holds a descriptor
+                # numbered 1024 or more, which a busy replica (connections, databases) reaches.
+                asyncore_use_poll=True,
             )
     finally:
         if socket is not None:
