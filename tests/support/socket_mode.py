@@ -16,7 +16,8 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,3 +227,16 @@ class SocketModeStandIn:
 
     def _run(self, work: Coroutine[Any, Any, Any]) -> Any:
         return asyncio.run_coroutine_threadsafe(work, self._loop).result(timeout=10)
+
+
+@contextmanager
+def socket_mode_slack(bot_token: str) -> Iterator[SocketModeStandIn]:
+    """The Web API stand-in and Socket Mode beside it, started and stopped together."""
+    web_api = StandIn(bot_token)
+    web_api.start()
+    socket_mode = SocketModeStandIn(web_api).start()
+    try:
+        yield socket_mode
+    finally:
+        socket_mode.stop()
+        web_api.stop()

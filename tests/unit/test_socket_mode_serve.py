@@ -14,20 +14,15 @@ from brandbot.slack.app import SlackNotConfigured
 from brandbot.slack.server import serve
 from tests.support.fake_llm import FakeLLM
 from tests.support.servers import free_port
-from tests.support.slack_standin import StandIn
-from tests.support.socket_mode import SocketModeStandIn
+from tests.support.socket_mode import SocketModeStandIn, socket_mode_slack
 
 BOT_TOKEN = "xoxb-socket-mode-serve"
 
 
 @pytest.fixture
 def slack() -> Iterator[SocketModeStandIn]:
-    web_api = StandIn(BOT_TOKEN)
-    web_api.start()
-    socket_mode = SocketModeStandIn(web_api).start()
-    yield socket_mode
-    socket_mode.stop()
-    web_api.stop()
+    with socket_mode_slack(BOT_TOKEN) as socket_mode:
+        yield socket_mode
 
 
 def serve_with(settings: Settings, slack: SocketModeStandIn, app_token: str) -> None:

@@ -14,8 +14,7 @@ from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from tests.support.slack_standin import StandIn
-from tests.support.socket_mode import APP_TOKEN, SocketModeStandIn
+from tests.support.socket_mode import APP_TOKEN, SocketModeStandIn, socket_mode_slack
 
 BOT_TOKEN = "xoxb-socket-mode-standin"
 Listener = Callable[[BaseSocketModeClient, SocketModeRequest], None]
@@ -25,12 +24,8 @@ HELP = {"command": "/brandbot", "text": "help", "user_id": "UALICE001", "channel
 
 @pytest.fixture
 def slack() -> Iterator[SocketModeStandIn]:
-    web_api = StandIn(BOT_TOKEN)
-    web_api.start()
-    socket_mode = SocketModeStandIn(web_api).start()
-    yield socket_mode
-    socket_mode.stop()
-    web_api.stop()
+    with socket_mode_slack(BOT_TOKEN) as socket_mode:
+        yield socket_mode
 
 
 def connect(slack: SocketModeStandIn, listener: Listener, token: str = APP_TOKEN) -> SocketModeClient:
