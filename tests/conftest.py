@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ import pytest
 from brandbot.config import Settings
 from brandbot.local_llm.server import LocalLLM
 from brandbot.store.db import Database
+from tests.support.deployed import SharedStorage, shared_storage
 from tests.support.servers import postgres
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -74,9 +76,30 @@ def settings_env(settings: Settings) -> dict[str, str]:
     }
 
 
+CONFIGURATIONS = ("embedded", "deployed")
+"""Where the app keeps its records: SQLite files and Chroma in-process, or PostgreSQL and a Chroma
+server (`tests/support/deployed.py`, shared by the run)."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `both_configurations` run once per configuration wherever they use `settings`."""
+    if metafunc.definition.get_closest_marker("both_configurations") and "settings" in metafunc.fixturenames:
+        metafunc.parametrize("settings", CONFIGURATIONS, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def deployed_storage() -> Iterator[SharedStorage]:
+    with shared_storage() as storage:
+        yield storage
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return make_settings(tmp_path / "data", llm_base_url="http://127.0.0.1:9/v1")
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
+    storage: dict[str, str] = {}
+    with ExitStack() as stack:
+        if getattr(request, "param", "embedded") == "deployed":
+            storage = stack.enter_context(request.getfixturevalue("deployed_storage").fresh())
+        yield make_settings(tmp_path / "data", llm_base_url="http://127.0.0.1:9/v1", **storage)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LOCAL_MODEL_NAME = "HuggingFaceTB/SmolLM2-135M-Instruct"
@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     chroma_path: Path | None = None
     chroma_url: str | None = None
     """A Chroma server (`chroma run`) instead of the embedded store, e.g. http://chroma:8000."""
+    chroma_token: SecretStr | None = None
+    """Sent to the Chroma server as `Authorization: Bearer ...` (docker-compose.yml's proxy checks it)."""
     chroma_collection: str = "guidelines"
     rules_path: Path | None = None
     """Where an older version kept its rules on disk: published once into the database, then unused."""
@@ -108,7 +110,8 @@ class Settings(BaseSettings):
     """/healthz, /readyz and /metrics, apart from Slack's port: the proxy never forwards here."""
     migration_database_url: str | None = None
     """PostgreSQL: the role that owns the tables runs the migrations, then grants the role of
-    `database_url` only what the app needs (INSERT and SELECT on the audit log)."""
+    `database_url` only what the app needs (the audit log it only reads and appends to through a
+    function of the owner's; no CREATE on the schema)."""
     event_retention_hours: float = Field(default=2.0, ge=1)
     """Slack event keys are kept this long: past Slack's retries (three, within about an hour)."""
     finished_retention_days: float = Field(default=14.0, gt=0)
@@ -130,8 +133,20 @@ class Settings(BaseSettings):
     parse_memory_mb: int = Field(default=1024, ge=256)
     """One file is parsed in a child process, killed past this time and refused past this memory."""
     max_request_chars: int = Field(default=4000, ge=1)
-    max_requests_per_hour: int = Field(default=20, ge=0)
-    """Drafts one person may ask for in an hour (0: no limit); past it, they are told when to ask again."""
+    max_drafts_per_hour: int = Field(
+        default=20,
+        ge=0,
+        validation_alias=AliasChoices(
+            "BRANDBOT_MAX_DRAFTS_PER_HOUR", "BRANDBOT_MAX_REQUESTS_PER_HOUR", "max_drafts_per_hour"
+        ),
+    )
+    """Drafting runs one person may start in a clock hour (0: no limit): new requests, revisions
+    from their follow-ups, retries (`store/budget.py`); past it, they are told when to ask again.
+    BRANDBOT_MAX_REQUESTS_PER_HOUR, its name before questions had a budget of their own, still sets it."""
+    max_questions_per_hour: int = Field(default=60, ge=0)
+    """Messages to brandbot one person may send in a clock hour (0: no limit): questions, and every
+    mention, DM or `/brandbot TEXT`, whose meaning may take the LLM to read; one asking for a draft
+    counts here and against `max_drafts_per_hour`."""
     max_change_rounds: int = Field(default=3, ge=0)
     max_auto_revisions: int = Field(default=2, ge=0, le=10)
     """Redrafts the workflow asks for on its own while error-level rules are broken."""
@@ -140,11 +155,19 @@ class Settings(BaseSettings):
     rule_time_limit_ms: float = Field(default=100.0, gt=0)
     """Per rule per draft; a rule past it is reported as failed instead of freezing the process."""
     rule_proposal_min_evidence: int = Field(default=3, ge=1)
-    """Distinct reviewer decisions (edits, change requests) that must show the same change before
-    it is proposed to admins as a brand rule: fewer is one reviewer's taste, not the brand's."""
+    """Distinct reviewers whose decisions (edits, change requests) must show the same change before
+    it is proposed to admins as a brand rule: one person's many decisions count once, and a
+    requester's follow-ups on their own draft not at all. Fewer is one reviewer's taste, not the brand's."""
     recheck_days: int = Field(default=90, ge=1)
     """After a guideline or rules change, texts approved in this many days are checked again."""
     review_ttl_hours: float = Field(default=72.0, gt=0)
+
+    @field_validator("chroma_token")
+    @classmethod
+    def _token_chars(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not all(33 <= ord(char) < 127 for char in value.get_secret_value()):
+            raise ValueError("must be ASCII letters, digits and punctuation only (no spaces)")
+        return value
 
     @field_validator("approvers", "admins", mode="before")
     @classmethod

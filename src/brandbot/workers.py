@@ -26,7 +26,8 @@ CLAIM_BATCH = 32
 
 
 class LostOwnership(Exception):
-    """Another replica took this row over (this one's lease lapsed): stop without writing."""
+    """Another replica took this row over (this one's lease lapsed), or this process is stopping
+    (`Queue.let_go`): stop without writing."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,10 @@ def run_one(queue: Queue[Row], row: Row, handler: Handler[Row]) -> None:
     try:
         handler.run(row)
     except LostOwnership:
-        log.warning("%s %s was taken over by another worker; leaving it", row.kind, row.key)
+        if queue.release(row.id):
+            log.info("%s %s stopped before it finished; released to the next worker", row.kind, row.key)
+        else:
+            log.warning("%s %s was taken over by another worker; leaving it", row.kind, row.key)
         return
     except Exception as error:
         reason = f"{type(error).__name__}: {error}"
@@ -85,6 +89,8 @@ class WorkerPool(Generic[Row]):
         self._wake = wake or threading.Condition()
         self._slots = threading.BoundedSemaphore(capacity)
         self._busy = 0
+        self._running: set[int] = set()
+        self._letting_go = False
         self._busy_lock = threading.Lock()
         self._runners = ThreadPoolExecutor(capacity, thread_name_prefix=name)
         self._claimer = threading.Thread(target=self._claim_loop, name=f"{name}-claims", daemon=True)
@@ -107,14 +113,21 @@ class WorkerPool(Generic[Row]):
         self.nudge()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Claims no more, and gives the rows running `timeout` to finish; any still running
-        then are left to their leases (another replica takes them over)."""
+        """Claims no more, and gives the rows running `timeout` to finish. Any still running then
+        stop at their next step and go back to the queue, and rows claimed but not started go
+        back at once: when this returns, no row starts anything new here, so the pools and
+        connections its handlers use can close. (A step under way, such as an LLM call, ends
+        first; if the process is killed before, the row's lease lapses and another replica takes it.)"""
         self.halt()
         deadline = time.monotonic() + timeout
         self._claimer.join(timeout)
         while self._busy and time.monotonic() < deadline:
             time.sleep(0.05)
-        self._runners.shutdown(wait=False, cancel_futures=True)
+        with self._busy_lock:
+            self._letting_go = True
+            running = set(self._running)
+        self._queue.let_go(running)
+        self._runners.shutdown(wait=False)
 
     def _claim_loop(self) -> None:
         while not self._stop.is_set():
@@ -139,9 +152,18 @@ class WorkerPool(Generic[Row]):
                 self._runners.submit(self._run, row)
 
     def _run(self, row: Row) -> None:
+        with self._busy_lock:
+            start = not self._letting_go
+            if start:
+                self._running.add(row.id)
         try:
-            run_one(self._queue, row, self._handlers[row.kind])
+            if start:
+                run_one(self._queue, row, self._handlers[row.kind])
+            else:
+                self._queue.release(row.id)
         finally:
+            with self._busy_lock:
+                self._running.discard(row.id)
             self._set_busy(-1)
             self._slots.release()
 

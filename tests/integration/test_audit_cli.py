@@ -177,3 +177,44 @@ def test_recheck_lists_what_a_guideline_change_broke(tmp_path: Path) -> None:
     assert (run["cause"], run["state"], run["checked"], run["total"], run["findings"]) == ("cli", "done", 2, 2, 2)
     listed = cli.run(changed.env, "audit", "rechecks").stdout
     assert "2 of 2" in listed and "Revising" in listed
+
+
+def test_an_anchor_read_back_from_a_copy_catches_a_rewritten_entry(history: History, tmp_path: Path) -> None:
+    anchored = cli.run({**history.env, "BRANDBOT_APPROVAL_CHANNEL": ""}, "audit", "anchor")
+    head = cli.run_json(history.env, "audit", "log")[-1]
+    assert anchored.stdout.splitlines() == [
+        f"Anchored: entry {head['id']} sha256 {head['hash']}.",
+        "Not posted: BRANDBOT_APPROVAL_CHANNEL is not set. Keep the line above outside the database.",
+    ]
+    copy = tmp_path / "anchors.txt"
+    copy.write_text(anchored.stdout, encoding="utf-8")
+    held = cli.run(history.env, "audit", "verify", "--anchors", str(copy))
+    assert "; 1 anchors held." in held.stdout, "the recorded anchor and its copy are one"
+
+    forged = "f" * 64
+    copy.write_text(
+        f"Audit anchor: entry {head['id']} sha256 `{forged}` (2026-12-01 09:00:00 UTC).\n", encoding="utf-8"
+    )
+    caught = cli.run(history.env, "audit", "verify", "--anchors", str(copy), check=False)
+    assert caught.returncode == 1
+    assert caught.stdout.splitlines() == [
+        f"audit entry {head['id']} rewritten (its hash differs from the anchor of audit entry {head['id']})"
+    ]
+    report = json.loads(
+        cli.run(history.env, "audit", "verify", "--anchors", str(copy), "--output", "json", check=False).stdout
+    )
+    assert report["intact"] is False and report["anchors"] == 2
+
+
+def test_an_anchors_file_that_holds_none_is_one_clear_line(history: History, tmp_path: Path) -> None:
+    missing = cli.run(history.env, "audit", "verify", "--anchors", str(tmp_path / "none.txt"), check=False)
+    assert missing.returncode == 1 and missing.stderr.startswith(
+        f"error: cannot read --anchors {tmp_path / 'none.txt'}"
+    )
+    chatter = tmp_path / "chatter.txt"
+    chatter.write_text("brandbot  APP  9:00 AM\nnothing else\n", encoding="utf-8")
+    empty = cli.run(history.env, "audit", "verify", "--anchors", str(chatter), check=False)
+    assert empty.returncode == 1 and empty.stdout == ""
+    assert empty.stderr.strip() == (
+        f"error: {chatter} holds no anchor: copy the 'Audit anchor' messages of the approval channel into it"
+    )

@@ -6,19 +6,22 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import JSON, String, column, insert, inspect, table, text
+from sqlalchemy.event import listen, remove
 from sqlalchemy.exc import DBAPIError
 
 from brandbot.store import answers, audit, audit_chain, receipts, rechecks  # noqa: F401  (answers, rechecks: tables)
 from brandbot.store.audit import entries
 from brandbot.store.db import Database
 from brandbot.store.models import Base, UTCDateTime
+from brandbot.store.requests import RequestStore
 
-HEAD = "0012"
+HEAD = "0016"
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database: Database) -> None:
@@ -109,3 +112,63 @@ def test_upgrade_chains_the_audit_entries_already_written(empty_database: Databa
     third = entries(empty_database)[-1]
     assert (third.id, third.prev_hash) == (second.id + 1, second.hash)
     assert audit_chain.verify(empty_database) == (3, [])
+
+
+def test_upgrade_gives_existing_requests_their_thread_and_the_thread_lookup_uses_its_index(
+    empty_database: Database,
+) -> None:
+    """Requests asked before the thread columns are found by a reply in their thread; the lookup
+    every thread reply makes reads the index, not every request."""
+    empty_database.create_schema("0013")
+    requests = table(
+        "requests",
+        column("id", String),
+        column("requester", String),
+        column("text", String),
+        column("origin", String),
+        column("status", String),
+        column("reply_to", JSON),
+        column("created_at", UTCDateTime()),
+        column("updated_at", UTCDateTime()),
+    )
+    asked = {"requester": "alice", "text": "A post", "origin": "slack", "status": "awaiting_review"}
+    now = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
+    with empty_database.engine.begin() as connection:
+        connection.execute(
+            insert(requests).values(created_at=now, updated_at=now),
+            [
+                {**asked, "id": "req_thread", "reply_to": {"channel": "C1", "thread_ts": "1800000800.000100"}},
+                {**asked, "id": "req_dm_only", "reply_to": {"dm_user": "alice"}},
+                {**asked, "id": "req_cli", "reply_to": None},
+            ],
+        )
+    empty_database.create_schema()
+    with empty_database.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, thread_channel, thread_ts FROM requests ORDER BY id")).all()
+    assert [tuple(row) for row in rows] == [
+        ("req_cli", None, None),
+        ("req_dm_only", None, None),
+        ("req_thread", "C1", "1800000800.000100"),
+    ]
+    indexes = {index["name"]: index["column_names"] for index in inspect(empty_database.engine).get_indexes("requests")}
+    assert indexes["ix_requests_thread"] == ["thread_channel", "thread_ts"]
+
+    store = RequestStore(empty_database)
+    statements: list[tuple[str, Any]] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        statements.append((statement, parameters))
+
+    listen(empty_database.engine, "before_cursor_execute", seen)
+    try:
+        assert [r.id for r in store.in_thread("C1", "1800000800.000100")] == ["req_thread"]
+    finally:
+        remove(empty_database.engine, "before_cursor_execute", seen)
+    [(lookup, parameters)] = [(s, p) for s, p in statements if s.lstrip().upper().startswith("SELECT")]
+    postgres = empty_database.engine.dialect.name == "postgresql"
+    with empty_database.engine.connect() as connection:
+        if postgres:
+            connection.exec_driver_sql("SET enable_seqscan = off")  # three rows: the planner would scan them
+        plan = connection.exec_driver_sql(f"{'EXPLAIN' if postgres else 'EXPLAIN QUERY PLAN'} {lookup}", parameters)
+        described = " ".join(str(value) for row in plan for value in row)
+    assert "ix_requests_thread" in described, described

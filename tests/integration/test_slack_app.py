@@ -20,19 +20,20 @@ from brandbot.store.audit import entries
 from brandbot.workflow import approvals
 from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
-from tests.support.bot_process import start_bot, stop
+from tests.support import slack_ids
+from tests.support.bot_process import start_bot, start_worker, stop
 from tests.support.file_host import FileHost
 from tests.support.hostile_files import docx_with, encrypted, spaces, zipped
-from tests.support.servers import chroma_server, postgres
 from tests.support.slack_markup import INJECTION, injected, literal_text
-from tests.support.slack_standin import TEAM, StandIn, deliver, event, interaction
+from tests.support.slack_standin import APP_ID, BOT_USER, TEAM, StandIn, deliver, event, interaction
 from tests.support.tcp_proxy import TcpProxy
 
 SECRET = "signing-secret-for-tests"
 TOKEN = "xoxb-test-token"
 APPROVALS = "CAPPROVALS"
 GENERAL = "CGENERAL01"
-ALICE, BOB, CAROL, DAVE, MALLORY, ADMIN = "UALICE001", "UBOB00001", "UCAROL001", "UDAVE0001", "UMALLORY1", "UADMIN001"
+ALICE, BOB, CAROL = "U07ALICE001", "U07BOB00001", "U07CAROL001"
+DAVE, MALLORY, ADMIN = "U07DAVE0001", "U07MALLORY1", "U07ADMIN001"
 APPROVER_GROUP = "SAPPROVERS"
 REQUEST = "a short X post announcing Tidewell Restore for our customers"
 _ids = itertools.count(1)
@@ -51,17 +52,17 @@ class Bot:
         return deliver(f"{self.url}/slack/events", SECRET, payload, **kwargs)
 
     def mention(self, user: str, text: str, channel: str = GENERAL, **kwargs: Any) -> tuple[str, httpx.Response]:
-        ts = f"{1_700_000_000 + next(_ids)}.000100"
-        body = {"type": "app_mention", "user": user, "text": f"<@UBOT000001> {text}", "channel": channel, "ts": ts}
-        return ts, self.post(event(body, f"Ev{next(_ids):08d}"), **kwargs)
+        ts = slack_ids.ts()
+        body = {"type": "app_mention", "user": user, "text": f"<@{BOT_USER}> {text}", "channel": channel, "ts": ts}
+        return ts, self.post(event(body, slack_ids.event()), **kwargs)
 
     def click(self, user: str, action_id: str, value: str, card_ts: str = "1.0") -> httpx.Response:
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM},
             "user": {"id": user, "team_id": TEAM},
-            "api_app_id": "A0000APP01",
-            "trigger_id": f"trigger-{next(_ids)}",
+            "api_app_id": APP_ID,
+            "trigger_id": slack_ids.trigger(),
             "container": {"type": "message", "message_ts": card_ts, "channel_id": APPROVALS},
             "channel": {"id": APPROVALS, "name": "approvals"},
             "message": {"ts": card_ts, "text": "card"},
@@ -84,10 +85,10 @@ class Bot:
             "type": "view_submission",
             "team": {"id": TEAM},
             "user": {"id": user, "team_id": TEAM},
-            "api_app_id": "A0000APP01",
-            "trigger_id": f"trigger-{next(_ids)}",
+            "api_app_id": APP_ID,
+            "trigger_id": slack_ids.trigger(),
             "view": {
-                "id": f"V{next(_ids)}",
+                "id": slack_ids.view(),
                 "type": "modal",
                 "callback_id": callback_id,
                 "private_metadata": draft_id,
@@ -121,18 +122,23 @@ class Bot:
         return Services(self.settings)
 
 
-@pytest.fixture(scope="module", params=["embedded", "servers"])
-def storage(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    """The whole flow twice: SQLite files and Chroma in-process; PostgreSQL and a Chroma server."""
+@pytest.fixture(scope="module", params=["embedded", "deployed"])
+def configuration(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, str]]]:
+    """The whole flow twice: SQLite files, Chroma in-process and one `serve`; then the deployed
+    shape: PostgreSQL, a Chroma server (both shared by the run), and `serve --no-workers` answering
+    Slack beside `brandbot work` drafting and delivering."""
     if request.param == "embedded":
-        yield {}
+        yield request.param, {}
         return
-    with postgres() as database_url, chroma_server() as chroma_url:
-        yield {"database_url": database_url, "chroma_url": chroma_url}
+    with request.getfixturevalue("deployed_storage").fresh() as storage:
+        yield request.param, storage
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str], storage: dict[str, str]) -> Iterator[Bot]:
+def bot(
+    tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str], configuration: tuple[str, dict[str, str]]
+) -> Iterator[Bot]:
+    shape, storage = configuration
     standin = StandIn(TOKEN, group_members={APPROVER_GROUP: [DAVE]})
     standin.start()
     proxy = TcpProxy(int(local_llm[0].rsplit(":", 1)[1].split("/")[0]))
@@ -144,14 +150,22 @@ def bot(tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str], st
     cli.run(env, "guidelines", "add", str(GUIDELINES))
     cli.run(env, "rules", "add", str(GUIDELINES / "rules"))
     env |= slack_env(standin)
-    log = data_dir / "serve.log"
-    process, url = start_bot(env, log)
+    logs = [data_dir / "serve.log"]
+    if shape == "deployed":
+        process, url = start_bot(env, logs[0], "--no-workers")
+        logs.append(data_dir / "work.log")
+        processes = [process, start_worker(env, logs[1])]
+    else:
+        process, url = start_bot(env, logs[0])
+        processes = [process]
     yield Bot(url, standin, settings, env, proxy)
-    stop(process)
+    for running in processes:
+        stop(running)
     standin.stop()
     proxy.stop()
-    assert TOKEN not in log.read_text(), "the bot token never reaches the log"
-    assert SECRET not in log.read_text()
+    for log in logs:
+        assert TOKEN not in log.read_text(), "the bot token never reaches the log"
+        assert SECRET not in log.read_text()
 
 
 def slack_env(standin: StandIn) -> dict[str, str]:
@@ -228,8 +242,11 @@ def test_edit_then_approve_records_the_edit(bot: Bot) -> None:
     bot.submit(BOB, "draft_edit_modal", draft_id, {"part_0": edited})
     bot.standin.wait_for(lambda: "Approved with edits by" in bot.card_text(card_ts))
     bot.standin.wait_for(lambda: edited in bot.thread(ts))
-    request = services.requests.get_request(draft.request_id)
-    assert request is not None and request.final_text == edited
+    request = bot.standin.wait_for(
+        lambda: next((r for r in [services.requests.get_request(draft.request_id)] if r and r.final_text), None),
+        what="the workflow resumed to its end (the news goes out with the decision, before it)",
+    )
+    assert request.final_text == edited
     last = entries(services.db, request_id=draft.request_id)[-1]
     assert (last.action, last.actor, last.detail["edited"]) == ("draft.approved", BOB, True)
     services.close()
@@ -354,7 +371,13 @@ def test_empty_mention_asks_what_to_draft(bot: Bot) -> None:
 
 
 def test_slash_command_help_and_guidelines(bot: Bot) -> None:
-    command = {"command": "/brandbot", "user_id": ALICE, "channel_id": GENERAL, "team_id": TEAM, "trigger_id": "t1"}
+    command = {
+        "command": "/brandbot",
+        "user_id": ALICE,
+        "channel_id": GENERAL,
+        "team_id": TEAM,
+        "trigger_id": slack_ids.trigger(),
+    }
     help_response = bot.post({**command, "text": "help"}, form=True)
     assert help_response.status_code == 200 and "on-brand draft" in help_response.text
     listing = bot.post({**command, "text": "guidelines", "user_id": ADMIN}, form=True).json()

@@ -10,6 +10,7 @@ import json
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,11 +18,12 @@ from typing import Any, Protocol
 import httpx
 import pytest
 
+from brandbot.config import Settings
 from brandbot.services import Services
 from brandbot.slack.server import EVENTS_PATH
 from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
-from tests.support.bot_process import internal_url, start_bot, stop
+from tests.support.bot_process import internal_url, start_bot, start_worker, stop
 from tests.support.slack_standin import APP_ID, TEAM, StandIn, deliver, event, interaction
 from tests.support.socket_mode import APP_TOKEN, SocketModeStandIn
 
@@ -96,23 +98,38 @@ class Bot:
         return json.dumps(self.web_api.posts_to(channel, thread_ts))
 
 
+DOCUMENTS = [str(GUIDELINES / name) for name in ("voice-and-tone.md", "product-names-and-terminology.md")]
+"""Enough to draft from; adding them is the slow part."""
+
+
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str]) -> Path:
-    """Two guideline documents (enough to draft from, and adding is the slow part), added once;
-    each mode starts from a copy."""
+    """The guideline documents added once on the embedded default; HTTP mode starts from a copy."""
     data_dir = tmp_path_factory.mktemp("modes") / "prepared"
     env = settings_env(make_settings(data_dir, llm_base_url=local_llm[0], llm_model=local_llm[1]))
-    documents = [str(GUIDELINES / name) for name in ("voice-and-tone.md", "product-names-and-terminology.md")]
-    cli.run(env, "guidelines", "add", *documents)
+    cli.run(env, "guidelines", "add", *DOCUMENTS)
     return data_dir
 
 
 @pytest.fixture(scope="module", params=["http", "socket-mode"])
 def bot(request: pytest.FixtureRequest, prepared: Path, local_llm: tuple[str, str]) -> Iterator[Bot]:
+    """HTTP mode on the embedded default; Socket Mode on the deployed shape, as a team without a
+    public address runs it: PostgreSQL, a Chroma server, `serve --no-workers` beside `brandbot work`."""
     mode: str = request.param
     data_dir = prepared.with_name(mode)
-    shutil.copytree(prepared, data_dir)
-    settings = make_settings(data_dir, llm_base_url=local_llm[0], llm_model=local_llm[1])
+    with ExitStack() as stack:
+        storage: dict[str, str] = {}
+        if mode == "socket-mode":
+            storage = stack.enter_context(request.getfixturevalue("deployed_storage").fresh())
+        else:
+            shutil.copytree(prepared, data_dir)
+        settings = make_settings(data_dir, llm_base_url=local_llm[0], llm_model=local_llm[1], **storage)
+        if storage:
+            cli.run(settings_env(settings), "guidelines", "add", *DOCUMENTS)
+        yield from _running(mode, settings, data_dir)
+
+
+def _running(mode: str, settings: Settings, data_dir: Path) -> Iterator[Bot]:
     web_api = StandIn(TOKEN)
     web_api.start()
     socket_mode = SocketModeStandIn(web_api).start() if mode == "socket-mode" else None
@@ -123,8 +140,14 @@ def bot(request: pytest.FixtureRequest, prepared: Path, local_llm: tuple[str, st
         "BRANDBOT_APPROVERS": f"{BOB},{CAROL}",
     }
     env |= {"SLACK_APP_TOKEN": APP_TOKEN} if socket_mode else {"SLACK_SIGNING_SECRET": SECRET}
-    log = data_dir / "serve.log"
-    process, url = start_bot(env, log)
+    logs = [data_dir / "serve.log"]
+    if socket_mode is not None:
+        process, url = start_bot(env, logs[0], "--no-workers")
+        logs.append(data_dir / "work.log")
+        processes = [process, start_worker(env, logs[1])]
+    else:
+        process, url = start_bot(env, logs[0])
+        processes = [process]
     delivery: Delivery = Http(url)
     if socket_mode is not None:
         socket_mode.wait_connected(timeout=60)
@@ -134,13 +157,15 @@ def bot(request: pytest.FixtureRequest, prepared: Path, local_llm: tuple[str, st
         yield Bot(mode, delivery, web_api, services, process, socket_mode)
     finally:
         services.close()
-        stop(process)
+        for running in processes:
+            stop(running)
         if socket_mode is not None:
             socket_mode.stop()
         web_api.stop()
-    written = log.read_text()
-    assert TOKEN not in written and APP_TOKEN not in written, "no token reaches the log"
-    assert process.returncode == 0 and '"stopped"' in written, f"SIGTERM stops the bot cleanly:\n{written[-3000:]}"
+    for running, log in zip(processes, logs, strict=True):
+        written = log.read_text()
+        assert TOKEN not in written and APP_TOKEN not in written, "no token reaches the log"
+        assert running.returncode == 0 and '"stopped"' in written, f"SIGTERM stops it cleanly:\n{written[-3000:]}"
     if socket_mode is not None:
         socket_mode.assert_all_acknowledged()
 

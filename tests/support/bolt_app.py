@@ -15,11 +15,12 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from brandbot.config import Settings
 from brandbot.services import Services
 from brandbot.slack.app import build_app
+from tests.support import slack_ids
 from tests.support.fake_llm import FakeLLM
-from tests.support.slack_standin import TEAM, StandIn, event, sign
+from tests.support.slack_standin import APP_ID, ENTERPRISE, TEAM, StandIn, event, sign
 
 SECRET = "in-process-signing-secret"
-ADMIN, APPROVER = "UADMIN01", "UBOB0001"
+ADMIN, APPROVER = "U07ADMIN001", "U07APPROVR1"
 
 
 @contextmanager
@@ -60,12 +61,13 @@ def click(app: App, standin: StandIn, user: str, action_id: str, value: str) -> 
     """A button click as Slack posts it, from a message in a DM, answered through `response_url`."""
     payload = {
         "type": "block_actions",
-        "team": {"id": TEAM},
+        "team": {"id": TEAM, "enterprise_id": ENTERPRISE},
+        "enterprise": {"id": ENTERPRISE},
         "user": {"id": user, "team_id": TEAM},
-        "api_app_id": "A0000APP01",
-        "trigger_id": "t",
+        "api_app_id": APP_ID,
+        "trigger_id": slack_ids.trigger(),
         "response_url": f"{standin.url}/response/{action_id}-{user}",
-        "container": {"type": "message", "message_ts": "1.0", "channel_id": "D1"},
+        "container": {"type": "message", "message_ts": slack_ids.ts(), "channel_id": "D1"},
         "channel": {"id": "D1"},
         "actions": [{"action_id": action_id, "value": value, "type": "button", "block_id": "b"}],
     }
@@ -75,7 +77,7 @@ def click(app: App, standin: StandIn, user: str, action_id: str, value: str) -> 
 def open_home(app: App, standin: StandIn, user: str) -> dict[str, Any]:
     """The view App Home shows `user` once the lazy listener has published it (the last publish)."""
     earlier = len(standin.of("views.publish"))
-    payload = event({"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}, f"Ev{earlier}")
+    payload = event({"type": "app_home_opened", "user": user, "channel": f"D{user}", "tab": "home"}, slack_ids.event())
     assert dispatch(app, payload, form=False).status == 200
     standin.wait_for(lambda: [c for c in standin.of("views.publish")[earlier:] if c.args["user_id"] == user])
     published = [call for call in standin.of("views.publish")[earlier:] if call.args["user_id"] == user]

@@ -38,6 +38,21 @@ def start_bot(env: dict[str, str], log_path: Path, *options: str) -> tuple[subpr
     raise AssertionError(f"brandbot serve did not come up:\n{log_path.read_text()}")
 
 
+def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """`brandbot work`, beside a `serve --no-workers`; returns once it says it is working."""
+    with log_path.open("ab") as log:
+        process = subprocess.Popen([sys.executable, "-m", "brandbot", "-v", "work"], env=env, stdout=log, stderr=log)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"brandbot work exited {process.returncode}:\n{log_path.read_text()}")
+        if '"working: drafting' in log_path.read_text():
+            return process
+        time.sleep(0.3)
+    process.kill()
+    raise AssertionError(f"brandbot work did not start:\n{log_path.read_text()}")
+
+
 def internal_url(process: subprocess.Popen[bytes]) -> str:
     """The replica's internal listener, read from the command line `start_bot` gave it."""
     args = [str(arg) for arg in process.args]  # type: ignore[union-attr]

@@ -1,7 +1,12 @@
-"""The fault run: two `brandbot serve` replicas on PostgreSQL and a Chroma server, the Slack
-stand-in and the real local vLLM, requests in flight, decisions from Slack and from the CLI, and
-SIGKILL of a replica at chosen points, each followed by a restart. At the end it checks the
-promise: nothing lost, nothing said twice.
+"""The fault run: a deployment on PostgreSQL and a Chroma server, the Slack stand-in and the real
+local vLLM, requests in flight, decisions from Slack and from the CLI, and SIGKILL of a process at
+chosen points, each followed by a restart. At the end it checks the promise: nothing lost, nothing
+said twice.
+
+Two shapes: two `brandbot serve` replicas that answer Slack and work (`replicas`), or two
+`serve --no-workers` answering Slack beside two `brandbot work` (`split`). In the split shape the
+kills after an ack and after a click's claim land on a Slack-facing process, the kills while
+drafting and while delivering on a worker.
 
 Bounded and seeded: a fixed plan of requests and decisions, loops with deadlines, loopback only.
 Used by tests/integration/test_faults.py (short) and bench/faults.py (long).
@@ -19,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 
@@ -30,12 +35,15 @@ from brandbot.store.models import OutboxMessage, WorkItem
 from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
 from tests.integration.test_slack_app import ALICE, APPROVALS, BOB, CAROL, GENERAL, TOKEN, Bot, slack_env
-from tests.support.bot_process import start_bot, stop
+from tests.support.bot_process import start_bot, start_worker, stop
 from tests.support.slack_standin import StandIn
 from tests.support.tcp_proxy import TcpProxy
 
 KILL_POINTS = ("after_ack", "mid_draft", "between_claim_and_resume", "mid_delivery")
 FAST_SWEEPS = {"BRANDBOT_WORKER_HEARTBEAT_S": "1", "BRANDBOT_WORKER_STALE_S": "8", "BRANDBOT_SWEEP_EVERY_S": "2"}
+NO_BUDGET = {"BRANDBOT_MAX_DRAFTS_PER_HOUR": "0", "BRANDBOT_MAX_QUESTIONS_PER_HOUR": "0"}
+"""One requester asks for every request of the run, more than a person's hourly budget: past it,
+the outage request (the last) was refused and its "not reachable" message never came."""
 PLANS = ("approve", "changes", "edit", "reject", "cli_approve", "cli_reject", "cli_changes")
 """What happens to each request's first draft; changes end with an approval of revision 2."""
 OUTCOMES = {
@@ -75,8 +83,17 @@ class Replica:
 
 
 class FaultRun:
-    def __init__(self, root: Path, database_url: str, chroma_url: str, llm: tuple[str, str], seed: int) -> None:
+    def __init__(
+        self,
+        root: Path,
+        database_url: str,
+        chroma_url: str,
+        llm: tuple[str, str],
+        seed: int,
+        shape: Literal["replicas", "split"] = "replicas",
+    ) -> None:
         self.root = root
+        self.shape = shape
         self.random = random.Random(seed)
         self.standin = StandIn(TOKEN)
         self.standin.start()
@@ -91,8 +108,11 @@ class FaultRun:
         )
         self.env = settings_env(self.settings)
         cli.run(self.env, "guidelines", "add", str(GUIDELINES))
-        self.env |= slack_env(self.standin) | FAST_SWEEPS
-        self.replicas = {name: self._start(name) for name in ("a", "b")}
+        self.env |= slack_env(self.standin) | FAST_SWEEPS | NO_BUDGET
+        names = ("a", "b") if shape == "replicas" else ("a", "b", "worker-1", "worker-2")
+        self.replicas: dict[str, Replica] = {}
+        for name in names:
+            self.replicas[name] = self._start(name)
         self.report = Report()
         self.plans: dict[str, str] = {}
         """Request marker -> plan."""
@@ -158,7 +178,11 @@ class FaultRun:
         return self.replicas["b"].bot
 
     def _start(self, name: str) -> Replica:
-        process, url = start_bot(self.env, self.root / f"{name}.log")
+        """A worker answers no one: Slack reaches the deployment through replica b's address."""
+        log = self.root / f"{name}.log"
+        if name.startswith("worker"):
+            return Replica(name, start_worker(self.env, log), self.replicas["b"].bot)
+        process, url = start_bot(self.env, log, *(["--no-workers"] if self.shape == "split" else []))
         return Replica(name, process, Bot(url, self.standin, self.settings, self.env))
 
     def _kill(self, name: str, point: str) -> None:

@@ -9,9 +9,12 @@ a brand style without a word about "cheap", real decisions), small enough to wor
 - ASKED: a draft with "cheap" sent back with "Use 'affordable' instead of 'cheap'."; its
   revision 2 ("affordable") approved.
 
-So "cheap" -> "affordable" is shown by 4 decisions (3 edits, 1 change request) and nothing else
-by 3. Approved texts: 6, one with "cheap" (KEPT). Drafts: 7, five with "cheap" (the three
-edited, KEPT, ASKED's first revision).
+So "cheap" -> "affordable" is shown by 4 decisions (3 edits, 1 change request) of 2 reviewers
+and nothing else by more than one. Approved texts: 6, one with "cheap" (KEPT). Drafts: 7, five
+with "cheap" (the three edited, KEPT, ASKED's first revision).
+
+`sent_back` makes one more request whose drafts go back in turn, each by an approver's change
+request or by the requester's own follow-up.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from pathlib import Path
 
 from brandbot.rules import library
 from brandbot.services import Services
+from brandbot.store.requests import resume_key
+from brandbot.workflow.approvals import follow_up
 from tests.support.deciding import decide
 from tests.support.fake_llm import FakeLLM
 
@@ -33,6 +38,7 @@ CHEAP_EDITS = (  # (which reviewer, drafted, approved)
 UNRELATED = (1, "Tidewell Sync keeps files in step.", "Tidewell Sync keeps documents in step.")
 KEPT = "Tidewell Vault is cheap to run."
 ASKED = ("Backups, cheap as chips.", "Use 'affordable' instead of 'cheap'.", "Backups, affordable as ever.")
+REQUESTER = "alice"
 BRIEF = {"format": "x_post", "audience": "customers", "length": "short", "topic": "backup", "promotional": False}
 
 
@@ -86,3 +92,20 @@ def edit(services: Services, fake: FakeLLM, reviewer: str, drafted: str, approve
     assert run.draft is not None and run.draft.text == drafted, "no rule changed the draft"
     decide(services.engine, run.draft.id, reviewer, "edit", approved)
     return run.draft.id
+
+
+def sent_back(services: Services, fake: FakeLLM, rounds: list[tuple[str, str]]) -> str:
+    """A request by REQUESTER whose drafts are sent back once per (who, note) in `rounds`: by an
+    approver's change request, or, where `who` is REQUESTER, by their own follow-up. Its id."""
+    fake.brief, fake.drafts = dict(BRIEF), [ASKED[0]]
+    run = services.engine.ask(REQUESTER, "An X post about backups")
+    for who, note in rounds:
+        assert run.draft is not None
+        draft = run.draft
+        if who == REQUESTER:
+            assert follow_up(services.engine, draft.id, who, note) is not None
+            run = services.engine.run_now(resume_key(draft.id), draft.request_id)
+        else:
+            run = decide(services.engine, draft.id, who, "changes", note).run
+        assert run.draft is not None and run.draft.revision == draft.revision + 1
+    return run.request.id

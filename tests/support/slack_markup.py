@@ -17,21 +17,26 @@ shows another address, a broadcast, a user and a group ping, a channel reference
 INJECTED = ("<https://evil", "<!channel>", "<@UEVIL0001>", "<!subteam", "<#C0SECRET01>")
 
 
-def live_markup(payload: Any) -> list[str]:
-    """Each control sequence Slack would turn into a mention or a link: those in a message's
-    top-level `text` (unless `mrkdwn` is false) and in every mrkdwn text object."""
+def parsed_texts(payload: Any) -> list[str]:
+    """The texts Slack reads markup in: a message's top-level `text` (unless `mrkdwn` is false)
+    and every mrkdwn text object."""
     found: list[str] = []
     if isinstance(payload, list):
         for item in payload:
-            found += live_markup(item)
+            found += parsed_texts(item)
     elif isinstance(payload, dict):
         parsed = payload.get("type") == "mrkdwn" or ("type" not in payload and payload.get("mrkdwn", True))
         for key, value in payload.items():
             if key == "text" and isinstance(value, str) and parsed:
-                found += CONTROL.findall(value)
+                found.append(value)
             elif isinstance(value, dict | list):
-                found += live_markup(value)
+                found += parsed_texts(value)
     return found
+
+
+def live_markup(payload: Any) -> list[str]:
+    """Each control sequence Slack would turn into a mention or a link."""
+    return [sequence for text in parsed_texts(payload) for sequence in CONTROL.findall(text)]
 
 
 def injected(payload: Any) -> list[str]:

@@ -26,12 +26,15 @@ from typing import Any
 
 import httpx
 
+from tests.support import slack_ids
+
 UPLOAD_PATH = "/upload/v1/"
 PNG = b"\x89PNG\r\n\x1a\n"
-BOT_USER = "UBOT000001"
-BOT_ID = "BBOT000001"
-TEAM = "T0000TEAM1"
-APP_ID = "A0000APP01"
+BOT_USER = "U07BOTUSER1"
+BOT_ID = "B07BOTUSER1"
+TEAM = "T07TEAMID01"
+ENTERPRISE = "E07ORGID001"
+APP_ID = "A07APPID001"
 APP_LEVEL_METHODS = ("apps.connections.open",)
 
 
@@ -153,7 +156,9 @@ class StandIn:
         for call in calls:
             if call.method == "chat.delete":
                 texts.pop(call.args.get("ts"), None)
-            elif call.method == "chat.postMessage" and call.args.get("channel") == channel and "_ts" in call.args:
+            elif call.method == "chat.postMessage" and "_ts" in call.args:
+                if _landing(call.args.get("channel")) != _landing(channel):
+                    continue
                 if thread_ts is None or call.args.get("thread_ts") == thread_ts:
                     texts[call.args["_ts"]] = dict(call.args)
             elif call.method == "chat.update" and call.args.get("ts") in texts:
@@ -239,7 +244,8 @@ class StandIn:
         if method == "chat.postMessage":
             ts = f"{1_800_000_000 + next(self._ts)}.000100"
             args["_ts"] = ts
-            return {**ok, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
+            channel = _landing(args["channel"])
+            return {**ok, "channel": channel, "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
         if method == "chat.update":
             if args.get("ts") in self.deleted:
                 return {"ok": False, "error": "message_not_found"}
@@ -256,9 +262,14 @@ class StandIn:
             refused = self._unshowable_images(args.get("view") or {})
             if refused:
                 return {"ok": False, "error": "invalid_blocks", "errors": refused}
-            return {**ok, "view": {"id": f"V{next(self._ts)}", **(args.get("view") or {})}}
+            return {**ok, "view": {"id": slack_ids.view(), **(args.get("view") or {})}}
         if method == "conversations.open":
-            return {**ok, "channel": {"id": f"D{args['users']}"}}
+            return {**ok, "channel": {"id": _landing(args["users"])}}
+        if (
+            method in ("conversations.replies", "conversations.history")
+            and _landing(args["channel"]) != args["channel"]
+        ):
+            return {"ok": False, "error": "channel_not_found"}
         if method == "conversations.replies":
             thread = [m for m in self.posts_to(args["channel"]) if args["ts"] in (m["_ts"], m.get("thread_ts"))]
             return {**ok, "messages": [_as_read(m, args) for m in thread], "has_more": False}
@@ -278,7 +289,7 @@ class StandIn:
         if method == "files.getUploadURLExternal":
             if not args.get("filename") or not str(args.get("length", "")).isdigit():
                 return {"ok": False, "error": "invalid_arguments"}
-            file_id = f"F{next(self._ts):010d}"
+            file_id = slack_ids.file()
             self.uploads[file_id] = Upload(args["filename"], int(args["length"]))
             return {**ok, "file_id": file_id, "upload_url": f"{self.url}{UPLOAD_PATH}{file_id}"}
         if method == "files.completeUploadExternal":
@@ -371,6 +382,12 @@ class StandIn:
         request.wfile.write(data)
 
 
+def _landing(channel: str | None) -> str | None:
+    """Where a message to `channel` lands: Slack posts one sent to a user id in the person's DM
+    with the bot, answers with the DM's id, and reads the DM by that id only."""
+    return f"D{channel}" if channel and channel[0] in "UW" else channel
+
+
 class _QuietServer(ThreadingHTTPServer):
     """A client killed mid-request (the fault tests do it on purpose) is not an error here."""
 
@@ -441,12 +458,21 @@ def event(event_body: dict[str, Any], event_id: str) -> dict[str, Any]:
     return {
         "token": "legacy",
         "team_id": TEAM,
+        "enterprise_id": ENTERPRISE,
         "api_app_id": APP_ID,
         "type": "event_callback",
         "event_id": event_id,
         "event_time": int(time.time()),
         "event": event_body,
-        "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        "authorizations": [
+            {
+                "enterprise_id": ENTERPRISE,
+                "team_id": TEAM,
+                "user_id": BOT_USER,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
     }
 
 

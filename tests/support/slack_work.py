@@ -1,16 +1,16 @@
 """A bot replica's background work, run to the end in the test's own process: the intake rows
 (what each message asks for), the work rows (drafts, resumes) through the Slack layer's request
-handler, then the outbox through the courier."""
+handler, the answers to questions, then the outbox through the courier."""
 
 from __future__ import annotations
 
 from brandbot.services import Services
-from brandbot.slack import intake, requests
+from brandbot.slack import answers, intake, requests
 from brandbot.slack.app import web_client
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.directory import Directory
 from brandbot.slack.notices import Courier
-from brandbot.store.intake import INTAKE
+from brandbot.store.intake import ANSWER, INTAKE
 from brandbot.store.outbox import Notice
 from brandbot.store.requests import Job
 from brandbot.workers import run_one
@@ -35,6 +35,14 @@ def run_work(services: Services) -> int:
     deps.news.shutdown(wait=True)
     deliver_outbox(services)
     return ran
+
+
+def run_answers(services: Services) -> None:
+    """What the answers pool does: every queued question answered, then the outbox delivered."""
+    handler = answers.handler(slack_deps(services))
+    while (row := services.work.claim([ANSWER])) is not None:
+        run_one(services.work, row, handler)
+    deliver_outbox(services)
 
 
 def deliver_outbox(services: Services) -> None:

@@ -21,6 +21,7 @@ from brandbot.store import answers as store
 from brandbot.store.audit import entries
 from brandbot.workflow.answers import NotCovered, answer_question, grounded, quoted_line
 from tests.support.fake_llm import FakeLLM
+from tests.support.slack_markup import literal_text
 
 GUIDE = (
     b"# Words we use\n\n## Prices\n\n"
@@ -102,6 +103,17 @@ def test_an_unusable_answer_gives_the_guidelines_own_line_instead(
     assert answered.to_dict()["quoted"] is True
 
 
+def test_an_answer_only_the_question_supports_is_not_grounded(services: Services, fake: FakeLLM) -> None:
+    """The asker's false claim repeated back is no answer from the guidelines: the question's
+    words never count as a source, only the passages' do."""
+    claim = "Our guidelines say we can call the product cheap and budget friendly, right?"
+    echoed = "Yes: the guidelines say we can call the product cheap and budget friendly."
+    assert grounded(echoed, [claim]), "every word of it is the question's"
+    answered = ask(services, fake, {**COVERED, "answer": echoed}, claim)
+    assert (answered.covered, answered.quoted, answered.reason) == (True, True, NotCovered.ungrounded)
+    assert answered.answer == PRICES, "the guidelines' own line, not the claim"
+
+
 def test_a_rule_read_backwards_is_caught_and_the_rule_quoted(services: Services, fake: FakeLLM) -> None:
     """The local model once answered "Tidewell Vault is ransomware-proof" from the passage that
     forbids saying so: its words are all in the passage, so only the negation tells."""
@@ -160,7 +172,9 @@ def test_the_message_shows_the_answer_its_citations_and_buttons() -> None:
     )
     shown = json.dumps(message["blocks"])
     assert "<!channel>" not in shown and "<!here>" not in shown and "&lt;!here&gt;" in shown
-    assert "*Words &gt; Prices*, version `abcdef12`" in shown and "Never &lt;b&gt;cheap&lt;/b&gt;." in shown
+    assert "*Words &gt; Prices*, version `abcdef12`:" in shown
+    [cited] = [block for block in message["blocks"] if block["type"] == "context" and "abcdef12" in json.dumps(block)]
+    assert cited["elements"][1] == {"type": "plain_text", "text": "“Never <b>cheap</b>.”", "emoji": False}
     [actions] = [block for block in message["blocks"] if block["type"] == "actions"]
     assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
         (blocks.HELPFUL, "7"),
@@ -169,8 +183,9 @@ def test_the_message_shows_the_answer_its_citations_and_buttons() -> None:
     quoted = blocks.answer_message(
         9, "cheap?", True, "Never <!here> cheap.", [citation], show_question=False, quoted=True
     )
-    said = quoted["blocks"][0]["text"]["text"]
-    assert said.startswith(blocks.QUOTED) and said.endswith("\n>Never &lt;!here&gt; cheap."), "said to be a quote"
+    assert quoted["blocks"][0]["text"]["text"] == blocks.QUOTED, "said to be a quote"
+    assert literal_text(quoted["blocks"]) == "Never <!here> cheap.", "shown as worded, in rich text"
+    assert quoted["text"] == "Never &lt;!here&gt; cheap."
     not_covered = blocks.answer_message(8, "VPN?", False, "", [], show_question=False)
     assert "don't cover this" in not_covered["text"]
     [actions] = [block for block in not_covered["blocks"] if block["type"] == "actions"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,12 +21,14 @@ from brandbot.slack import answers, intake
 from brandbot.slack.app import web_client
 from brandbot.slack.blocks import answers as blocks
 from brandbot.slack.blocks import messages
+from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.directory import Directory
 from brandbot.slack.notices import Courier
 from brandbot.store import answers as store
 from brandbot.store import queue
 from brandbot.store.audit import entries
+from brandbot.store.events import stored_key
 from brandbot.store.intake import ANSWER as ANSWER_ROW
 from brandbot.store.intake import INTAKE
 from brandbot.store.models import WorkItem
@@ -33,13 +36,19 @@ from brandbot.store.outbox import Notice
 from brandbot.workers import run_one
 from tests.support.bolt_app import ADMIN, bolt_app, click, dispatch
 from tests.support.fake_llm import FakeLLM
+from tests.support.slack_markup import INJECTION, injected, literal_text, parsed_texts
 from tests.support.slack_standin import TEAM, StandIn, event
+
+pytestmark = pytest.mark.both_configurations
 
 STAFF, COLLEAGUE = "UALICE01", "UCAROL01"
 GUIDE = (
     b"# Words we use\n\n## Prices\n\nDescribe our prices as affordable. Never call them cheap: it suggests low quality."
 )
 ANSWER = "Never call our prices cheap; describe them as affordable."
+HOSTILE_GUIDE = (
+    f"# Announcements\n\n## Release posts\n\nAnnounce releases calmly. {INJECTION} Write *bold* only for product names."
+).encode()
 THREAD = {"channel": "CGENERAL", "thread_ts": "1700000000.000100"}
 
 
@@ -61,13 +70,20 @@ class Slack:
             run_one(self.services.outbox, message, couriers[message.kind])
 
 
-@pytest.fixture
-def slack(settings: Settings) -> Iterator[Slack]:
-    fake = FakeLLM(structured={"guideline_answer": {"covered": True, "citations": [1], "answer": ANSWER}})
+@contextmanager
+def answering(settings: Settings, guide: bytes, reply: object) -> Iterator[Slack]:
+    """The bot with `guide` as its only guideline and `reply` as the model's every answer."""
+    fake = FakeLLM(structured={"guideline_answer": reply})
     with bolt_app(settings, fake) as (app, services, standin):
-        services.knowledge_base.add([SourceFile("words.md", len(GUIDE), lambda: GUIDE)], ADMIN)
+        services.knowledge_base.add([SourceFile("words.md", len(guide), lambda: guide)], ADMIN)
         client = web_client(services.settings)
         yield Slack(app, services, standin, SlackDeps(services, Directory(services.settings, client), client), fake)
+
+
+@pytest.fixture
+def slack(settings: Settings) -> Iterator[Slack]:
+    with answering(settings, GUIDE, {"covered": True, "citations": [1], "answer": ANSWER}) as made:
+        yield made
 
 
 def put(slack: Slack, key: str, question: str, reply_to: dict[str, Any]) -> None:
@@ -102,6 +118,23 @@ def test_the_answer_reaches_the_thread_once_with_citations_and_buttons(slack: Sl
     ]
     assert len([body for body in slack.fake.requests if "response_format" in body]) == 1, "answered once"
     assert not slack.standin.posts_to("CAPPROVALS"), "no approver sees a question"
+
+
+def test_a_quoted_passage_arrives_word_for_word_and_inert(settings: Settings) -> None:
+    """The model's answer unusable, the guidelines' line is quoted: whatever markup the passage
+    holds (a ping, a disguised link, *bold*) is shown as written, in the blocks and the
+    notification text alike."""
+    with answering(settings, HOSTILE_GUIDE, {"covered": True, "citations": [1], "answer": "awesome " * 4}) as slack:
+        put(slack, "answer:thread-hostile", "How do we announce releases?", THREAD)
+        slack.run_answers()
+        [posted] = slack.standin.posts_to("CGENERAL", THREAD["thread_ts"])
+        record = store.by_key(slack.services.db, "answer:thread-hostile")
+    assert record is not None and record.reason == "ungrounded", "the fallback, not the model's words"
+    assert INJECTION in record.answer and "*bold*" in record.answer
+    assert injected(posted) == [], "no ping and no disguised link, in the blocks or the text"
+    assert record.answer in literal_text(posted["blocks"]), "the passage word for word"
+    assert not any("*bold*" in text for text in parsed_texts(posted["blocks"])), "nothing of it read as mrkdwn"
+    assert posted["text"] == mrkdwn_escape(record.answer), "the notification text escaped like the rest"
 
 
 def test_helpful_and_not_right_keep_one_verdict_per_person(slack: Slack) -> None:
@@ -144,7 +177,7 @@ def test_a_question_the_guidelines_do_not_cover_is_forwarded_to_the_admins_once(
 def test_brandbot_ask_queues_the_question_and_answers_in_a_dm(slack: Slack) -> None:
     acked = command(slack.app, STAFF, "ask   can I say cheap about our prices?")
     assert acked["text"] == messages.ASKED
-    row = slack.services.work.by_key(f"answer:command:t-ask:{STAFF}")
+    row = slack.services.work.by_key(stored_key(f"answer:command:t-ask:{STAFF}"))
     assert row is not None and row.payload == {
         "user": STAFF,
         "question": "can I say cheap about our prices?",

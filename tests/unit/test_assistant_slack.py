@@ -17,11 +17,16 @@ from sqlalchemy import select
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
+from brandbot.slack.blocks import assistant as blocks
+from brandbot.slack.blocks.answers import NOT_RIGHT
 from brandbot.store.models import Request
+from brandbot.store.status import DraftStatus
 from tests.support.bolt_app import ADMIN, bolt_app, dispatch
 from tests.support.fake_llm import FakeLLM
 from tests.support.slack_standin import TEAM, StandIn, event
-from tests.support.slack_work import run_work
+from tests.support.slack_work import run_answers, run_work
+
+pytestmark = pytest.mark.both_configurations
 
 ALICE = "UALICE01"
 DM = "DALICE01"
@@ -151,3 +156,28 @@ def test_an_empty_message_in_the_thread_gets_the_usual_answer_and_no_title(slack
     run_work(services)
     assert any("What should I draft?" in m["text"] for m in standin.posts_to(DM, THREAD))
     assert not standin.of("assistant.threads.setTitle")
+
+
+def test_a_question_in_the_thread_after_a_draft_is_answered_and_the_card_stays_open(slack: Any) -> None:
+    app, services, standin = slack
+    start(app, standin)
+    asking = message("A short X post about Tidewell Backup", "1800000901.000100", "EvAsk")
+    assert dispatch(app, asking, form=False).status == 200
+    run_work(services)
+    [request] = requests_of(services)
+    [draft] = services.requests.drafts_for(request.id)
+    assert draft.status == DraftStatus.pending
+
+    prompt = next(p["message"] for p in blocks.SUGGESTED_PROMPTS if p["title"] == "Ask about our guidelines")
+    question = message(f"{prompt}emoji in customer emails?", "1800000902.000100", "EvQuestion")
+    assert dispatch(app, question, form=False).status == 200
+    run_work(services)
+    run_answers(services)
+
+    assert services.requests.get_draft(draft.id).status == DraftStatus.pending  # type: ignore[union-attr]
+    assert services.requests.decision_for(draft.id) is None, "no change requested by the requester"
+    [card] = [m for m in standin.posts_to("CAPPROVALS") if draft.id in json.dumps(m["blocks"])]
+    assert "draft_approve" in json.dumps(card["blocks"]), "the approver's card is still open"
+    answered = [m for m in standin.posts_to(DM, THREAD) if NOT_RIGHT in json.dumps(m)]
+    assert len(answered) == 1, "answered in the panel thread"
+    assert len(requests_of(services)) == 1

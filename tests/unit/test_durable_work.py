@@ -8,12 +8,14 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 
+import httpx
 import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select, update
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
+from brandbot.llm import LLMClient
 from brandbot.services import Services
 from brandbot.slack.background import Background
 from brandbot.slack.deps import SlackDeps
@@ -28,6 +30,7 @@ from brandbot.workflow import approvals
 from tests.support.concurrency import at_once
 from tests.support.fake_llm import FakeLLM
 from tests.support.retention import EXPECTED, age_rows, kept
+from tests.support.slack_standin import StandIn
 
 GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain. Say affordable, never cheap."
 SLACK_THREAD = {"channel": "CGENERAL", "thread_ts": "1.0"}
@@ -230,3 +233,43 @@ def test_a_pruning_backlog_goes_a_batch_at_a_time(services: Services, monkeypatc
     assert (first.events, first.work, first.outbox) == (1, 1, 1)
     retention.prune(services.db, services.settings)
     assert kept(services, "backlog") == EXPECTED
+
+
+def test_at_stop_a_draft_still_running_stops_at_its_next_step_and_is_released(
+    settings: Settings, standin: StandIn
+) -> None:
+    """Drafts that outlive the stop's grace time must not run on into closed pools: the worker
+    stops at its next step, writing nothing, and the row goes back to the queue for another."""
+    fast = settings.model_copy(update={"approval_channel": "CAPPROVALS", "worker_poll_s": 0.05})
+    fake, drafting, answered = FakeLLM(drafts=["Tidewell Backup, in one click."]), threading.Event(), threading.Event()
+
+    def slow_draft(request: httpx.Request) -> httpx.Response:
+        if b"response_format" not in request.content:
+            drafting.set()
+            answered.wait(10)
+        return fake(request)
+
+    built = Services(fast, llm=LLMClient(fast, transport=httpx.MockTransport(slow_draft), sleep=lambda _: None))
+    built.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
+    client = WebClient(token=standin.token, base_url=standin.api_url)
+    background = Background(SlackDeps(built, Directory(fast, client), client))
+    try:
+        request = built.engine.submit("alice", "A tweet about Tidewell Backup", "slack", reply_to=SLACK_THREAD)
+        assert request is not None
+        background.start()
+        assert drafting.wait(10), "the draft is at the LLM"
+        background.stop(timeout=0.2)
+        answered.set()
+        key = f"draft:{request.id}"
+
+        def settled() -> WorkItem | None:
+            found = built.work.by_key(key)
+            return found if found is not None and found.state != "running" else None
+
+        row = standin.wait_for(settled, timeout=20, what="the draft's row to settle")
+        assert (row.state, row.owner, row.error) == ("queued", None, None), "released, with nothing gone wrong"
+        assert built.requests.latest_draft(request.id) is None, "the stopped worker recorded nothing"
+        assert built.engine.run_now(key, request.id).request.status == "awaiting_review", "another worker drafts it"
+    finally:
+        answered.set()
+        built.close()

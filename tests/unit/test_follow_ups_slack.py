@@ -1,7 +1,8 @@
-"""Follow-ups in a request's thread, through Bolt's real request handling and the Slack
-stand-in: the requester's reply while the draft waits for review makes the next revision from
-their note and closes the first card as superseded; anyone else's reply, a retried delivery
-and a reply too early change nothing (the last is answered once)."""
+"""Follow-ups in a request's thread, through Bolt's real request handling, intake and the Slack
+stand-in: the requester's note while the draft waits for review makes the next revision from it
+and closes the first card as superseded; a question there is answered and the card stays open;
+anyone else's reply, a retried delivery and a note too early change nothing (the last is
+answered once)."""
 
 from __future__ import annotations
 
@@ -17,14 +18,20 @@ from sqlalchemy import func, select
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
+from brandbot.slack import intake
+from brandbot.slack.blocks.answers import NOT_RIGHT
 from brandbot.store.audit import entries
+from brandbot.store.intake import INTAKE
 from brandbot.store.models import Draft, Request, WorkItem
 from brandbot.store.status import Action, DraftStatus
+from brandbot.workers import run_one
 from tests.support.bolt_app import ADMIN, APPROVER, bolt_app, dispatch
 from tests.support.deciding import decide
 from tests.support.fake_llm import FakeLLM
 from tests.support.slack_standin import TEAM, StandIn, event
-from tests.support.slack_work import run_work
+from tests.support.slack_work import run_answers, run_work, slack_deps
+
+pytestmark = pytest.mark.both_configurations
 
 ALICE, CAROL = "UALICE01", "UCAROL01"
 GENERAL, DM = "CGENERAL1", "DALICE01"
@@ -32,6 +39,8 @@ ASKED_AT = "1800000800.000100"
 GUIDE = b"# Voice\n\n## Tone\n\nBe calm and plain with customers. Name Tidewell Backup in full."
 FIRST = "Tidewell Backup now restores a whole laptop in one click, with nothing to set up first."
 SHORTER = "Tidewell Backup restores a laptop in one click."
+ANSWERED = {"covered": True, "citations": [1], "answer": "Be calm and plain with customers."}
+QUESTION = {"intent": "question"}
 
 
 @dataclass
@@ -69,7 +78,17 @@ class Thread:
 
 @pytest.fixture
 def slack(settings: Settings) -> Iterator[tuple[App, Services, StandIn, FakeLLM]]:
-    fake = FakeLLM(drafts=[FIRST, SHORTER])
+    yield from _slack(settings, FakeLLM(drafts=[FIRST, SHORTER], structured={"guideline_answer": ANSWERED}))
+
+
+@pytest.fixture
+def misreading(settings: Settings) -> Iterator[tuple[App, Services, StandIn, FakeLLM]]:
+    """As `slack`, with an intent model that reads every message it is asked about as a question."""
+    fake = FakeLLM(drafts=[FIRST, SHORTER], structured={"guideline_answer": ANSWERED, "message_intent": QUESTION})
+    yield from _slack(settings.model_copy(update={"intent_model": True}), fake)
+
+
+def _slack(settings: Settings, fake: FakeLLM) -> Iterator[tuple[App, Services, StandIn, FakeLLM]]:
     with bolt_app(settings.model_copy(update={"draft_examples": 0}), fake) as (app, services, standin):
         services.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], ADMIN)
         yield app, services, standin, fake
@@ -90,6 +109,25 @@ def asked(slack: tuple[App, Services, StandIn, FakeLLM], *, in_dm: bool = False)
     return thread
 
 
+def run_intake(services: Services) -> None:
+    """What the intake pool does: each message recorded on the ack path read and routed."""
+    deps = slack_deps(services)
+    while (row := services.work.claim([INTAKE])) is not None:
+        run_one(services.work, row, intake.handler(deps))
+
+
+def mention(thread: Thread, text: str, ts: str, event_id: str) -> None:
+    """ALICE's mention of the bot in the thread, delivered as Slack does: as a mention and as a message."""
+    body = {"type": "app_mention", "user": ALICE, "text": f"<@UBOT000001> {text}", "ts": ts, "channel": GENERAL}
+    assert dispatch(thread.app, event(body | {"thread_ts": thread.thread_ts}, event_id), form=False).status == 200
+    thread.reply(ALICE, f"<@UBOT000001> {text}", ts, f"{event_id}Message")
+
+
+def answers_in(thread: Thread) -> list[dict[str, Any]]:
+    """The answers to guideline questions posted in the thread (each has a "Not right" button)."""
+    return [m for m in thread.standin.posts_to(thread.channel, thread.thread_ts) if NOT_RIGHT in json.dumps(m)]
+
+
 def resume_rows(services: Services) -> int:
     with services.db.read() as session:
         return int(session.scalar(select(func.count()).select_from(WorkItem).where(WorkItem.kind == "resume")) or 0)
@@ -98,6 +136,7 @@ def resume_rows(services: Services) -> int:
 def test_the_requesters_reply_makes_revision_2_from_the_note_and_supersedes_the_first_card(slack: Any) -> None:
     thread = asked(slack)
     thread.reply(ALICE, "shorter, and mention the free trial", "1800000801.000100", "EvReply")
+    run_intake(thread.services)
 
     first = thread.drafts()[0]
     assert first.status == DraftStatus.changes_requested
@@ -154,9 +193,12 @@ def test_a_retried_or_repeated_delivery_makes_one_revision(slack: Any) -> None:
     mention = {"type": "app_mention", "user": ALICE, "text": "<@UBOT000001> shorter", "ts": ts}
     mention |= {"channel": GENERAL, "thread_ts": ASKED_AT}
     assert dispatch(thread.app, event(mention, "EvMention"), form=False).status == 200  # the same message as a mention
+    run_intake(thread.services)
     assert resume_rows(thread.services) == 1
     run_work(thread.services)
     thread.reply(ALICE, "<@UBOT000001> shorter", ts, "EvReply")  # a late retry, with revision 2 pending
+    assert dispatch(thread.app, event(mention, "EvMention"), form=False).status == 200
+    run_work(thread.services)
     assert [(d.revision, d.status) for d in thread.drafts()] == [(1, "changes_requested"), (2, "pending")]
     assert resume_rows(thread.services) == 1
     assert len(thread.services.requests.list_requests(requester=ALICE)) == 1
@@ -207,3 +249,36 @@ def test_a_reply_in_the_dm_thread_a_slash_command_opened_is_a_follow_up(slack: A
     run_work(services)
     assert [(d.revision, d.status) for d in thread.drafts()] == [(1, "changes_requested"), (2, "pending")]
     assert len(services.requests.list_requests(requester=ALICE)) == 1
+
+
+def test_a_question_mentioned_in_the_thread_while_the_draft_waits_is_answered_and_the_card_stays_open(
+    slack: Any,
+) -> None:
+    thread = asked(slack)
+    mention(thread, "What do our guidelines say about emoji on LinkedIn?", "1800000801.000100", "EvQuestion")
+    run_work(thread.services)
+    run_answers(thread.services)
+
+    [first] = thread.drafts()
+    assert first.status == DraftStatus.pending and thread.services.requests.decision_for(first.id) is None
+    assert resume_rows(thread.services) == 0
+    assert "draft_approve" in json.dumps(thread.card(1)["blocks"]), "the approver's card is still open"
+    assert len(answers_in(thread)) == 1, "answered once, in the thread"
+
+
+def test_a_note_in_the_thread_revises_even_where_the_intent_model_would_read_it_as_a_question(
+    misreading: Any,
+) -> None:
+    thread = asked(misreading)
+    mention(thread, "What do our guidelines say about emoji on LinkedIn?", "1800000801.000100", "EvQuestion")
+    note = "shorter, mention the free trial"
+    thread.reply(ALICE, note, "1800000802.000100", "EvNote")
+    run_work(thread.services)
+    run_answers(thread.services)
+
+    first, second = thread.drafts()
+    decision = thread.services.requests.decision_for(first.id)
+    assert decision is not None
+    assert (decision.actor, decision.action, decision.note) == (ALICE, Action.changes, note)
+    assert (second.revision, second.status, second.text) == (2, DraftStatus.pending, SHORTER)
+    assert len(answers_in(thread)) == 1, "the question was answered"

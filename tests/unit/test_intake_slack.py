@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -26,12 +27,15 @@ from brandbot.slack.directory import Directory
 from brandbot.slack.notices import Courier
 from brandbot.store.audit import entries
 from brandbot.store.intake import ANSWER, INTAKE
-from brandbot.store.models import Request, WorkItem
+from brandbot.store.models import Request, WorkItem, utcnow
+from brandbot.store.retention import prune
 from brandbot.workers import run_one
 from brandbot.workflow.text_check import TEXT_CHECK
 from tests.support.bolt_app import bolt_app, click, dispatch
 from tests.support.fake_llm import FakeLLM
 from tests.support.slack_standin import TEAM, StandIn, event
+
+pytestmark = pytest.mark.both_configurations
 
 ALICE, MALLORY = "UALICE01", "UMALLORY1"
 DM = "DALICE01"
@@ -240,13 +244,13 @@ def test_refusals_keep_their_clear_messages(slack: Slack, settings: Settings) ->
     slack.deliver()
     assert [m["text"] for m in slack.thread(ts)] == [messages.EMPTY_REQUEST]
 
-    object.__setattr__(slack.services.settings, "max_requests_per_hour", 1)
+    object.__setattr__(slack.services.settings, "max_drafts_per_hour", 1)
     slack.dm(DRAFT)
     limited = slack.dm(f"{DRAFT} (again)")
     slack.run(INTAKE)
     slack.deliver()
     assert len(slack.requests()) == 1
-    assert "You have asked for 1 drafts in the last hour" in slack.thread(limited)[0]["text"]
+    assert "You have asked for 1 draft in the last hour" in slack.thread(limited)[0]["text"]
 
 
 def test_draft_it_instead_drafts_the_same_text_once_for_the_sender_only(slack: Slack) -> None:
@@ -316,3 +320,18 @@ def test_a_click_with_no_value_is_acknowledged_and_ignored(slack: Slack) -> None
     }
     assert dispatch(slack.app, {"payload": json.dumps(payload)}, form=True).status == 200
     assert slack.rows(ANSWER) == [] and slack.requests() == []
+
+
+def test_draft_it_instead_stays_done_after_the_sweep_pruned_slack_event_keys(slack: Slack) -> None:
+    ts = slack.dm(QUESTION)
+    slack.run(INTAKE)
+    slack.deliver()
+    key = buttons(slack.thread(ts)[0])[blocks.DRAFT_INSTEAD]
+    click(slack.app, slack.standin, ALICE, blocks.DRAFT_INSTEAD, key)
+    later = utcnow() + timedelta(hours=slack.services.settings.event_retention_hours + 1)
+    assert prune(slack.services.db, slack.services.settings, later).events > 0
+    click(slack.app, slack.standin, ALICE, blocks.DRAFT_INSTEAD, key)
+    assert len(slack.requests()) == 1, "a click hours later drafts nothing more"
+    slack.run("draft")
+    slack.deliver()
+    assert len(approval_cards(slack)) == 1

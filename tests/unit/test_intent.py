@@ -84,6 +84,41 @@ def test_a_weak_reading_goes_to_the_model_whose_answer_decides(settings: Setting
     assert call["messages"][-1]["content"] == "Tidewell Restore launch for partners"  # type: ignore[index]
 
 
+NOTES = [
+    "shorter, mention the free trial",
+    "and mention the free trial",
+    "less formal please",
+    "drop the emoji",
+    "use 'affordable' instead of 'cheap'",
+    "looks good but lose the emoji",
+    "could you mention the free trial?",
+    "keep it under 200 characters",
+]
+"""Replies people write under a draft they wait on."""
+
+
+@pytest.mark.parametrize("note", NOTES)
+def test_a_note_in_the_thread_of_the_senders_draft_is_a_rewrite_without_the_model(
+    settings: Settings, note: str
+) -> None:
+    fake = FakeLLM(structured={"message_intent": {"intent": "question"}})
+    assert classify(fake.client(settings), note, on_draft=True).intent == Intent.rewrite
+    assert fake.requests == [], "no LLM call for a plain note"
+    assert classify(fake.client(settings), note).intent == Intent.question, "elsewhere the model reads it"
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("What do our guidelines say about emoji on LinkedIn?", Intent.question),
+        ("Can we mention the free trial?", Intent.question),
+        ("Check this text against our brand guidelines: Our backups are bulletproof!!", Intent.check),
+    ],
+)
+def test_a_question_or_a_check_in_the_thread_of_the_senders_draft_stays_one(message: str, intent: Intent) -> None:
+    assert classify(None, message, on_draft=True).intent == intent
+
+
 def test_a_check_from_the_model_carries_the_text_to_check(settings: Settings) -> None:
     fake = FakeLLM(structured={"message_intent": {"intent": "check"}})
     result = classify(fake.client(settings), "thoughts: Tidewell keeps every file, forever")

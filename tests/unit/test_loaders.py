@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -227,3 +228,27 @@ def test_a_child_past_its_time_limit_is_killed_and_named(monkeypatch: pytest.Mon
     monkeypatch.setattr(isolated, "STARTUP_S", 0.0)
     with pytest.raises(LoaderError, match=r"reading it took over the 0.001 s limit"):
         parse_isolated("voice.md", b"# Voice\n\nCalm.", max_bytes=MB, limits=ParseLimits(time_limit_s=0.001))
+
+
+def test_text_past_the_unpacked_limit_is_refused_by_the_child() -> None:
+    words = b"Say Tidewell. " * 150_000
+    with pytest.raises(
+        LoaderError, match=r"^the text read from it comes to over 1 MB, the most one document may hold$"
+    ):
+        parse_isolated("long.txt", words, max_bytes=20 * MB, limits=ParseLimits(max_unpacked_bytes=MB))
+
+
+@pytest.mark.parametrize(("stream", "redirect"), [("output", ""), ("messages", " >&2")])
+def test_a_child_that_floods_its_output_is_stopped_at_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream: str, redirect: str
+) -> None:
+    """A parser that prints without end, in place of the child: what the bot keeps of it is capped."""
+    flood = tmp_path / "flood.sh"
+    flood.write_text(f"#!/bin/sh\nhead -c {60 * MB} /dev/zero{redirect}\n")
+    flood.chmod(0o755)
+    monkeypatch.setattr(isolated.sys, "executable", str(flood))
+    limits = ParseLimits(max_unpacked_bytes=MB)
+    with pytest.raises(
+        LoaderError, match=rf"^reading it made the parser write over \d+ MB of {stream}, the most allowed$"
+    ):
+        parse_isolated("flood.md", b"# Voice\n\nCalm.", max_bytes=MB, limits=limits)

@@ -10,7 +10,7 @@ from brandbot.services import Services
 from brandbot.slack.blocks import approval
 from brandbot.slack.notices import Courier
 from brandbot.store.models import OutboxMessage
-from brandbot.store.outbox import Notice
+from brandbot.store.outbox import Notice, say
 from brandbot.workers import run_one
 from brandbot.workflow import approvals
 from tests.support.slack_standin import StandIn
@@ -65,3 +65,26 @@ def test_a_delivery_that_never_heard_back_edits_its_message_instead_of_posting_a
     assert len(standin.of("chat.postMessage")) == posted, "found by its metadata, edited in place"
     stored = services.outbox.get(row.id)
     assert stored is not None and stored.state == "done" and set(stored.messages) == {"card", "requester"}
+
+
+def test_a_message_to_a_person_that_never_heard_back_is_found_in_their_dm(services: Services, standin: StandIn) -> None:
+    """Slack posts a message sent to a user id in the person's DM with the bot, and reads that DM
+    only by its own id: a re-delivery looks there, not under the user id, and posts nothing new."""
+    courier = Courier(services, WebClient(token="xoxb-test", base_url=standin.api_url))
+    with services.db.session() as session:
+        say(session, "UADMIN0001", "Someone asked what the guidelines don't cover.")
+    row = services.outbox.claim([Notice.say])
+    assert row is not None
+    run_one(services.outbox, row, courier.handlers()[row.kind])
+    first = services.outbox.get(row.id)
+    assert first is not None and first.messages["message"]["channel"].startswith("D"), "Slack answers with the DM"
+    with services.db.session() as session:
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == row.id).values(state="queued", messages={}, attempts=1)
+        )
+    again = services.outbox.claim([Notice.say])
+    assert again is not None and again.id == row.id
+    run_one(services.outbox, again, courier.handlers()[again.kind])
+    assert len(standin.of("chat.postMessage")) == 1, "found in the DM, edited in place"
+    stored = services.outbox.get(row.id)
+    assert stored is not None and stored.messages == first.messages

@@ -17,7 +17,9 @@ from brandbot.slack.blocks import messages
 from tests.support.bolt_app import ADMIN, bolt_app, click, dispatch
 from tests.support.poisoned_docs import ATTACKS, document
 from tests.support.slack_markup import injected, literal_text
-from tests.support.slack_standin import TEAM, StandIn
+from tests.support.slack_standin import APP_ID, TEAM, StandIn
+
+pytestmark = pytest.mark.both_configurations
 
 
 @pytest.fixture
@@ -56,3 +58,37 @@ def test_an_admin_sees_the_held_passage_exactly_and_releases_it(slack: tuple[App
 def test_only_admins_list_held_passages(slack: tuple[App, Services, StandIn]) -> None:
     app, _, _ = slack
     assert "Only brandbot admins" in command(app, "UALICE01", "quarantine")["text"]
+
+
+def test_a_click_with_no_message_to_answer_is_answered_in_a_dm(slack: tuple[App, Services, StandIn]) -> None:
+    """A click from a view (App Home) comes without a response_url: the clicker still hears why
+    nothing happened, or what did."""
+    app, services, standin = slack
+    (held,) = services.knowledge_base.quarantine.held()
+
+    def click_in_home(user: str) -> None:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": user, "team_id": TEAM},
+            "api_app_id": APP_ID,
+            "trigger_id": "t",
+            "container": {"type": "view", "view_id": "VHOME0001"},
+            "view": {"id": "VHOME0001", "type": "home", "blocks": []},
+            "actions": [{"action_id": messages.RELEASE_HELD, "value": held.id, "type": "button", "block_id": "b"}],
+        }
+        assert dispatch(app, {"payload": json.dumps(payload)}, form=True).status == 200
+
+    def told(user: str, words: str) -> bool:
+        return any(
+            words in str(call.args.get("text"))
+            for call in standin.of("chat.postMessage")
+            if user in call.args["channel"]
+        )
+
+    click_in_home("UALICE01")
+    standin.wait_for(lambda: told("UALICE01", "Only brandbot admins"), timeout=20, what="the refusal in a DM")
+    assert services.knowledge_base.quarantine.held() != []
+    click_in_home(ADMIN)
+    standin.wait_for(lambda: told(ADMIN, "Released"), timeout=20, what="the release in a DM")
+    assert services.knowledge_base.quarantine.held() == []

@@ -36,6 +36,8 @@ from tests.support.slack_markup import INJECTION, injected, live_markup
 from tests.support.slack_standin import TEAM, StandIn
 from tests.unit.test_slack_blocks import view
 
+pytestmark = pytest.mark.both_configurations
+
 GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain."
 REQUESTER, STRANGER = "UALICE01", "UEVE0001"
 AT = "2026-11-30T10:00:00.000000+00:00"
@@ -86,7 +88,9 @@ def test_the_modal_says_when_the_records_changed_or_predate_receipts() -> None:
     edited = replace(receipt, final_text_sha256="f" * 64)
     changed = all_text(receipt_modal(Found(edited, sealed, "f" * 64)))
     assert ":warning: Changed since approval: decision final text changed" in changed
-    assert "Approved before receipts existed" in all_text(receipt_modal(Found(receipt, None, None)))
+    assert "Approved before receipts existed" in all_text(receipt_modal(Found(receipt, None, None, True)))
+    unsealed = all_text(receipt_modal(Found(receipt, None, None)))
+    assert ":warning: Not sealed: approved with no sealed receipt in the audit log." in unsealed
 
 
 def test_only_an_approved_cards_has_a_receipt_button() -> None:

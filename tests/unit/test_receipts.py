@@ -18,7 +18,7 @@ from brandbot.formats import format_for
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.rules import library
 from brandbot.services import Services
-from brandbot.store import receipts, rule_versions
+from brandbot.store import audit, receipts, rule_versions
 from brandbot.store.audit import entries
 from brandbot.store.canonical import timestamp
 from brandbot.store.models import Draft, Request
@@ -147,3 +147,29 @@ def test_columns_that_legitimately_change_later_do_not_count(history: History) -
     owner_sql(history, 'UPDATE drafts SET card = \'{"channel": "C1", "ts": "1.0"}\'')
     owner_sql(history, "UPDATE requests SET reply_to = '{\"channel\": \"C1\"}', updated_at = '2030-01-01 00:00:00'")
     assert receipts.verify(history.services.db) == (2, 0, [])
+
+
+def test_an_approval_made_up_in_the_records_has_no_seal_and_is_reported(history: History) -> None:
+    db = history.services.db
+    pending = history.services.engine.ask("alice", "Another X post about Tidewell Restore")
+    assert pending.draft is not None
+    owner_sql(history, f"UPDATE drafts SET status = 'approved' WHERE id = '{pending.draft.id}'")
+    owner_sql(
+        history,
+        "INSERT INTO decisions (draft_id, actor, action, decided_at) "
+        f"VALUES ('{pending.draft.id}', 'bob', 'approve', '2026-12-01 10:00:00.000000')",
+    )
+    unsealed = "approved with no sealed receipt in the audit log"
+    assert receipts.verify(db) == (2, 0, [f"receipt of {pending.request.id}: {unsealed}"])
+    found = receipts.find(db, pending.request.id)
+    assert found is not None and found.sealed is None and not found.predates_receipts
+    assert found.changes() == [unsealed]
+
+
+def test_only_approvals_logged_before_receipts_were_sealed_predate_them(history: History) -> None:
+    db = history.services.db
+    with db.session() as session:
+        audit.record(session, "bob", "draft.approved", request_id="req_old")
+    assert receipts.verify(db) == (2, 0, ["receipt of req_old: approved with no sealed receipt in the audit log"])
+    owner_sql(history, "UPDATE audit_chain_head SET receipts_from = last_id + 1")
+    assert receipts.verify(db) == (2, 1, [])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from slack_bolt import App
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
@@ -20,6 +20,7 @@ from brandbot.rules import library
 from brandbot.services import Services
 from brandbot.slack.app import web_client
 from brandbot.slack.blocks import rechecks as blocks
+from brandbot.slack.listeners.actions.recheck_revision import NOT_ALLOWED
 from brandbot.slack.notices import Courier
 from brandbot.store.models import Request
 from brandbot.store.outbox import Notice
@@ -29,10 +30,29 @@ from tests.support.deciding import decide
 from tests.support.fake_llm import FakeLLM
 from tests.support.slack_standin import StandIn
 
+pytestmark = pytest.mark.both_configurations
+
 STAFF = "UALICE01"
 GUIDE = b"# Voice\n\n## Tone\n\nBe calm and plain with customers."
 CHEAP = "Tidewell Backup is cheap to run."
 HEADER = "Approved texts that no longer hold"
+
+
+REFUSE_FINDING_UPDATES = {
+    "sqlite": [
+        "CREATE TABLE gone (id INTEGER)",
+        "CREATE TRIGGER findings_refused BEFORE UPDATE ON recheck_findings BEGIN INSERT INTO gone VALUES (1); END",
+        "DROP TABLE gone",
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$",
+        "CREATE TRIGGER findings_refused BEFORE UPDATE ON recheck_findings FOR EACH ROW EXECUTE FUNCTION refuse()",
+    ],
+}
+DROP_REFUSAL = {
+    "sqlite": "DROP TRIGGER findings_refused",
+    "postgresql": "DROP TRIGGER findings_refused ON recheck_findings",
+}
 
 
 @dataclass(frozen=True)
@@ -125,3 +145,43 @@ def test_a_stale_or_forged_button_changes_nothing(slack: Slack) -> None:
     told = slack.standin.wait_for(lambda: [c.args["text"] for c in slack.standin.of("chat.postEphemeral")])
     assert told == ["There is no re-check finding for r-nope."]
     assert slack.services.rechecker.store.findings(recheck.id, open_only=True)
+
+
+def ephemerals(standin: StandIn, count: int) -> list[str]:
+    standin.wait_for(lambda: len(standin.of("chat.postEphemeral")) >= count, timeout=20, what=f"{count} replies")
+    return [call.args["text"] for call in standin.of("chat.postEphemeral")]
+
+
+def test_request_revision_is_refused_to_staff(slack: Slack) -> None:
+    recheck = slack.services.rechecker.store.latest_open()
+    assert recheck is not None
+    before = slack.services.requests.list_requests()
+    click(slack.app, slack.standin, STAFF, blocks.REQUEST_REVISION, blocks.revision_value(recheck.id, slack.cheap))
+    assert ephemerals(slack.standin, 1) == [NOT_ALLOWED]
+    assert len(slack.services.requests.list_requests()) == len(before) == 2
+    assert slack.services.rechecker.store.findings(recheck.id, open_only=True)
+
+
+def test_a_revision_request_is_written_with_its_finding_mark_or_not_at_all(slack: Slack) -> None:
+    """Marking the finding fails: no request is left behind, so the next click starts the one
+    revision and marks it."""
+    services, standin = slack.services, slack.standin
+    recheck = services.rechecker.store.latest_open()
+    assert recheck is not None
+    value = blocks.revision_value(recheck.id, slack.cheap)
+    with services.db.session() as session:  # the update fails: a trigger refuses it
+        for statement in REFUSE_FINDING_UPDATES[session.get_bind().dialect.name]:
+            session.execute(text(statement))
+    click(slack.app, standin, APPROVER, blocks.REQUEST_REVISION, value)
+    assert "Something went wrong on my side" in ephemerals(standin, 1)[0]
+    with services.db.read() as session:
+        assert session.scalars(select(Request).where(Request.requester == APPROVER)).all() == []
+
+    with services.db.session() as session:
+        session.execute(text(DROP_REFUSAL[session.get_bind().dialect.name]))
+    click(slack.app, standin, APPROVER, blocks.REQUEST_REVISION, value)
+    assert "Revision of" in ephemerals(standin, 2)[1]
+    with services.db.read() as session:
+        [revision] = session.scalars(select(Request).where(Request.requester == APPROVER)).all()
+    [finding] = services.rechecker.store.findings(recheck.id)
+    assert finding.revision_request_id == revision.id

@@ -1,6 +1,7 @@
 """`brandbot report`: the figures of a small recorded history, worked out by hand (see
 tests/support/brand_history.py for the history and its times), and the same figures as JSON,
-text, a PNG chart and an HTML page."""
+text, a PNG chart and an HTML page. A requester's own follow-ups are counted apart from
+approvers' decisions."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typer.testing import CliRunner
 
 from brandbot.cli.main import app
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.reporting import figures, history
+from brandbot.reporting import display, figures, history
 from brandbot.reporting.figures import Figures, Outcome, Report, RevisedRequest, RuleCount
 from brandbot.reporting.history import DecisionRecord, RequestHistory, Revision
 from brandbot.services import Services
@@ -27,7 +28,9 @@ from brandbot.store.models import utcnow
 from brandbot.store.status import Action
 from tests.conftest import make_settings
 from tests.support.brand_history import HOSTILE_REQUEST, History, record
+from tests.support.deciding import decide
 from tests.support.fake_llm import FakeLLM
+from tests.support.reviewer_history import REQUESTER, install_style, sent_back
 from tests.unit.conftest import GUIDE
 
 HOUR = 3600.0
@@ -40,6 +43,7 @@ X_POSTS = Figures(
     approval_rate=0.5,
     reviewed=2,
     change_rounds=0,
+    follow_ups=0,
     change_rounds_per_request=0.0,
     decisions=2,
     time_to_decision_median_s=0.75 * HOUR,  # 30 min and 1 h
@@ -59,6 +63,7 @@ LINKEDIN_POSTS = Figures(
     approval_rate=1.0,
     reviewed=1,
     change_rounds=1,
+    follow_ups=0,
     change_rounds_per_request=1.0,
     decisions=2,
     time_to_decision_median_s=3.0 * HOUR,  # 2 h and 4 h
@@ -77,6 +82,7 @@ OVERALL = Figures(
     approval_rate=2 / 3,
     reviewed=3,
     change_rounds=1,
+    follow_ups=0,
     change_rounds_per_request=1 / 3,
     decisions=4,
     time_to_decision_median_s=1.5 * HOUR,  # 30 min, 1 h, 2 h, 4 h
@@ -126,7 +132,35 @@ def test_the_figures_match_the_ones_worked_out_by_hand(recorded: tuple[Services,
     assert list(report.by_channel) == ["x", "linkedin"]
     assert report.by_channel["x"] == report.by_format["x_post"]
     assert report.by_channel["linkedin"] == report.by_format["linkedin_post"]
-    assert report.most_revised == (RevisedRequest(made.hostile, HOSTILE_REQUEST, "linkedin_post", 1, Outcome.approved),)
+    assert report.most_revised == (
+        RevisedRequest(made.hostile, HOSTILE_REQUEST, "linkedin_post", 1, 0, Outcome.approved),
+    )
+
+
+def test_a_requesters_follow_ups_are_counted_apart_from_approvers_decisions(tmp_path: Path) -> None:
+    """The requester sends their draft back once, an approver once more, then approves: one change
+    round by an approver, one follow-up, and two decisions (the follow-up is none)."""
+    settings = make_settings(tmp_path / "data", llm_base_url="http://127.0.0.1:9/v1", draft_examples=0)
+    fake = FakeLLM()
+    services = Services(settings, llm=fake.client(settings))
+    try:
+        services.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
+        install_style(services, tmp_path / "styles")
+        request_id = sent_back(services, fake, [(REQUESTER, "Shorter, please."), ("bob", "Warmer, please.")])
+        latest = services.requests.latest_draft(request_id)
+        assert latest is not None and latest.revision == 3
+        decide(services.engine, latest.id, "bob", "approve")
+        report = last_30_days(services)
+    finally:
+        services.close()
+    overall = report.overall
+    assert (overall.change_rounds, overall.follow_ups) == (1, 1)
+    assert (overall.decisions, overall.reviewed, overall.change_rounds_per_request) == (2, 1, 1.0)
+    assert (overall.approved, overall.approval_rate) == (1, 1.0)
+    [revised] = report.most_revised
+    assert (revised.request_id, revised.change_rounds, revised.follow_ups) == (request_id, 1, 1)
+    shown = dict(display.headlines(overall))
+    assert shown["Changes requested"] == "1 by approvers, 1 by requesters' follow-ups"
 
 
 def test_the_period_is_when_requests_were_made(recorded: tuple[Services, History]) -> None:
@@ -193,6 +227,7 @@ def test_the_cli_prints_json_and_writes_a_png_and_an_html_page(
             "text": HOSTILE_REQUEST,
             "format": "linkedin_post",
             "change_rounds": 1,
+            "follow_ups": 0,
             "outcome": "approved",
         }
     ]
@@ -209,6 +244,7 @@ def test_the_cli_prints_json_and_writes_a_png_and_an_html_page(
     assert "<td>Approval rate</td><td>66.7% (2 of 3 decided)</td>" in html
     assert "<td>Time to decision</td><td>median 1.5 h, p90 4.0 h</td>" in html
     assert "<td>Compliant before automatic fixes</td><td>25.0%</td>" in html
+    assert "<td>Changes requested</td><td>1 by approvers, 0 by requesters&#x27; follow-ups</td>" in html
     assert "<td>Brand.Cheap</td><td>0</td><td>2</td>" in html
     assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in html and "&lt;b&gt;more&lt;/b&gt;" in html
     assert "<script" not in html and "<b>" not in html

@@ -1,7 +1,8 @@
 """Rules learned from reviewers, on a history made through the real workflow
 (tests/support/reviewer_history.py): exactly the change reviewers kept making is proposed, with
-its back-test worked out by hand; adopting it publishes a rules version with a Vale rule file
-that the next draft is fixed by; a dismissal is for good; what the rules already flag is never
+its back-test worked out by hand; it takes enough distinct reviewers, and a requester's own
+follow-ups are no reviewer's; adopting it publishes a rules version with a Vale rule file that
+the next draft is fixed by; a dismissal is for good; what the rules already flag is never
 proposed; the CLI lists, adopts and dismisses."""
 
 from __future__ import annotations
@@ -25,15 +26,18 @@ from brandbot.rules import proposals as learned
 from brandbot.rules.backtest import Example
 from brandbot.rules.learning import Change, Kind, Via
 from brandbot.services import Services
-from brandbot.store import rule_versions
+from brandbot.slack.blocks.proposals import proposal_list
+from brandbot.store import review_history, rule_versions
 from brandbot.store.audit import entries
 from brandbot.store.proposals import ProposalState
 from tests.conftest import make_settings
 from tests.support.fake_llm import FakeLLM
-from tests.support.reviewer_history import KEPT, ReviewerHistory, edit, record
+from tests.support.reviewer_history import KEPT, REQUESTER, ReviewerHistory, edit, install_style, record, sent_back
+from tests.support.slack_markup import parsed_texts
 
 GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain."
 CHEAP = Change(Kind.substitution, "cheap", "affordable")
+ASK = "Use 'affordable' instead of 'cheap'."
 LEARNED = "Tidewell.LearnedCheapToAffordable"
 
 
@@ -45,14 +49,22 @@ class Recorded:
 
 
 @pytest.fixture
-def recorded(tmp_path: Path) -> Iterator[Recorded]:
-    settings = make_settings(tmp_path / "data", llm_base_url="http://127.0.0.1:9/v1", draft_examples=0)
+def fresh(tmp_path: Path) -> Iterator[tuple[Services, FakeLLM]]:
+    """No history yet; proposals take the history's two reviewers."""
+    settings = make_settings(
+        tmp_path / "data", llm_base_url="http://127.0.0.1:9/v1", draft_examples=0, rule_proposal_min_evidence=2
+    )
     fake = FakeLLM()
     services = Services(settings, llm=fake.client(settings))
     services.knowledge_base.add([SourceFile("voice.md", len(GUIDE), lambda: GUIDE)], "admin")
-    made = record(services, fake, tmp_path / "styles")
-    yield Recorded(services, fake, made)
+    yield services, fake
     services.close()
+
+
+@pytest.fixture
+def recorded(fresh: tuple[Services, FakeLLM], tmp_path: Path) -> Recorded:
+    services, fake = fresh
+    return Recorded(services, fake, record(services, fake, tmp_path / "styles"))
 
 
 def refresh(services: Services) -> list[learned.Proposal]:
@@ -78,13 +90,44 @@ def test_the_change_reviewers_kept_making_is_proposed_with_its_back_test(recorde
     assert refresh(services) == [proposal], "a refresh with nothing new changes nothing, its id included"
 
 
-def test_fewer_decisions_than_the_setting_propose_nothing(recorded: Recorded) -> None:
+def test_fewer_reviewers_than_the_setting_propose_nothing(recorded: Recorded) -> None:
+    """Four decisions, but by two people: the default of three reviewers is not met."""
     services = recorded.services
-    stricter = services.settings.model_copy(update={"rule_proposal_min_evidence": 5})
+    stricter = services.settings.model_copy(update={"rule_proposal_min_evidence": 3})
     assert learned.refresh(stricter, services.db, services.rules()) == []
     assert [proposal.change for proposal in learned.refresh(services.settings, services.db, services.rules())] == [
         CHEAP
     ]
+
+
+def test_a_requesters_own_follow_ups_are_no_reviewers_change(fresh: tuple[Services, FakeLLM], tmp_path: Path) -> None:
+    """The requester asking three times in their own thread is one person's wish on one draft:
+    no evidence at all, whatever the setting."""
+    services, fake = fresh
+    install_style(services, tmp_path / "styles")
+    request_id = sent_back(services, fake, [(REQUESTER, ASK)] * 3)
+    decided = [services.requests.decision_for(draft.id) for draft in services.requests.drafts_for(request_id)]
+    assert [(d.actor, d.action) for d in decided if d is not None] == [(REQUESTER, "changes")] * 3
+    lowest = services.settings.model_copy(update={"rule_proposal_min_evidence": 1})
+    assert learned.refresh(lowest, services.db, services.rules()) == []
+    assert review_history.change_requests(services.db) == []
+
+
+def test_two_reviewers_changes_are_proposed_and_say_how_many_people(
+    fresh: tuple[Services, FakeLLM], tmp_path: Path
+) -> None:
+    services, fake = fresh
+    install_style(services, tmp_path / "styles")
+    sent_back(services, fake, [("bob", ASK), (REQUESTER, ASK), ("bob", ASK)])
+    assert refresh(services) == [], "one reviewer twice, and the requester: one reviewer"
+    sent_back(services, fake, [("carol", ASK), (REQUESTER, ASK)])
+    [proposal] = refresh(services)
+    assert proposal.change == CHEAP
+    assert (proposal.reviewers, proposal.change_requests, proposal.edits) == (2, 3, 0)
+    assert [item.actor for item in proposal.evidence] == ["bob", "bob", "carol"]
+    assert proposal.to_dict()["reviewers"] == 2
+    shown = " ".join(parsed_texts(proposal_list([proposal])))
+    assert "2 reviewers made this change in 3 change requests." in shown
 
 
 def test_adopting_publishes_a_vale_rule_that_the_next_draft_is_fixed_by(recorded: Recorded) -> None:
@@ -176,19 +219,20 @@ def test_the_cli_lists_adopts_and_dismisses(recorded: Recorded, monkeypatch: pyt
     services = recorded.services
     monkeypatch.chdir(services.settings.data_dir)
     monkeypatch.setenv("BRANDBOT_DATA_DIR", str(services.settings.data_dir))
+    monkeypatch.setenv("BRANDBOT_RULE_PROPOSAL_MIN_EVIDENCE", "2")
     monkeypatch.setenv("COLUMNS", "200")
     runner = CliRunner()
     listed = runner.invoke(rules_cli, ["proposals", "--output", "json"])
     assert listed.exit_code == 0, listed.output
     [shown] = json.loads(listed.output)
     assert (shown["kind"], shown["phrase"], shown["replacement"]) == ("substitution", "cheap", "affordable")
-    assert (shown["edits"], shown["change_requests"]) == (3, 1)
+    assert (shown["reviewers"], shown["edits"], shown["change_requests"]) == (2, 3, 1)
     assert shown["backtest"]["approved"] == {"fired": 1, "checked": 6}
     assert shown["backtest"]["drafts"] == {"fired": 5, "checked": 7}
     assert shown["backtest"]["examples"][0] == {"ref": recorded.history.kept_request, "approved": True, "excerpt": KEPT}
 
     text = runner.invoke(rules_cli, ["proposals"]).output
-    assert "substitution: cheap -> affordable" in text and "3 edits, 1 change request" in text
+    assert "substitution: cheap -> affordable" in text and "2 reviewers: 3 edits, 1 change request" in text
     assert f"approved {recorded.history.kept_request}: {KEPT}" in text
 
     adopted = runner.invoke(rules_cli, ["adopt", str(shown["id"]), "--as", "ann"])

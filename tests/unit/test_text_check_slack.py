@@ -40,6 +40,8 @@ from tests.support.fake_llm import FakeLLM
 from tests.support.slack_markup import INJECTION, injected, live_markup
 from tests.support.slack_standin import TEAM, StandIn, interaction
 
+pytestmark = pytest.mark.both_configurations
+
 STAFF = "UALICE01"
 DM = f"D{STAFF}"
 """The stand-in's conversations.open answers D + the user id."""
@@ -180,6 +182,21 @@ def test_brandbot_check_answers_in_the_dm_with_the_format_named(slack: Slack) ->
     assert clean["text"] == "Brand check: 0 errors, 0 warnings and 0 suggestions."
     assert "On-brand as far as the brand rules go" in json.dumps(clean["blocks"])
     assert "rules for any format" in json.dumps(clean["blocks"])
+
+
+def test_with_no_rules_installed_the_answer_says_so_and_how_to_install_them(settings: Settings) -> None:
+    with bolt_app(settings, FakeLLM()) as (app, services, standin):
+        client = web_client(services.settings)
+        bare = Slack(
+            app, services, standin, SlackDeps(services, Directory(services.settings, client), client), FakeLLM()
+        )
+        assert command(bare, "check Calm words, plain prices.") == CHECKING
+        run_checks(bare)
+        [answer] = answers(bare)
+        assert answer["text"] == "Brand check: no brand rules are installed, so nothing was checked."
+        shown = json.dumps(answer["blocks"])
+        assert "*No brand rules are installed*" in shown and "`brandbot rules add`" in shown
+        assert "On-brand" not in shown
 
 
 def test_bad_input_is_refused_in_the_ack_and_queues_nothing(slack: Slack) -> None:

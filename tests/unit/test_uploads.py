@@ -24,6 +24,8 @@ from tests.support.file_host import FileHost
 from tests.support.hostile_files import blank_pdf, docx_with, encrypted, spaces, zipped
 from tests.support.slack_standin import StandIn
 
+pytestmark = pytest.mark.both_configurations
+
 ADMIN, DM = "UADMIN001", "DADMIN001"
 MB = 1024 * 1024
 GUIDE = b"# Tidewell voice\n\n## Tone\n\nCalm and plain."

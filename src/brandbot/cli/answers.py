@@ -24,12 +24,15 @@ def answer(
     """Answer a question about the brand guidelines, citing the passages; never a rule they don't state."""
     from brandbot.llm import LLMError
     from brandbot.store import answers as store
+    from brandbot.store.budget import Charge, Kind, OverBudget
     from brandbot.workflow.answers import EmptyQuestion, answer_question
 
     with services() as built:
         try:
+            with built.db.session() as session:
+                Charge.of(built.settings, asker, Kind.question).take(session)
             answered = answer_question(built.settings, built.knowledge_base.search, built.llm, question)
-        except (EmptyQuestion, LLMError) as error:
+        except (EmptyQuestion, LLMError, OverBudget) as error:
             fail(str(error))
         recorded = answered.to_dict()
         with built.db.session() as session:

@@ -1,5 +1,6 @@
 """`brandbot audit ...`: the audit log, the receipt of each approved text, an export for other
-systems, and a check that no entry and no receipt changed since it was written."""
+systems, anchors of the chain posted outside the database, and a check that no entry and no
+receipt changed since it was written."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from brandbot.cli.output import PLAIN_HELP, Output, OutputOption, console, error
 if TYPE_CHECKING:
     from rich.text import Text
 
+    from brandbot.store.audit_anchors import Anchor
     from brandbot.store.receipts import Found
 
 app = typer.Typer(
-    help="The audit log: entries, receipts of approved texts, export, verification.",
+    help="The audit log: entries, receipts of approved texts, export, anchors, verification.",
     no_args_is_help=True,
     rich_markup_mode=PLAIN_HELP,
 )
@@ -124,27 +126,86 @@ def export(
 
 
 @app.command()
-def verify(output: Output = OutputOption) -> None:
-    """Recompute the hash chain of the audit log and every receipt; exit 1 naming each record
-    that changed since it was written."""
-    from brandbot.store import audit_chain, receipts
+def verify(
+    anchors_file: Path | None = typer.Option(
+        None,
+        "--anchors",
+        help="A file holding the 'Audit anchor' messages copied out of the approval channel: checked "
+        "besides the anchors recorded in the database, which whoever owns it could delete.",
+    ),
+    output: Output = OutputOption,
+) -> None:
+    """Recompute the hash chain of the audit log and every receipt, and check that the chain
+    still holds every anchored hash; exit 1 naming each record that changed since it was written."""
+    from brandbot.store import audit_anchors, audit_chain, receipts
 
+    copied = _read_anchors(anchors_file) if anchors_file is not None else []
     with database() as (_, db):
         entries, chain_problems = audit_chain.verify(db)
         sealed, unsealed, receipt_problems = receipts.verify(db)
-    problems = chain_problems + receipt_problems
+        anchors = audit_anchors.recorded(db) + copied
+        anchor_problems = audit_anchors.check(db, anchors)
+    problems = chain_problems + anchor_problems + receipt_problems
+    checked = len({(anchored.entry_id, anchored.hash) for anchored in anchors})
     if output is Output.json:
         print_json(
-            {"intact": not problems, "entries": entries, "receipts": sealed, "unsealed": unsealed, "problems": problems}
+            {
+                "intact": not problems,
+                "entries": entries,
+                "receipts": sealed,
+                "unsealed": unsealed,
+                "anchors": checked,
+                "problems": problems,
+            }
         )
     else:
         for problem in problems:
             console().print(_plain(problem))
         if not problems:
             older = f"; {unsealed} approved before receipts existed" if unsealed else ""
-            console().print(f"Intact: {entries} audit entries and {sealed} receipts{older}.", highlight=False)
+            console().print(
+                f"Intact: {entries} audit entries and {sealed} receipts{older}; {checked} anchors held.",
+                highlight=False,
+            )
     if problems:
         fail(f"{len(problems)} record(s) changed since they were written.")
+
+
+@app.command()
+def anchor(output: Output = OutputOption) -> None:
+    """Record the audit chain head's hash as an anchor and post it to the approval channel (the
+    outbox delivers it), where whoever owns the database cannot change it. The sweep does this
+    daily; keep the messages: `audit verify --anchors` checks the chain against them."""
+    from brandbot.store import audit_anchors
+
+    with database() as (settings, db):
+        anchored = audit_anchors.anchor(db, "cli", settings.approval_channel)
+    if anchored is None:
+        fail("the audit log is empty: there is nothing to anchor yet.")
+    posted = settings.approval_channel
+    if output is Output.json:
+        print_json({"entry_id": anchored.entry_id, "sha256": anchored.hash, "posted_to": posted})
+        return
+    console().print(_plain(f"Anchored: {anchored.line.replace('`', '')}."))
+    if posted:
+        console().print(_plain(f"Posted to {posted} once the outbox delivers it (`brandbot serve` or `work`)."))
+    else:
+        console().print(
+            _plain("Not posted: BRANDBOT_APPROVAL_CHANNEL is not set. Keep the line above outside the database.")
+        )
+
+
+def _read_anchors(path: Path) -> list[Anchor]:
+    from brandbot.store import audit_anchors
+
+    try:
+        text_ = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot read --anchors {path}: {getattr(error, 'strerror', None) or error}")
+    try:
+        return audit_anchors.parse(text_, str(path))
+    except ValueError as error:
+        fail(str(error))
 
 
 def receipt_json(found: Found) -> dict[str, Any]:
@@ -206,8 +267,10 @@ def show_receipt(found: Found) -> None:
         passages.add_row(str(number), Text(place), (passage.version or "")[:12], str(passage.page or ""))
     out.print(passages if receipt.passages else Text("Drafted from no guideline passage.", style="dim"))
     changes = found.changes()
-    if found.sealed is None:
+    if found.predates_receipts:
         out.print(Text("Approved before receipts existed: nothing was sealed to check it against.", style="yellow"))
+    elif found.sealed is None:
+        out.print(Text(f"Not sealed: {'; '.join(changes)}.", style="red"))
     elif changes:
         out.print(Text(f"Changed since approval (audit entry {found.sealed.entry_id}): {'; '.join(changes)}", "red"))
     else:

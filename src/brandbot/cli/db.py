@@ -14,7 +14,8 @@ app = typer.Typer(help="The app database's schema.", no_args_is_help=True, rich_
 @app.command()
 def migrate() -> None:
     """Migrate to this version's schema. With BRANDBOT_MIGRATION_DATABASE_URL (PostgreSQL), as that
-    role, which then grants the role of BRANDBOT_DATABASE_URL only what the app needs."""
+    role, which also makes the workflow checkpoint tables and then grants the role of
+    BRANDBOT_DATABASE_URL only what the app needs (it may create nothing)."""
     with database() as (_, db):
         revision = db.revision()
     console().print(f"Schema at revision {revision}.")

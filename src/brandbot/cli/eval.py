@@ -353,7 +353,7 @@ def _print_drafts(report: DraftsReport) -> None:
 
 def eval_settings(settings: Settings, corpus: Path) -> Settings:
     """Each corpus gets its own store under the data directory, reused by later runs. The
-    per-person hourly limit is off: an evaluation asks for every draft as one requester."""
+    per-person drafts budget is off: an evaluation asks for every draft as one requester."""
     slug = re.sub(r"[^a-z0-9]+", "-", corpus.resolve().as_posix().lower()).strip("-")[-80:]
     return settings.model_copy(
         update={
@@ -363,7 +363,7 @@ def eval_settings(settings: Settings, corpus: Path) -> Settings:
             "chroma_url": None,
             "checkpoint_path": None,
             "rules_path": None,
-            "max_requests_per_hour": 0,
+            "max_drafts_per_hour": 0,
         }
     )
 

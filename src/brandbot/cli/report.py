@@ -99,9 +99,12 @@ def _print(made: Report) -> None:
     out.print()
     out.print(rules if made.overall.rules else "No brand rule fired.")
     if made.most_revised:
-        revised = table("Request", "Asked", "Format", "Rounds", "Outcome", title="Requests with the most change rounds")
+        columns = ("Request", "Asked", "Format", "Rounds", "Follow-ups", "Outcome")
+        revised = table(*columns, title="Requests with the most change rounds")
         for request in made.most_revised:
             asked, rounds = Text(" ".join(request.text.split())[:60]), str(request.change_rounds)
-            revised.add_row(request.request_id, asked, Text(request.format), rounds, request.outcome)
+            revised.add_row(
+                request.request_id, asked, Text(request.format), rounds, str(request.follow_ups), request.outcome
+            )
         out.print()
         out.print(revised)

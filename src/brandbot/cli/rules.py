@@ -180,6 +180,7 @@ def _show_proposals(found: list[Proposal]) -> None:
         grid.add_row(
             str(proposal.id),
             Text(f"{change.kind}: {rule}"),
+            f"{_count(proposal.reviewers, 'reviewer')}: "
             f"{_count(proposal.edits, 'edit')}, {_count(proposal.change_requests, 'change request')}",
             f"{tested.approved_fired} of {tested.approved_checked}",
             f"{tested.drafts_fired} of {tested.drafts_checked}",
@@ -300,6 +301,11 @@ def _rules(rules_dir: Path | None, config: Path | None) -> Callable[[str], RuleS
         if ini is not None:
             return load_vale_ini(ini).rules_for
         installed = _installed()
+        if not installed:
+            raise _BadInput(
+                "No brand rules are installed, so there is nothing to check against: install them with "
+                "`brandbot rules add PATH`, or give --rules-dir or --config."
+            )
         return lambda _path: installed
     except RuleLoadError as error:
         raise _BadInput(str(error)) from None

@@ -133,7 +133,9 @@ class KnowledgeBase:
         self._db = db
         self.registry = DocumentRegistry(db)
         self.quarantine = Quarantine(db)
-        self.index = VectorIndex(settings.chroma_location, settings.chroma_collection, settings.embedding_model)
+        self.index = VectorIndex(
+            settings.chroma_location, settings.chroma_collection, settings.embedding_model, settings.chroma_token
+        )
         self._count_tokens = token_counter(settings.embedding_model)
         self._keyword: tuple[int, KeywordIndex] | None = None
         self._keyword_lock = threading.Lock()

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
     from chromadb.api.types import Where
+    from pydantic import SecretStr
 
 _Row = tuple[str, str, dict[str, Any], float]
 """id, document, metadata, cosine similarity"""
@@ -70,12 +71,18 @@ class StoredChunk:
         )
 
 
-def _client(location: Path | str) -> ClientAPI:
+def _client(location: Path | str, token: SecretStr | None) -> ClientAPI:
     import chromadb  # chromadb takes most of a second to import: only commands that search pay it
     from chromadb.config import Settings as ChromaSettings
 
     settings = ChromaSettings(anonymized_telemetry=False)
     if isinstance(location, str):
+        if token is not None:
+            settings = ChromaSettings(
+                anonymized_telemetry=False,
+                chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider",
+                chroma_client_auth_credentials=token.get_secret_value(),
+            )
         url = urlsplit(location)
         return chromadb.HttpClient(
             host=url.hostname or "localhost",
@@ -136,13 +143,15 @@ sentences (10 gave the same rankings on all three golden sets)."""
 
 
 class VectorIndex:
-    def __init__(self, location: Path | str, collection: str, embedding_model: str) -> None:
-        """`location` is a folder (embedded Chroma) or the URL of a Chroma server (`chroma run`).
-        Each chunk's sentences live in a second collection, `<collection>-sentences`, with the
-        chunk's id and version in their metadata."""
+    def __init__(
+        self, location: Path | str, collection: str, embedding_model: str, token: SecretStr | None = None
+    ) -> None:
+        """`location` is a folder (embedded Chroma) or the URL of a Chroma server (`chroma run`),
+        sent `token` as a bearer token if given. Each chunk's sentences live in a second
+        collection, `<collection>-sentences`, with the chunk's id and version in their metadata."""
         self._embed = embedding_function(embedding_model)
         self._queries = QueryBatcher(self._embed.embed_query)
-        self._client = _client(location)
+        self._client = _client(location, token)
         self._collection, self._sentences = (
             self._client.get_or_create_collection(
                 name,

@@ -36,6 +36,7 @@ def headlines(figures: Figures) -> list[tuple[str, str]]:
     return [
         ("Requests", str(figures.requests)),
         ("Approval rate", f"{percent(figures.approval_rate)} ({figures.approved} of {decided} decided)"),
+        ("Changes requested", changes_requested(figures)),
         ("Change rounds per request", number(figures.change_rounds_per_request)),
         (
             "Time to decision",
@@ -46,6 +47,11 @@ def headlines(figures: Figures) -> list[tuple[str, str]]:
     ]
 
 
+def changes_requested(figures: Figures) -> str:
+    """Approvers' change requests and requesters' own follow-ups, told apart."""
+    return f"{figures.change_rounds} by approvers, {figures.follow_ups} by requesters' follow-ups"
+
+
 GROUP_COLUMNS = (
     "Requests",
     "Approved",
@@ -53,6 +59,7 @@ GROUP_COLUMNS = (
     "Expired",
     "Approval rate",
     "Rounds/req",
+    "Follow-ups",
     "Median to decision",
     "p90 to decision",
     "Compliant before",
@@ -69,6 +76,7 @@ def group_row(figures: Figures) -> list[str]:
         str(figures.expired),
         percent(figures.approval_rate),
         number(figures.change_rounds_per_request),
+        str(figures.follow_ups),
         duration(figures.time_to_decision_median_s),
         duration(figures.time_to_decision_p90_s),
         percent(figures.compliant_before_fixes),

@@ -8,10 +8,14 @@ whenever they came), overall and per format and per channel:
   (approve, or edit: approved as edited), rejected or expired; else the request is open.
 - approval rate: approved / (approved + rejected). Expired requests were never decided by a
   person, so they are counted apart, not as refusals. None when nothing was decided.
-- change rounds per request: "changes" decisions / the requests a person decided on at least
-  once (reviewed). Requests nobody looked at would only dilute it. None when none was reviewed.
-- time to decision: from a revision's creation to the decision on it, for every decision a
-  person made (each change round counts once; expiry is the review window, not a person, so it
+- follow-ups: the requesters' own replies asking for changes to their draft while it waited for
+  review. They revise a draft like a change request but are no approver's decision: counted
+  apart, and in no other figure.
+- change rounds per request: approvers' "changes" decisions / the requests an approver decided
+  on at least once (reviewed). Requests nobody looked at would only dilute it. None when none
+  was reviewed.
+- time to decision: from a revision's creation to the decision on it, for every decision an
+  approver made (each change round counts once; expiry is the review window, not a person, so it
   is left out); the median, and the 90th percentile by nearest rank (the smallest time that at
   least 90% of the decisions took no longer than). None without decisions.
 - rules that fire most: per check, the alerts left on each request's latest revision (what the
@@ -41,7 +45,7 @@ UNCLASSIFIED = "unclassified"
 """The format and channel of requests stopped before their brief was made."""
 MOST_REVISED = 5
 PERSON_ACTIONS = frozenset({Action.approve, Action.edit, Action.changes, Action.reject})
-"""Decisions a person made: the ones time to decision and reviews count."""
+"""Decisions a person made: the ones time to decision and reviews count, unless a follow-up."""
 
 
 class Outcome(StrEnum):
@@ -86,6 +90,9 @@ class Figures:
     approval_rate: float | None
     reviewed: int
     change_rounds: int
+    """Changes asked for by approvers."""
+    follow_ups: int
+    """Changes asked for by requesters on their own drafts."""
     change_rounds_per_request: float | None
     decisions: int
     time_to_decision_median_s: float | None
@@ -108,6 +115,7 @@ class RevisedRequest:
     text: str
     format: str
     change_rounds: int
+    follow_ups: int
     outcome: Outcome
 
 
@@ -135,8 +143,8 @@ class Report:
 
 def report(history: Sequence[RequestHistory], since: datetime, until: datetime) -> Report:
     revised = sorted(
-        (request for request in history if change_rounds(request)),
-        key=lambda request: (-change_rounds(request), request.created_at),
+        (request for request in history if change_rounds(request) or follow_ups(request)),
+        key=lambda request: (-change_rounds(request), -follow_ups(request), request.created_at),
     )
     return Report(
         since=since,
@@ -151,13 +159,13 @@ def report(history: Sequence[RequestHistory], since: datetime, until: datetime) 
 def figures(history: Sequence[RequestHistory]) -> Figures:
     outcomes = Counter(outcome(request) for request in history)
     decided = outcomes[Outcome.approved] + outcomes[Outcome.rejected]
-    reviewed = sum(1 for request in history if any(_by_person(draft) for draft in request.drafts))
+    reviewed = sum(1 for request in history if any(_by_approver(draft) for draft in request.drafts))
     rounds = sum(change_rounds(request) for request in history)
     times = sorted(
         (draft.decision.decided_at - draft.created_at).total_seconds()
         for request in history
         for draft in request.drafts
-        if draft.decision is not None and _by_person(draft)
+        if draft.decision is not None and _by_approver(draft)
     )
     revisions = [draft for request in history for draft in request.drafts]
     return Figures(
@@ -169,6 +177,7 @@ def figures(history: Sequence[RequestHistory]) -> Figures:
         approval_rate=_ratio(outcomes[Outcome.approved], decided),
         reviewed=reviewed,
         change_rounds=rounds,
+        follow_ups=sum(follow_ups(request) for request in history),
         change_rounds_per_request=_ratio(rounds, reviewed),
         decisions=len(times),
         time_to_decision_median_s=statistics.median(times) if times else None,
@@ -186,7 +195,13 @@ def outcome(request: RequestHistory) -> Outcome:
 
 
 def change_rounds(request: RequestHistory) -> int:
-    return sum(1 for draft in request.drafts if draft.decision and draft.decision.action == Action.changes)
+    """The changes approvers asked for."""
+    return sum(1 for draft in request.drafts if _asked_changes(draft) and not _by_requester(draft))
+
+
+def follow_ups(request: RequestHistory) -> int:
+    """The changes the requester asked for on their own draft."""
+    return sum(1 for draft in request.drafts if _asked_changes(draft) and _by_requester(draft))
 
 
 def compliant_as_drafted(draft: Revision) -> bool:
@@ -219,7 +234,12 @@ def channel_of(request: RequestHistory) -> str:
 
 def _revised(request: RequestHistory) -> RevisedRequest:
     return RevisedRequest(
-        request.request_id, request.text, format_of(request), change_rounds(request), outcome(request)
+        request.request_id,
+        request.text,
+        format_of(request),
+        change_rounds(request),
+        follow_ups(request),
+        outcome(request),
     )
 
 
@@ -236,8 +256,16 @@ def _final_action(request: RequestHistory) -> Action | None:
     return latest.action if latest else None
 
 
-def _by_person(draft: Revision) -> bool:
-    return draft.decision is not None and draft.decision.action in PERSON_ACTIONS
+def _by_approver(draft: Revision) -> bool:
+    return draft.decision is not None and draft.decision.action in PERSON_ACTIONS and not _by_requester(draft)
+
+
+def _asked_changes(draft: Revision) -> bool:
+    return draft.decision is not None and draft.decision.action == Action.changes
+
+
+def _by_requester(draft: Revision) -> bool:
+    return draft.decision is not None and draft.decision.by_requester
 
 
 def _errors(draft: Revision) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from brandbot.store.db import Database
 from brandbot.store.models import Decision, Draft, Request
+from brandbot.store.review_history import by_requester
 from brandbot.store.status import Action
 
 IMPORTED = "import"
@@ -27,6 +28,9 @@ class RuleHit:
 class DecisionRecord:
     action: Action
     decided_at: datetime
+    by_requester: bool = False
+    """Made by the request's own requester (a follow-up asking for changes, or a withdrawal), not
+    by an approver."""
 
 
 @dataclass(frozen=True)
@@ -78,9 +82,9 @@ def load(db: Database, since: datetime, until: datetime) -> list[RequestHistory]
             .order_by(Draft.revision)
         ).all()
         decisions = {
-            row.draft_id: DecisionRecord(Action(row.action), row.decided_at)
+            row.draft_id: DecisionRecord(Action(row.action), row.decided_at, bool(row.by_requester))
             for row in session.execute(
-                select(Decision.draft_id, Decision.action, Decision.decided_at)
+                select(Decision.draft_id, Decision.action, Decision.decided_at, by_requester().label("by_requester"))
                 .join(Draft, Decision.draft_id == Draft.id)
                 .join(Request, Draft.request_id == Request.id)
                 .where(*in_period)

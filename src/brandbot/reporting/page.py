@@ -37,9 +37,16 @@ def render(report: Report, png: bytes) -> str:
         ),
         "<h2>Requests with the most change rounds</h2>",
         _table(
-            ["Request", "Asked", "Format", "Change rounds", "Outcome"],
+            ["Request", "Asked", "Format", "Change rounds", "Follow-ups", "Outcome"],
             [
-                (request.request_id, request.text, request.format, str(request.change_rounds), request.outcome)
+                (
+                    request.request_id,
+                    request.text,
+                    request.format,
+                    str(request.change_rounds),
+                    str(request.follow_ups),
+                    request.outcome,
+                )
                 for request in report.most_revised
             ],
             text_column=1,

@@ -3,10 +3,13 @@
 Each edited approval is compared with its draft word by word (difflib on case-folded words): a
 run of 1 to `MAX_PHRASE_WORDS` words replaced by another is evidence for `substitution: OLD ->
 NEW`, a run deleted is evidence for `existence: OLD`. A change request's note adds evidence for
-the same changes (`change_notes.py`). A change shown by at least `min_evidence` distinct
-decisions is a candidate; a decision counts once however often it made the change, so one long
-edit can't outvote three reviewers. Runs made only of function words ("the" for "a") and runs
-broken by punctuation (a rule could not match them as written) are not evidence.
+the same changes (`change_notes.py`). A change made by at least `min_reviewers` distinct
+reviewers is a candidate: a decision counts once however often it made the change, and a
+reviewer once however many decisions made it, so neither one long edit nor one person's habit
+outvotes the team. A requester's own follow-ups on their draft are no reviewer's decisions: the
+history read here leaves them out (`store/review_history.py`). Runs made only of function words
+("the" for "a") and runs broken by punctuation (a rule could not match them as written) are not
+evidence.
 
 Casing: OLD is matched ignoring case. NEW keeps the casing reviewers chose mid-sentence
 ("Tidewell Backup"); where OLD was capitalized, NEW's capital is the sentence's and is lowered.
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import Any
@@ -93,6 +96,11 @@ class Evidence:
         )
 
 
+def reviewers(evidence: Iterable[Evidence]) -> int:
+    """The distinct people whose decisions made a change."""
+    return len({item.actor for item in evidence})
+
+
 @dataclass(frozen=True)
 class Candidate:
     change: Change
@@ -114,7 +122,7 @@ class _Seen:
         return Change(self.kind, self.phrase, self.written).key
 
 
-def mine(edits: Iterable[Edit], change_requests: Iterable[ChangeRequest], min_evidence: int) -> list[Candidate]:
+def mine(edits: Iterable[Edit], change_requests: Iterable[ChangeRequest], min_reviewers: int) -> list[Candidate]:
     """The candidates, best supported first."""
     evidence: dict[str, dict[int, Evidence]] = defaultdict(dict)
     forms: dict[str, Counter[tuple[bool, str]]] = defaultdict(Counter)
@@ -130,9 +138,14 @@ def mine(edits: Iterable[Edit], change_requests: Iterable[ChangeRequest], min_ev
     candidates = [
         Candidate(Change(first[key].kind, first[key].phrase, _casing(forms[key])), tuple(found.values()))
         for key, found in evidence.items()
-        if len(found) >= min_evidence
+        if reviewers(found.values()) >= min_reviewers
     ]
-    return sorted(candidates, key=lambda candidate: (-len(candidate.evidence), candidate.change.key))
+    return sorted(candidates, key=lambda candidate: ranked(candidate.change, candidate.evidence))
+
+
+def ranked(change: Change, evidence: Sequence[Evidence]) -> tuple[int, int, str]:
+    """The sort key that puts the best supported change first: most reviewers, then most decisions."""
+    return -reviewers(evidence), -len(evidence), change.key
 
 
 def _observations(

@@ -21,7 +21,7 @@ from brandbot.config import Settings
 from brandbot.rules import library
 from brandbot.rules.backtest import BackTest, back_test
 from brandbot.rules.learned_rule import rule_name, rule_yaml
-from brandbot.rules.learning import Candidate, Change, Evidence, Kind, Via, mine
+from brandbot.rules.learning import Candidate, Change, Evidence, Kind, Via, mine, ranked, reviewers
 from brandbot.rules.ruleset import RuleSet
 from brandbot.store import locks, review_history
 from brandbot.store import proposals as store
@@ -49,6 +49,11 @@ class Proposal:
     rule_id: str | None
 
     @property
+    def reviewers(self) -> int:
+        """The distinct reviewers whose decisions made the change: what makes it the brand's."""
+        return reviewers(self.evidence)
+
+    @property
     def edits(self) -> int:
         return sum(1 for item in self.evidence if item.via is Via.edit)
 
@@ -63,6 +68,7 @@ class Proposal:
             "phrase": self.change.phrase,
             "replacement": self.change.replacement or None,
             "state": self.state.value,
+            "reviewers": self.reviewers,
             "edits": self.edits,
             "change_requests": self.change_requests,
             "evidence": [item.to_dict() for item in self.evidence],
@@ -95,8 +101,9 @@ def refresh(settings: Settings, db: Database, rules: RuleSet) -> list[Proposal]:
 
 
 def waiting(db: Database) -> list[Proposal]:
-    """As the last refresh left them, without mining again (after a click, say)."""
-    return [_proposal(row) for row in store.waiting(db)]
+    """As the last refresh left them, without mining again (after a click, say), best supported first."""
+    proposals = [_proposal(row) for row in store.waiting(db)]
+    return sorted(proposals, key=lambda proposal: ranked(proposal.change, proposal.evidence))
 
 
 def covered(rules: RuleSet, change: Change) -> bool:

@@ -11,6 +11,7 @@ from brandbot.slack.blocks import messages
 from brandbot.slack.deps import SlackDeps
 from brandbot.store import answers as store
 from brandbot.store import audit, outbox, queue
+from brandbot.store.budget import Charge, Kind, OverBudget
 from brandbot.store.intake import ANSWER
 from brandbot.store.models import WorkItem
 from brandbot.store.outbox import Notice
@@ -20,12 +21,18 @@ from brandbot.workflow.answers import EmptyQuestion, answer_question
 log = logging.getLogger(__name__)
 
 
-def queue_question(deps: SlackDeps, key: str, user: str, question: str, reply_to: dict[str, Any]) -> None:
-    """One "answer" row per key: a question delivered twice is answered once."""
+def queue_question(deps: SlackDeps, key: str, user: str, question: str, reply_to: dict[str, Any]) -> str | None:
+    """One "answer" row per key, paid from the asker's questions budget: a question delivered
+    twice is answered and paid for once. Returns why it was refused, if it was."""
     payload = {"user": user, "question": question, "reply_to": reply_to}
-    with deps.services.db.session() as session:
-        queue.put(session, WorkItem, ANSWER, key, payload)
+    try:
+        with deps.services.db.session() as session:
+            if queue.put(session, WorkItem, ANSWER, key, payload):
+                Charge.of(deps.services.settings, user, Kind.question).take(session)
+    except OverBudget as over:
+        return f":warning: {over}"
     deps.nudge()
+    return None
 
 
 def handler(deps: SlackDeps) -> Handler[WorkItem]:

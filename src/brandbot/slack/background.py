@@ -12,7 +12,7 @@ from typing import Any
 
 from brandbot.slack import answers, intake, notices, requests, text_checks, uploads
 from brandbot.slack.deps import SlackDeps
-from brandbot.store import retention
+from brandbot.store import audit_anchors, retention
 from brandbot.store.intake import ANSWER, INTAKE
 from brandbot.store.models import OutboxMessage, WorkItem
 from brandbot.store.outbox import Notice
@@ -92,13 +92,16 @@ class Background:
             threading.Thread(target=self._sweeps, name="sweeps", daemon=True).start()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Every pool stops claiming at once; together they get `timeout` to finish what runs."""
+        """Every pool stops claiming at once; together they get `timeout` to finish what runs
+        (the rest stop at their next step, for another replica). Only then does the pool that
+        sends requesters' news close: the workers use it to the end."""
         self._stop.set()
         for pool in self._started:
             pool.halt()
         deadline = time.monotonic() + timeout
         for pool in self._started:
             pool.stop(max(0.0, deadline - time.monotonic()))
+        self.deps.news.shutdown(wait=False)
 
     def _heartbeat(self) -> None:
         """On its own thread, so no slow sweep or Slack call can let a lease lapse."""
@@ -126,7 +129,8 @@ class Background:
 
     def sweep(self) -> None:
         """Expired drafts closed, and decisions whose resume never ran queued again. Both only
-        write rows; the workers do the rest. Then rows past their retention go."""
+        write rows; the workers do the rest. Then rows past their retention go, and once a day
+        the audit chain's head is anchored in the approval channel."""
         services = self.deps.services
         lease = timedelta(seconds=services.settings.sweep_every_s * 0.9)
         if not services.leases.acquire("sweep", lease):
@@ -141,3 +145,5 @@ class Background:
         pruned = retention.prune(services.db, services.settings)
         if pruned.events or pruned.work or pruned.outbox:
             log.info("pruned %d event keys, %d work rows, %d outbox rows", pruned.events, pruned.work, pruned.outbox)
+        if audit_anchors.anchor_if_due(services.db, "sweep", services.settings.approval_channel) is not None:
+            self.deps.nudge()

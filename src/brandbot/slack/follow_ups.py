@@ -1,13 +1,14 @@
-"""Replies in a request's thread. The requester's reply while their draft waits for review
-("shorter", "mention the free trial") is their note for the next revision, taken as an
-approver's "Request changes" is: the decision is claimed while Slack waits for the ack, the
-resume and the news follow from the rows it writes.
+"""Replies in a request's own thread (the channel or DM thread it was asked in, the assistant panel
+thread). A reply is read as any message is (`intake`), and only the requester's note on their
+request, read as a draft or a rewrite ("shorter, mention the free trial"), is a follow-up: while
+the draft waits for review it is taken as an approver's "Request changes" is; a question or a
+text to check in the same thread is answered as anywhere else, and the card stays open.
 
-A reply while the request is still being drafted or revised gets a short answer: the note
-cannot be used yet, and silently dropping it would leave the person waiting for a change that
-never comes. A reply once the request is closed is not a follow-up at all: the message goes on
-as it would have anyway (a DM or a mention is a new request, a plain channel reply is ignored).
-Replies from anyone but the requester are never follow-ups.
+A note while the request is still being drafted or revised gets a short answer: it cannot be used
+yet, and silently dropping it would leave the person waiting for a change that never comes. Once
+the request is closed a reply is no follow-up at all. Replies from anyone but the requester are
+never follow-ups. A plain channel reply (no mention) is recorded for intake only when it can be a
+follow-up, and is left alone when it is not one: it was not addressed to the bot.
 """
 
 from __future__ import annotations
@@ -20,54 +21,69 @@ from brandbot.slack.blocks import messages
 from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
 from brandbot.store import outbox
-from brandbot.store.events import claim_in
+from brandbot.store.events import claim_in, once_only
 from brandbot.store.models import Request
 from brandbot.store.status import DraftStatus, RequestStatus
 from brandbot.workflow import approvals
+from brandbot.workflow.intent import Intent
 
 log = logging.getLogger(__name__)
-Payload = dict[str, Any]
+ReplyTo = dict[str, Any]
 IN_PROGRESS = (RequestStatus.received, RequestStatus.drafting, RequestStatus.awaiting_review)
+FEEDBACK = (Intent.draft, Intent.rewrite)
+"""What a note on a draft reads as; a question or a text to check is not one."""
+CHANNEL_REPLY = "thread_reply"
+"""The intake entry of a plain reply in a channel thread: a follow-up, or nothing."""
 
 
-def take(deps: SlackDeps, event: Payload, text: str, event_keys: tuple[str, ...]) -> bool:
-    """True when `event` is the requester's reply in their request's thread and was dealt with
-    here; False when it is no follow-up and the caller goes on as before. `text` is the
-    message's text without the mention of the bot."""
-    request = requester_request(deps, event)
-    if request is None:
-        return False
-    draft = deps.services.requests.latest_draft(request.id)
-    if draft is not None and draft.status == DraftStatus.pending:
-        try:
-            decided = approvals.follow_up(deps.services.engine, draft.id, event["user"], text, event_keys=event_keys)
-        except approvals.DecisionRefused as refusal:
-            _answer(deps, event, f":no_entry: {mrkdwn_escape(str(refusal))}", event_keys)
-            return True
-        if decided is not None:
-            metrics.REQUESTS.labels("follow_up", "revision").inc()
-            log.info("follow-up on %s from its requester: revision %s", draft.id, draft.revision + 1)
-            deps.nudge()
-        return True
-    if request.status in IN_PROGRESS:
-        _answer(deps, event, messages.FOLLOW_UP_TOO_EARLY, event_keys)
-        return True
-    return False
+def open_request(deps: SlackDeps, user: str, channel: str, thread_ts: str) -> Request | None:
+    """`user`'s latest request answered in the thread, while it is still in progress: a reply of
+    theirs there may be a note on it. One indexed lookup, made on the ack path of thread replies."""
+    mine = [r for r in deps.services.requests.in_thread(channel, thread_ts) if r.requester == user]
+    return mine[-1] if mine and mine[-1].status in IN_PROGRESS else None
 
 
-def requester_request(deps: SlackDeps, event: Payload) -> Request | None:
-    """The latest request of the message's author answered in the thread it replies in."""
-    thread_ts, user = event.get("thread_ts"), event.get("user")
-    if not thread_ts or thread_ts == event.get("ts") or not user or not event.get("channel"):
+def noted_request(deps: SlackDeps, user: str, reply_to: ReplyTo) -> Request | None:
+    """For an intake row: the request its message may be a note on (`open_request`), if any."""
+    channel, thread_ts = reply_to.get("channel"), reply_to.get("thread_ts")
+    if not isinstance(channel, str) or not isinstance(thread_ts, str):
         return None
-    mine = [r for r in deps.services.requests.in_thread(event["channel"], thread_ts) if r.requester == user]
-    return mine[-1] if mine else None
+    return open_request(deps, user, channel, thread_ts)
 
 
-def _answer(deps: SlackDeps, event: Payload, text: str, event_keys: tuple[str, ...]) -> None:
-    """Once per message, however often Slack delivers it."""
+def take(deps: SlackDeps, request: Request, intent: Intent, payload: dict[str, Any], key: str) -> bool:
+    """True when the intake row `key` (its `payload`, read as `intent`) was the requester's note
+    on `request` and was dealt with here: the next revision, or why not yet. Its writes claim the
+    key a draft routed from the row claims (`intake.start_draft`), so a row run twice takes one
+    route, once: not a note on the request its own first run started."""
+    if intent not in FEEDBACK:
+        return False
+    user, text, reply_to = payload["user"], payload["text"], payload["reply_to"]
+    draft = deps.services.requests.latest_draft(request.id)
+    if draft is None or draft.status != DraftStatus.pending:
+        _answer(deps, reply_to, messages.FOLLOW_UP_TOO_EARLY, key)
+        return True
+    try:
+        decided = approvals.follow_up(deps.services.engine, draft.id, user, text, event_keys=(_routed(key),))
+    except approvals.DecisionRefused as refusal:
+        _answer(deps, reply_to, f":no_entry: {mrkdwn_escape(str(refusal))}", key)
+        return True
+    if decided is not None:
+        metrics.REQUESTS.labels("follow_up", "revision").inc()
+        log.info("follow-up on %s from its requester: revision %s", draft.id, draft.revision + 1)
+        deps.nudge()
+    return True
+
+
+def _answer(deps: SlackDeps, reply_to: ReplyTo, text: str, key: str) -> None:
+    """Once per intake row, however often it runs, and never after the row took another route."""
     with deps.services.db.session() as session:
-        if not all([claim_in(session, key) for key in event_keys]):
+        if not claim_in(session, _routed(key)):
             return
-        outbox.say(session, event["channel"], text, event["thread_ts"])
+        outbox.say(session, reply_to["channel"], text, reply_to["thread_ts"])
     deps.nudge()
+
+
+def _routed(key: str) -> str:
+    """The one route of the intake row `key`, claimed for good."""
+    return once_only(f"routed:{key}")

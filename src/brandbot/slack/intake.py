@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from brandbot import metrics
+from brandbot.slack import follow_ups
 from brandbot.slack.assistant_context import viewing_channel
 from brandbot.slack.blocks import intake as blocks
 from brandbot.slack.blocks import messages
@@ -17,6 +18,8 @@ from brandbot.slack.deps import SlackDeps
 from brandbot.slack.requests import open_dm_thread
 from brandbot.store import intake as store
 from brandbot.store import outbox, queue
+from brandbot.store.budget import Charge, Kind, OverBudget
+from brandbot.store.events import once_only
 from brandbot.store.models import WorkItem
 from brandbot.store.outbox import Notice, notify
 from brandbot.workers import Handler
@@ -34,19 +37,20 @@ REPLY_FIELDS = ("channel", "thread_ts", "dm_user", "viewing_channel")
 def receive(
     deps: SlackDeps, user: str, text: str, reply_to: ReplyTo, entry: str, event_keys: tuple[str, ...]
 ) -> str | None:
-    """The ack path: the message's intake row, or why not. A refusal is said in the thread (a
+    """The ack path: the message's intake row, paid from the sender's questions budget (reading
+    it may take the LLM, `store/budget.py`), or why not. A refusal is said in the thread (a
     mention, a DM) and returned (for the slash command's ack)."""
     text = text.strip()
     refusal = _refusal(deps, text)
     if refusal is not None:
-        metrics.REQUESTS.labels(entry, "invalid").inc()
-        if "channel" in reply_to and deps.services.events.claim(*event_keys):
-            with deps.services.db.session() as session:
-                outbox.say(session, reply_to["channel"], refusal, reply_to.get("thread_ts"))
-            deps.nudge()
-        return refusal
+        return _refuse(deps, reply_to, entry, event_keys, refusal, "invalid")
     payload = {"user": user, "text": text, "reply_to": reply_to, "entry": entry}
-    key = store.record(deps.services.db, event_keys, payload)
+    try:
+        key = store.record(
+            deps.services.db, event_keys, payload, Charge.of(deps.services.settings, user, Kind.question)
+        )
+    except OverBudget as over:
+        return _refuse(deps, reply_to, entry, event_keys, f":warning: {over}", "limited")
     if key is not None:
         metrics.REQUESTS.labels(entry, "received").inc()
         log.info("message %s from a %s by %s queued for intake", key, entry, user)
@@ -54,15 +58,35 @@ def receive(
     return None
 
 
+def _refuse(
+    deps: SlackDeps, reply_to: ReplyTo, entry: str, event_keys: tuple[str, ...], refusal: str, outcome: str
+) -> str:
+    """Said once in the thread, however often Slack delivers the message; returned for an ack."""
+    metrics.REQUESTS.labels(entry, outcome).inc()
+    if "channel" in reply_to and deps.services.events.claim(*event_keys):
+        with deps.services.db.session() as session:
+            outbox.say(session, reply_to["channel"], refusal, reply_to.get("thread_ts"))
+        deps.nudge()
+    return refusal
+
+
 def handler(deps: SlackDeps) -> Handler[WorkItem]:
-    """Runs an intake row: classify, then route. Every write it makes is keyed by the row, so a
-    row run twice (its worker stopped half way) routes the message once."""
+    """Runs an intake row: classify, then route. The sender's note on their request in progress
+    in the same thread is a follow-up (`follow_ups.take`); a plain channel reply that is not one is
+    left alone; anything else is routed by what it asks for. Every write it makes is keyed by the
+    row, so a row run twice (its worker stopped half way) routes the message once."""
 
     def run(row: WorkItem) -> None:
         payload = row.payload
         services = deps.services
-        classified = classify(services.llm if services.settings.resolved_intent_model else None, payload["text"])
+        noted = follow_ups.noted_request(deps, payload["user"], payload["reply_to"])
+        llm = services.llm if services.settings.resolved_intent_model else None
+        classified = classify(llm, payload["text"], on_draft=noted is not None)
         log.info("message %s read as %s (by the %s)", row.key, classified.intent, classified.source)
+        if noted is not None and follow_ups.take(deps, noted, classified.intent, payload, row.key):
+            return
+        if payload["entry"] == follow_ups.CHANNEL_REPLY:
+            return
         reply_to = _with_context(deps, payload["reply_to"]) if payload["entry"] == "assistant" else payload["reply_to"]
         if classified.intent in (Intent.draft, Intent.rewrite):
             text = payload["text"]
@@ -100,7 +124,7 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
 def start_draft(deps: SlackDeps, user: str, text: str, reply_to: ReplyTo, once: str) -> str | None:
     """A request drafted and sent for approval, once per `once`; returns why it was refused."""
     try:
-        request = deps.services.engine.submit(user, text, "slack", reply_to=reply_to, event_keys=(once,))
+        request = deps.services.engine.submit(user, text, "slack", reply_to=reply_to, event_keys=(once_only(once),))
     except RequestInvalid as error:
         return f":warning: {error}"
     if request is not None:
@@ -123,7 +147,7 @@ def draft_instead(deps: SlackDeps, user: str, intake_key: str) -> str | None:
     reply_to = routed.payload["reply_to"] if routed is not None else row.payload["reply_to"]
     try:
         request = deps.services.engine.submit(
-            user, row.payload["text"], "slack", reply_to=reply_to, event_keys=(f"instead:{intake_key}",)
+            user, row.payload["text"], "slack", reply_to=reply_to, event_keys=(once_only(f"instead:{intake_key}"),)
         )
     except RequestInvalid as error:
         metrics.REQUESTS.labels("draft_instead", "invalid").inc()

@@ -180,23 +180,31 @@ class Courier:
         self, row: OutboxMessage, marker: dict[str, str], channel: str, thread_ts: str | None
     ) -> dict[str, str] | None:
         try:
+            conversation = self._conversation(channel)
             if thread_ts:
                 response = self.client.conversations_replies(
-                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+                    channel=conversation, ts=thread_ts, include_all_metadata=True, limit=200
                 )
             else:
                 response = self.client.conversations_history(
-                    channel=channel, oldest=str(row.created_at.timestamp()), include_all_metadata=True, limit=200
+                    channel=conversation, oldest=str(row.created_at.timestamp()), include_all_metadata=True, limit=200
                 )
         except SlackApiError as error:
             log.warning("could not look for an earlier delivery: %s", error.response.get("error"))
             return None
         for message in response.get("messages") or []:
             if (message.get("metadata") or {}).get("event_payload") == marker:
-                found = {"channel": channel, "ts": str(message["ts"])}
+                found = {"channel": conversation, "ts": str(message["ts"])}
                 self._remember(row, marker["role"], found)
                 return found
         return None
+
+    def _conversation(self, channel: str) -> str:
+        """Slack posts a message sent to a user id in the person's DM with the bot, but reads that
+        DM only by its own id."""
+        if channel.startswith(("U", "W")):
+            return str(self.client.conversations_open(users=channel)["channel"]["id"])
+        return channel
 
     def _remember(self, row: OutboxMessage, role: str, message: dict[str, str]) -> None:
         record_message(self.services.db, row.id, role, message["channel"], message["ts"])

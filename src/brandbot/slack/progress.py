@@ -59,7 +59,10 @@ class RequestNews:
             if self._draining:
                 return
             self._draining = True
-        self._executor.submit(self._drain)
+        try:
+            self._executor.submit(self._drain)
+        except RuntimeError:
+            log.info("news for request %s dropped: this replica is stopping", self._request_id)
 
     def _drain(self) -> None:
         while True:

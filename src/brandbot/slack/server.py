@@ -11,9 +11,10 @@ from typing import Any
 
 import waitress
 from prometheus_client import make_wsgi_app
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_sdk.errors import SlackApiError
 
 from brandbot.services import Services
@@ -147,7 +148,7 @@ def _one_torch_thread() -> None:
 def public_wsgi(app: App) -> WsgiApp:
     """What the proxy forwards: Slack's requests on one path, and /healthz (the process is up).
     Everything else is 404, so nothing that costs a probe or tells about the bot is public."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    slack = _SlackRequests(app, path=EVENTS_PATH)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
@@ -158,6 +159,20 @@ def public_wsgi(app: App) -> WsgiApp:
         return _text(start_response, "404 Not Found", b"not found\n")
 
     return application
+
+
+class _SlackRequests(SlackRequestHandler):
+    """Bolt's handler, except that a body Bolt cannot read as a payload (not JSON, JSON that is
+    not an object, fields of the wrong type) is answered 400: Bolt's parsing would fail with a 500,
+    which says the bot is broken and has Slack retry what can never succeed."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        try:
+            parsed = BoltRequest(body=request.get_body(), query=request.query_string, headers=request.get_headers())
+        except (ValueError, AttributeError, TypeError) as error:
+            log.warning("answered 400 to a request whose body is no Slack payload: %s", error)
+            return BoltResponse(status=400, body="The body is not a Slack payload.\n")
+        return self.app.dispatch(parsed)
 
 
 def internal_wsgi(services: Services, socket: SocketModeHandler | None = None) -> WsgiApp:

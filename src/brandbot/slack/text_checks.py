@@ -14,6 +14,7 @@ from brandbot.slack.blocks import text_checks as blocks
 from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
 from brandbot.store import outbox, queue
+from brandbot.store.events import once_only
 from brandbot.store.models import WorkItem
 from brandbot.store.outbox import Notice
 from brandbot.workers import Handler
@@ -79,7 +80,7 @@ def rewrite(deps: SlackDeps, user: str, check_key: str, channel: str | None) -> 
             rewrite_request(text, fmt, hits),
             "slack",
             reply_to={"dm_user": user},
-            event_keys=(f"text_rewrite:{check_key}",),
+            event_keys=(once_only(f"text_rewrite:{check_key}"),),
         )
     except (TextInvalid, RequestInvalid) as error:
         return f":warning: {mrkdwn_escape(str(error))}"

@@ -25,7 +25,7 @@ from brandbot.slack.blocks import messages
 from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
 from brandbot.store import outbox, queue
-from brandbot.store.events import claim_in
+from brandbot.store.events import claim_in, stored_key
 from brandbot.store.models import WorkItem
 from brandbot.workers import Handler
 
@@ -59,7 +59,7 @@ def submit(deps: SlackDeps, user: str, files: list[dict[str, Any]], channel: str
         else:
             kept = [{field: file.get(field) for field in FILE_FIELDS} for file in files]
             payload = {"user": user, "channel": channel, "files": kept}
-            queue.put(session, WorkItem, INGEST, f"ingest:{event_keys[0]}", payload)
+            queue.put(session, WorkItem, INGEST, stored_key(f"{INGEST}:{event_keys[0]}"), payload)
     deps.nudge()
 
 

@@ -79,6 +79,7 @@ class KnowledgeBaseState(Base):
 
 class Request(Base):
     __tablename__ = "requests"
+    __table_args__ = (Index("ix_requests_thread", "thread_channel", "thread_ts"),)
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     requester: Mapped[str] = mapped_column(String(200))
@@ -90,6 +91,9 @@ class Request(Base):
     final_text: Mapped[str | None] = mapped_column(Text, default=None)
     reply_to: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     """Where the requester waits for news, e.g. a Slack channel and thread."""
+    thread_channel: Mapped[str | None] = mapped_column(Text, default=None)
+    thread_ts: Mapped[str | None] = mapped_column(Text, default=None)
+    """`reply_to`'s Slack thread as columns: every thread reply looks its requests up by them."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -140,7 +144,8 @@ class Decision(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: database triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL)."""
+    """Append-only: database triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL), and
+    on PostgreSQL the app role appends only through the `audit_append` function (migration 0016)."""
 
     __tablename__ = "audit_log"
 
@@ -166,6 +171,22 @@ class AuditChainHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+    receipts_from: Mapped[int] = mapped_column(Integer, default=1)
+    """Every approval recorded from this entry id on carries a sealed receipt; an unsealed one
+    before it predates receipts (`store/receipts.py`)."""
+
+
+class AuditAnchor(Base):
+    """A chain head's hash also posted outside the database (`store/audit_anchors.py`): the chain
+    must still hold it, so a rewrite or a cut of the log up to it shows."""
+
+    __tablename__ = "audit_anchors"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    entry_id: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(200))
+    anchored_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class RuleProposal(Base):
@@ -173,6 +194,10 @@ class RuleProposal(Base):
     adopted or dismissed it stays so, and its `key` keeps the same change from coming back."""
 
     __tablename__ = "rule_proposals"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+    """An id is never given again once `sync` deleted its row: a stale Adopt button, or an id
+    typed from an old listing, finds nothing rather than another rule (PostgreSQL's sequence
+    never reuses ids either)."""
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(240), unique=True)
@@ -204,6 +229,28 @@ class ProcessedEvent(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     """The sweep deletes keys older than Slack's retries (`event_retention_hours`)."""
+
+
+class OnceKey(Base):
+    """Keys of business effects done once (the draft a "Draft it instead" click starts, a
+    rewrite): never pruned, since a click hours later must still find its effect done."""
+
+    __tablename__ = "once_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LLMBudget(Base):
+    """What one person has used of one hourly budget (`store/budget.py`) in the clock hour
+    starting at `window_start`: one row per person, kind and hour, counted up atomically."""
+
+    __tablename__ = "llm_budgets"
+
+    person: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(primary_key=True)
+    used: Mapped[int] = mapped_column(Integer)
 
 
 class Lease(Base):

@@ -78,10 +78,10 @@ def decided_keys(db: Database) -> set[str]:
 
 
 def waiting(db: Database) -> list[RuleProposal]:
-    """Best supported first, as the refresh ranked them."""
+    """Oldest first; `rules.proposals.waiting` ranks them by how well reviewers support each."""
     with db.read() as session:
-        rows = session.scalars(select(RuleProposal).where(RuleProposal.state == ProposalState.proposed))
-        return sorted(rows, key=lambda row: (-len(row.evidence), row.key))
+        query = select(RuleProposal).where(RuleProposal.state == ProposalState.proposed).order_by(RuleProposal.id)
+        return list(session.scalars(query))
 
 
 def get(db: Database, proposal_id: int) -> RuleProposal | None:

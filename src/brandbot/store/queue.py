@@ -48,8 +48,9 @@ def put(
     *,
     request_id: str | None = None,
     run_after: datetime | None = None,
-) -> None:
-    """Adds a row unless one with `key` exists: a fact recorded twice causes its work once."""
+) -> bool:
+    """Adds a row unless one with `key` exists: a fact recorded twice causes its work once.
+    True if it added it."""
     values = {
         "kind": kind,
         "key": key,
@@ -62,7 +63,8 @@ def put(
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+    added = insert(model).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(model.id)
+    return session.execute(added).first() is not None
 
 
 class Queue(Generic[Row]):
@@ -73,6 +75,8 @@ class Queue(Generic[Row]):
         self.lease = lease
         self._held: dict[int, float] = {}
         """Row id -> monotonic time before which no other replica can have taken the row."""
+        self._let_go: set[int] = set()
+        """Rows this process still runs but is stopping: they stop at their next step."""
         self._held_lock = threading.Lock()
 
     def claim(self, kinds: Collection[str] | None = None, *, key: str | None = None) -> Row | None:
@@ -131,6 +135,8 @@ class Queue(Generic[Row]):
         """False once another worker has taken the row over (the claimer's lease lapsed). Asks
         the database only when this process's own lease on the row may have run out."""
         with self._held_lock:
+            if row.id in self._let_go:
+                return False
             if time.monotonic() < self._held.get(row.id, 0.0):
                 return True
         model = self.model
@@ -145,6 +151,19 @@ class Queue(Generic[Row]):
         return self._settle(
             row_id, state=RowState.queued.value, run_after=utcnow() + delay, error=error, owner=None, lease_until=None
         )
+
+    def let_go(self, row_ids: Collection[int]) -> None:
+        """This process is stopping: each of these rows stops at its next step (`still_held` is
+        False from now on), and whoever ran it then `release`s it."""
+        with self._held_lock:
+            self._let_go.update(row_ids)
+
+    def release(self, row_id: int) -> bool:
+        """Back to the queue for any replica, at once, without counting as a failure: a row this
+        process stopped running before it finished. False if it is no longer this process's."""
+        with self._held_lock:
+            self._let_go.discard(row_id)
+        return self._settle(row_id, state=RowState.queued.value, run_after=utcnow(), owner=None, lease_until=None)
 
     def give_up(self, row_id: int, error: str) -> bool:
         return self._settle(row_id, state=RowState.failed.value, finished_at=utcnow(), error=error)

@@ -4,7 +4,10 @@ again at any time.
 
 At approval a hash of each part of the receipt, and one over them all, go into the approval's
 audit entry, which the hash chain protects: `verify` rebuilds every receipt and names each part
-whose records changed after the approval.
+whose records changed after the approval. An approval the records show (an approved draft or
+request, an approve or edit decision, an approval entry) with no sealed receipt is reported,
+unless its entry comes before `AuditChainHead.receipts_from`, the entry from which every approval
+has been sealed: only those predate receipts, which no later change to the records can fake.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from brandbot.store.audit_chain import HEAD_ID
 from brandbot.store.canonical import digest, text_digest, timestamp
 from brandbot.store.db import Database
-from brandbot.store.models import AuditEntry, Decision, Draft, Request
+from brandbot.store.models import AuditChainHead, AuditEntry, Decision, Draft, Request
 from brandbot.store.rule_versions import RuleVersion
-from brandbot.store.status import DraftStatus
+from brandbot.store.status import DECIDED_STATUS, DraftStatus, RequestStatus
 
 APPROVAL = f"draft.{DraftStatus.approved.value}"
 """The audit action of an approval (plain or edited): its entry holds the receipt's seal."""
@@ -34,6 +38,9 @@ PARTS = {
     "final_text_sha256": "decision final text",
 }
 """Each part of a receipt, as `verify` names it when it changed."""
+UNSEALED = "approved with no sealed receipt in the audit log"
+APPROVING = [action.value for action, status in DECIDED_STATUS.items() if status == DraftStatus.approved]
+"""The decisions that approve a draft: approve, and edit."""
 
 
 @dataclass(frozen=True)
@@ -135,9 +142,11 @@ class Found:
 
     receipt: Receipt
     sealed: Sealed | None
-    """None for texts approved before receipts existed."""
+    """None: no approval entry holds a seal for it."""
     delivered_sha256: str | None
     """The hash of the text the requester was given, once it was."""
+    predates_receipts: bool = False
+    """Unsealed, and its approval entry comes before receipts were sealed: nothing to check."""
 
     def changes(self) -> list[str]:
         """What differs from the seal and from the approved text; empty when intact."""
@@ -148,6 +157,8 @@ class Found:
             found += [f"{PARTS[name]} changed" for name in now if name in sealed and sealed[name] != now[name]]
             if not found and self.sealed.sha256 != self.receipt.sha256():
                 found.append("receipt hash changed")
+        elif not self.predates_receipts:
+            found.append(UNSEALED)
         if self.delivered_sha256 is not None and self.delivered_sha256 != self.receipt.final_text_sha256:
             found.append("the delivered text differs from the approved text")
         return found
@@ -196,20 +207,32 @@ def find(db: Database, id_: str) -> Found | None:
             .limit(1)
         )
         request = session.get(Request, receipt.request.id)
-        return Found(receipt, _sealed(approval), _delivered(request))
+        sealed = _sealed(approval)
+        predates = sealed is None and approval is not None and approval.id < _receipts_from(session)
+        return Found(receipt, sealed, _delivered(request), predates)
 
 
 def verify(db: Database) -> tuple[int, int, list[str]]:
-    """Rebuilds the receipt of every approval in the audit log: how many were sealed, how many
-    predate receipts, and one line per change ("receipt of req_x: decision final text changed")."""
+    """Rebuilds the receipt of every approval, whether the audit log or the records show it: how
+    many were sealed, how many predate receipts, and one line per change ("receipt of req_x:
+    decision final text changed") or approval without a seal."""
     with db.read() as session:
-        approvals = list(
-            session.scalars(select(AuditEntry).where(AuditEntry.action == APPROVAL).order_by(AuditEntry.id))
-        )
-        sealed_count, problems = 0, []
-        for entry in approvals:
+        receipts_from = _receipts_from(session)
+        approvals: dict[str, AuditEntry] = {}
+        unlinked: list[AuditEntry] = []
+        for entry in session.scalars(select(AuditEntry).where(AuditEntry.action == APPROVAL).order_by(AuditEntry.id)):
+            if entry.draft_id is None:
+                unlinked.append(entry)
+            else:
+                approvals.setdefault(entry.draft_id, entry)
+        sealed_count, predating, problems = 0, 0, []
+        for entry in sorted([*unlinked, *approvals.values()], key=lambda entry: entry.id):
             sealed = _sealed(entry)
             if sealed is None:
+                if entry.id < receipts_from:
+                    predating += 1
+                else:
+                    problems.append(f"receipt of {entry.request_id}: {UNSEALED}")
                 continue
             sealed_count += 1
             receipt = build(session, entry.draft_id) if entry.draft_id else None
@@ -218,7 +241,40 @@ def verify(db: Database) -> tuple[int, int, list[str]]:
                 continue
             found = Found(receipt, sealed, _delivered(session.get(Request, receipt.request.id)))
             problems += [f"receipt of {receipt.request.id}: {change}" for change in found.changes()]
-    return sealed_count, len(approvals) - sealed_count, problems
+        problems += [f"receipt of {request_id}: {UNSEALED}" for request_id in _approved_off_the_log(session, approvals)]
+        problems += [
+            f"receipt of {request_id}: the request is approved but none of its drafts is"
+            for request_id in _approved_without_draft(session)
+        ]
+    return sealed_count, predating, problems
+
+
+def _approved_off_the_log(session: Session, logged: dict[str, AuditEntry]) -> list[str]:
+    """Request ids of drafts the records show approved (by status or decision) that no approval
+    entry names."""
+    drafts = select(Draft.id, Draft.request_id).where(Draft.status == DraftStatus.approved)
+    decided = (
+        select(Draft.id, Draft.request_id)
+        .join(Decision, Decision.draft_id == Draft.id)
+        .where(Decision.action.in_(APPROVING))
+    )
+    approved = {draft_id: request_id for draft_id, request_id in session.execute(drafts.union(decided))}
+    return [approved[draft_id] for draft_id in sorted(approved) if draft_id not in logged]
+
+
+def _approved_without_draft(session: Session) -> list[str]:
+    approved_draft = select(Draft.id).where(Draft.request_id == Request.id, Draft.status == DraftStatus.approved)
+    return list(
+        session.scalars(
+            select(Request.id)
+            .where(Request.status == RequestStatus.approved, ~approved_draft.exists())
+            .order_by(Request.id)
+        )
+    )
+
+
+def _receipts_from(session: Session) -> int:
+    return session.scalar(select(AuditChainHead.receipts_from).where(AuditChainHead.id == HEAD_ID)) or 1
 
 
 def _approved_draft_of(session: Session, request_id: str) -> str | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from brandbot.store import queue
 from brandbot.store.db import Database
+from brandbot.store.events import AlreadyHandled
 from brandbot.store.models import Base, Decision, Draft, Request, WorkItem, utcnow
 from brandbot.store.outbox import Notice, notify
 from brandbot.store.status import DraftStatus, RequestStatus
@@ -244,13 +245,22 @@ class RecheckStore:
             rows = session.execute(select(Request.id, Request.text).where(Request.id.in_(ids)))
             return {row.id: row.text for row in rows}
 
-    def mark_revising(self, recheck_id: int, request_id: str, revision_request_id: str) -> None:
-        with self._db.session() as session:
-            session.execute(
-                update(RecheckFinding)
-                .where(RecheckFinding.recheck_id == recheck_id, RecheckFinding.request_id == request_id)
-                .values(revision_request_id=revision_request_id)
-            )
+
+def mark_revising(session: Session, recheck_id: int, request_id: str, revision_request_id: str) -> None:
+    """In the transaction that creates the revision request, so there is never a request without
+    its mark: raises `AlreadyHandled` (creating nothing) once a revision of the text was requested."""
+    marked = session.execute(
+        update(RecheckFinding)
+        .where(
+            RecheckFinding.recheck_id == recheck_id,
+            RecheckFinding.request_id == request_id,
+            RecheckFinding.revision_request_id.is_(None),
+        )
+        .values(revision_request_id=revision_request_id)
+        .returning(RecheckFinding.id)
+    ).all()
+    if not marked:
+        raise AlreadyHandled
 
 
 def _approved(since: datetime, until: datetime) -> Any:

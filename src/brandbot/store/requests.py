@@ -7,6 +7,7 @@ draft job, a draft its card notice, a decision its resume job and its news, a fa
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,11 +20,15 @@ from sqlalchemy.orm import Session
 
 from brandbot import metrics
 from brandbot.store import audit, queue, receipts
+from brandbot.store.budget import Charge
 from brandbot.store.db import Database
 from brandbot.store.events import AlreadyHandled, claim_in
 from brandbot.store.models import Decision, Draft, Request, WorkItem, utcnow
 from brandbot.store.outbox import Notice, notify
 from brandbot.store.status import DECIDED_STATUS, UNFINISHED, Action, DraftStatus, RequestStatus
+
+Along = Callable[[Session, str], None]
+"""A write that goes with a new request, in its transaction, given the request's id."""
 
 
 class Job:
@@ -93,9 +98,13 @@ class RequestStore:
         reply_to: dict[str, Any] | None = None,
         *,
         event_keys: tuple[str, ...] = (),
+        along: Along | None = None,
+        charge: Charge | None = None,
     ) -> Request | None:
         """The request and its draft job, together. `event_keys` (a Slack event id, a message ts)
-        make a repeated delivery create nothing: None then."""
+        make a repeated delivery create nothing: None then. `along` writes what the request was
+        made for in the same transaction; raising `AlreadyHandled` there creates nothing. `charge`
+        pays for its drafting: `OverBudget` (nothing created) past the requester's budget."""
         request = Request(
             id=new_id("req"),
             requester=requester,
@@ -104,16 +113,21 @@ class RequestStore:
             status=RequestStatus.received,
             reply_to=reply_to,
         )
+        request.thread_channel, request.thread_ts = _thread(reply_to)
         try:
             with self._db.session() as session:
                 if not all([claim_in(session, key) for key in event_keys]):
                     raise AlreadyHandled
+                if charge is not None:
+                    charge.take(session)
                 session.add(request)
                 session.flush()
                 audit.record(session, requester, "request.created", request_id=request.id, origin=origin)
                 queue.put(session, WorkItem, Job.draft, f"draft:{request.id}", request_id=request.id)
                 if reply_to and "channel" in reply_to:
                     notify(session, Notice.queued, request.id, request_id=request.id)
+                if along is not None:
+                    along(session, request.id)
         except (AlreadyHandled, IntegrityError):
             return None
         return request
@@ -141,25 +155,15 @@ class RequestStore:
             return session.get(Request, request_id)
 
     def in_thread(self, channel: str, thread_ts: str) -> list[Request]:
-        """The requests answered in a Slack thread, oldest first: a thread's replies are about them."""
+        """The requests answered in a Slack thread, oldest first: a thread's replies are about them.
+        Asked on every thread reply in every channel the bot is in, so by the indexed columns."""
         query = (
             select(Request)
-            .where(
-                Request.reply_to["channel"].as_string() == channel,
-                Request.reply_to["thread_ts"].as_string() == thread_ts,
-            )
+            .where(Request.thread_channel == channel, Request.thread_ts == thread_ts)
             .order_by(Request.created_at)
         )
         with self._db.read() as session:
             return list(session.scalars(query))
-
-    def created_since(self, requester: str, since: datetime) -> list[datetime]:
-        with self._db.read() as session:
-            return list(
-                session.scalars(
-                    select(Request.created_at).where(Request.requester == requester, Request.created_at >= since)
-                )
-            )
 
     def list_requests(
         self, *, status: str | None = None, requester: str | None = None, limit: int = 50
@@ -187,14 +191,17 @@ class RequestStore:
         with self._db.read() as session:
             return [ApprovedText(row.id, row.text, row.final_text) for row in session.execute(query)]
 
-    def update_request(self, request_id: str, **fields: Any) -> None:
-        """A withdrawn request stays withdrawn, whatever a drafting worker still running writes."""
+    def update_request(self, request_id: str, *, drafting: int | None = None, **fields: Any) -> None:
+        """A withdrawn request stays withdrawn, whatever a drafting worker still running writes.
+        An update made for `drafting` a revision is dropped once a draft of that revision is
+        recorded: a worker that re-runs the workflow after another stopped past that point
+        (before its checkpoint) leaves the request awaiting review of the draft on the card."""
+        query = update(Request).where(Request.id == request_id, Request.status != RequestStatus.withdrawn)
+        if drafting is not None:
+            recorded = select(Draft.id).where(Draft.request_id == request_id, Draft.revision >= drafting)
+            query = query.where(~recorded.exists())
         with self._db.session() as session:
-            session.execute(
-                update(Request)
-                .where(Request.id == request_id, Request.status != RequestStatus.withdrawn)
-                .values(updated_at=utcnow(), **fields)
-            )
+            session.execute(query.values(updated_at=utcnow(), **fields))
 
     def withdraw_unstarted(self, request_id: str, actor: str) -> bool:
         """received or drafting -> withdrawn, audited; False if the request is past that (a draft
@@ -217,6 +224,7 @@ class RequestStore:
             request = session.get(Request, request_id, with_for_update=True)
             if request is not None:
                 request.reply_to = {**(request.reply_to or {}), **fields}
+                request.thread_channel, request.thread_ts = _thread(request.reply_to)
 
     def claim_status_message(self, request_id: str, ts: str) -> str | None:
         """Makes `ts` the request's progress message unless it has one: the ts that won."""
@@ -251,8 +259,9 @@ class RequestStore:
             if request.reply_to:
                 notify(session, Notice.refused, request_id, request_id=request_id, error=why)
 
-    def reopen(self, request_id: str, actor: str) -> bool:
-        """failed -> received with a retry job, for one caller only: two retries at once give one run."""
+    def reopen(self, request_id: str, actor: str, charge: Charge | None = None) -> bool:
+        """failed -> received with a retry job, for one caller only: two retries at once give one run.
+        `charge` pays for the run: `OverBudget` (the request stays failed) past the budget."""
         with self._db.session() as session:
             reopened = session.execute(
                 update(Request)
@@ -262,6 +271,8 @@ class RequestStore:
             ).first()
             if reopened is None:
                 return False
+            if charge is not None:
+                charge.take(session)
             audit.record(session, actor, "request.retried", request_id=request_id)
             queue.put(session, WorkItem, Job.retry, f"retry:{request_id}:{secrets.token_hex(4)}", request_id=request_id)
             return True
@@ -269,6 +280,7 @@ class RequestStore:
     def record_draft(self, record: DraftRecord, ttl: timedelta) -> Draft:
         """Idempotent per (request, revision): a resumed workflow re-running this, or a second
         worker racing it, gets the same row, and only the first writes the audit entry and the card notice.
+        A request retried since its draft was recorded (received again) awaits review of it again.
         Raises `RequestWithdrawn` for a request its requester withdrew meanwhile: no card goes out."""
         now = utcnow()
         values = {
@@ -308,6 +320,8 @@ class RequestStore:
             assert draft is not None
             if inserted is not None:
                 self._announce_draft(session, draft, record, now)
+            elif request is not None and request.status in UNFINISHED and draft.status == DraftStatus.pending:
+                request.status, request.error, request.updated_at = RequestStatus.awaiting_review, None, now
             return draft
 
     def _announce_draft(self, session: Session, draft: Draft, record: DraftRecord, now: datetime) -> None:
@@ -394,10 +408,12 @@ class RequestStore:
         audit_detail: dict[str, Any] | None = None,
         *,
         event_keys: tuple[str, ...] = (),
+        charge: Charge | None = None,
     ) -> Decision | None:
         """The one atomic step of a decision: pending -> decided, or None if someone else won.
         The resume of the workflow and the news for the people are written with it. A decision
-        from a Slack message claims its `event_keys` with it: `AlreadyHandled` for a repeat."""
+        from a Slack message claims its `event_keys` with it: `AlreadyHandled` for a repeat.
+        `charge` pays for the revision it asks for: `OverBudget` (nothing decided) past the budget."""
         now = utcnow()
         try:
             with self._db.session() as session:
@@ -411,6 +427,8 @@ class RequestStore:
                 ).first()
                 if claimed is None:
                     raise _Lost
+                if charge is not None:
+                    charge.take(session)
                 decision = Decision(
                     draft_id=draft.id, actor=actor, action=action, note=note, final_text=final_text, decided_at=now
                 )
@@ -448,6 +466,14 @@ def _audit_decision(session: Session, draft: Draft, decision: Decision, extra: d
         revision=draft.revision,
         **detail,
     )
+
+
+def _thread(reply_to: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    """The Slack thread a request is answered in, as (channel, thread ts), if it has one."""
+    channel, thread_ts = (reply_to or {}).get("channel"), (reply_to or {}).get("thread_ts")
+    if isinstance(channel, str) and isinstance(thread_ts, str):
+        return channel, thread_ts
+    return None, None
 
 
 def _asked_at(session: Session, record: DraftRecord) -> datetime:

@@ -1,5 +1,6 @@
 """Rows kept only while they serve: Slack event keys past Slack's retries, finished work rows
-and delivered messages past a retention period. The sweep prunes them (one replica at a time)."""
+and delivered messages past a retention period, hourly budgets past their hour. The sweep
+prunes them (one replica at a time)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from brandbot.config import Settings
+from brandbot.store import budget
 from brandbot.store.db import Database
 from brandbot.store.models import OutboxMessage, ProcessedEvent, QueuedRow, WorkItem, utcnow
 from brandbot.store.queue import RowState
@@ -34,6 +36,7 @@ def prune(db: Database, settings: Settings, now: datetime | None = None) -> Prun
         old_keys = select(ProcessedEvent.key).where(ProcessedEvent.received_at < events_before).limit(BATCH)
         gone = delete(ProcessedEvent).where(ProcessedEvent.key.in_(old_keys)).returning(ProcessedEvent.key)
         events = len(session.scalars(gone).all())
+        budget.prune(session, now)
     return Pruned(
         events,
         _prune_finished(db, WorkItem, (RowState.done, RowState.failed), finished_before),

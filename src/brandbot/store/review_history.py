@@ -1,12 +1,14 @@
 """What reviewers did to drafts, read back for learning brand rules from it: each edit (the draft
 as written and as approved) and each change request's note, and the past texts a learned rule
-is back-tested on (every approved text, every draft)."""
+is back-tested on (every approved text, every draft). A requester's own follow-up on their draft
+is recorded as a change request too, but it is no reviewer's: it is left out here, and told apart
+wherever decisions are counted (`by_requester`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from brandbot.store.db import Database
 from brandbot.store.models import Decision, Draft, Request
@@ -43,14 +45,27 @@ class PastText:
     text: str
 
 
+def by_requester() -> ColumnElement[bool]:
+    """A decision made by its request's own requester: their follow-up asking for changes (or
+    their withdrawal). Approvers never decide their own requests (`workflow.approvals.refusal`),
+    so the decision's actor alone tells a follow-up from a reviewer's change request."""
+    return Decision.actor == Request.requester
+
+
 def edits(db: Database) -> list[Edit]:
-    """Edited approvals whose text differs from the draft, oldest first."""
+    """Reviewers' edited approvals whose text differs from the draft, oldest first."""
     query = (
         select(
             Decision.id, Draft.request_id, Draft.id.label("draft_id"), Decision.actor, Draft.text, Decision.final_text
         )
         .join(Draft, Draft.id == Decision.draft_id)
-        .where(Decision.action == Action.edit, Decision.final_text.is_not(None), Decision.final_text != Draft.text)
+        .join(Request, Request.id == Draft.request_id)
+        .where(
+            Decision.action == Action.edit,
+            Decision.final_text.is_not(None),
+            Decision.final_text != Draft.text,
+            ~by_requester(),
+        )
         .order_by(Decision.id)
     )
     with db.read() as session:
@@ -61,10 +76,12 @@ def edits(db: Database) -> list[Edit]:
 
 
 def change_requests(db: Database) -> list[ChangeRequest]:
+    """Reviewers' change requests with their notes, oldest first; requesters' follow-ups left out."""
     query = (
         select(Decision.id, Draft.request_id, Draft.id.label("draft_id"), Decision.actor, Decision.note)
         .join(Draft, Draft.id == Decision.draft_id)
-        .where(Decision.action == Action.changes, Decision.note.is_not(None))
+        .join(Request, Request.id == Draft.request_id)
+        .where(Decision.action == Action.changes, Decision.note.is_not(None), ~by_requester())
         .order_by(Decision.id)
     )
     with db.read() as session:

@@ -1,11 +1,12 @@
 """Least privilege on PostgreSQL: a migration role owns the tables, the app's role only uses them.
 
 Only a table's owner can alter it, drop its triggers or grant on it, so an app role that owns
-nothing cannot undo the audit log's triggers. It gets INSERT and SELECT on the audit log, SELECT
-and UPDATE on its chain head, and what the app does elsewhere. LangGraph's
-`PostgresSaver.setup()` runs `CREATE TABLE IF NOT EXISTS` on every start, which PostgreSQL checks
-against the schema's CREATE privilege even when the table exists: hence CREATE on the schema,
-which lets the role make tables of its own but change none of the owner's.
+nothing cannot undo the audit log's triggers. It reads the audit log and its chain head and
+appends only through `audit_append` (migration 0016), which links and hashes each entry itself:
+the role can neither move the head nor write an entry of its own making. It adds anchors but
+never changes or removes one. It has no CREATE on the schema: the owner makes LangGraph's
+checkpoint tables at migration time, and the app only checks that they are there
+(`workflow/checkpointer.py`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, make_url, text
 
 from brandbot.store import locks
+from brandbot.store.audit_chain import APPEND_SIGNATURE
 from brandbot.store.db import Database
 
-APPEND_ONLY = ("audit_log",)
-CHAIN_HEAD = ("audit_chain_head",)
-"""The audit chain's one row: appends lock and move it, nothing adds or removes rows."""
-READ_ONLY = ("alembic_version", "checkpoint_migrations")
-"""The app reads the schema versions (Alembic's and LangGraph's) and never moves them."""
+APPEND_ONLY = ("audit_anchors",)
+READ_ONLY = ("alembic_version", "checkpoint_migrations", "audit_log", "audit_chain_head")
+"""The app reads the schema versions (Alembic's and LangGraph's) and never moves them; it reads
+the audit log and its head, which only `audit_append` writes."""
 MIGRATION_LOCK_TIMEOUT_S = 600.0
 
 
@@ -58,15 +59,24 @@ def grant_app_role(connection: Connection, role: str) -> None:
     def tables(names: Iterable[str]) -> str:
         return ", ".join(quote(name) for name in sorted(owned.intersection(names)))
 
-    for statement in (
+    statements = [
         f"REVOKE ALL ON {tables(owned)} FROM {app}",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables(owned - {*APPEND_ONLY, *CHAIN_HEAD, *READ_ONLY})} TO {app}",
-        f"GRANT SELECT, INSERT ON {tables(APPEND_ONLY)} TO {app}",
-        f"GRANT SELECT, UPDATE ON {tables(CHAIN_HEAD)} TO {app}",
-        f"GRANT SELECT ON {tables(READ_ONLY)} TO {app}",
+        *(
+            f"GRANT {privileges} ON {tables(names)} TO {app}"
+            for privileges, names in (
+                ("SELECT, INSERT, UPDATE, DELETE", owned - {*APPEND_ONLY, *READ_ONLY}),
+                ("SELECT, INSERT", APPEND_ONLY),
+                ("SELECT", READ_ONLY),
+            )
+            if owned.intersection(names)
+        ),
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {app}",
-        f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {app}",
-    ):
+        f"REVOKE CREATE ON SCHEMA {schema} FROM {app}",
+        f"GRANT USAGE ON SCHEMA {schema} TO {app}",
+    ]
+    if connection.scalar(text("SELECT to_regprocedure(:signature)"), {"signature": APPEND_SIGNATURE}) is not None:
+        statements.append(f"GRANT EXECUTE ON FUNCTION {APPEND_SIGNATURE} TO {app}")
+    for statement in statements:
         connection.execute(text(statement))
 
 

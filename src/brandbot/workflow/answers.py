@@ -54,7 +54,8 @@ class NotCovered(enum.StrEnum):
     no_valid_citation = "no_valid_citation"
     """The model answered but cited no passage it was given."""
     ungrounded = "ungrounded"
-    """The answer's words mostly come from neither the cited passages nor the question."""
+    """The answer's words mostly come from elsewhere than the cited passages. The question is no
+    source: an answer that repeats the asker's own claim back is not grounded in the guidelines."""
     unreadable = "unreadable"
     """The model's structured answer could not be used."""
     contradicted = "contradicted"
@@ -172,7 +173,7 @@ def answer_question(
         except LLMRequestRefused:
             reply = None
         llm_s, model = clock() - asked, llm.model
-        verdict = _judge(reply, passages, question)
+        verdict = _judge(reply, passages)
     reason, answer, cited = verdict
     if reason in QUOTABLE:
         number = cited[0] if cited else 1
@@ -189,9 +190,7 @@ def answer_question(
     )
 
 
-def _judge(
-    reply: dict[str, Any] | None, passages: Sequence[Passage], question: str
-) -> tuple[NotCovered | None, str, list[int]]:
+def _judge(reply: dict[str, Any] | None, passages: Sequence[Passage]) -> tuple[NotCovered | None, str, list[int]]:
     """(why not covered or None, the answer, the passage numbers it cites) from the model's reply."""
     if not reply or not isinstance(reply.get("covered"), bool):
         return NotCovered.unreadable, "", []
@@ -201,7 +200,7 @@ def _judge(
     answer = " ".join(str(reply.get("answer") or "").split())[:MAX_ANSWER_CHARS]
     if not cited or not answer:
         return NotCovered.no_valid_citation, "", []
-    if not grounded(answer, [passages[number - 1].text for number in cited] + [question]):
+    if not grounded(answer, [passages[number - 1].text for number in cited]):
         return NotCovered.ungrounded, "", []
     forbidding = next((n for n in cited if contradicts(answer, passages[n - 1].text)), None)
     if forbidding is not None:
@@ -223,8 +222,9 @@ def contradicts(answer: str, passage: str) -> bool:
 
 
 def grounded(answer: str, sources: Sequence[str]) -> bool:
-    """At least `GROUNDED_SHARE` of the answer's distinct content words appear in the sources: a
-    cheap check that turns away an answer about something else, or a degenerate one."""
+    """At least `GROUNDED_SHARE` of the answer's distinct content words appear in the sources (the
+    passages it cites, never the question): a cheap check that turns away an answer about
+    something else, a degenerate one, or one that only repeats what the asker claimed."""
     words = _words(answer)
     if not words:
         return False

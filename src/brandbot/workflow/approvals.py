@@ -15,6 +15,7 @@ from datetime import datetime
 from brandbot import logs
 from brandbot.formats import format_for
 from brandbot.rules import DraftContext
+from brandbot.store.budget import Charge, Kind, OverBudget
 from brandbot.store.events import AlreadyHandled
 from brandbot.store.models import Draft, utcnow
 from brandbot.store.requests import resume_key
@@ -159,7 +160,8 @@ def follow_up(
     """The requester's own note on their draft while it waits for review ("shorter"): the next
     revision is written from it, exactly as if an approver had asked for those changes, and the
     decision and its audit entry name the requester and say it was their follow-up. None for a
-    delivery whose `event_keys` were handled before."""
+    delivery whose `event_keys` were handled before. The revision is paid from the requester's
+    drafts budget (`store/budget.py`), taken with the decision."""
     requests = engine.context.requests
     limit = engine.context.settings.max_change_rounds
     with logs.bind(draft_id=draft_id):
@@ -182,10 +184,13 @@ def follow_up(
                 f"This draft has had {limit} rounds of changes already, the most there can be; "
                 "an approver will decide on it as it is."
             )
+        drafting = Charge.of(engine.context.settings, requester, Kind.draft)
         try:
-            return _commit(engine, draft, requester, Action.changes, note, {"follow_up": True}, event_keys)
+            return _commit(engine, draft, requester, Action.changes, note, {"follow_up": True}, event_keys, drafting)
         except AlreadyHandled:
             return None
+        except OverBudget as over:
+            raise DecisionRefused(str(over)) from None
 
 
 def expire_due(engine: Engine, now: datetime | None = None, *, resume_here: bool = False) -> list[DecisionResult]:
@@ -270,6 +275,7 @@ def _commit(
     text: str | None,
     detail: dict[str, object] | None = None,
     event_keys: tuple[str, ...] = (),
+    charge: Charge | None = None,
 ) -> DecisionResult:
     pending = engine.pending_review(draft.request_id)
     if pending is None or pending["draft_id"] != draft.id:
@@ -288,6 +294,7 @@ def _commit(
         final_text=text if action == Action.edit else (draft.text if action == Action.approve else None),
         audit_detail=detail,
         event_keys=event_keys,
+        charge=charge,
     )
     if decision is None:
         closed = engine.context.requests.get_draft(draft.id) or draft

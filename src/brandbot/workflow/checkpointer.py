@@ -32,8 +32,15 @@ def sqlite_checkpointer(path: Path) -> SqliteSaver:
     return saver
 
 
+class CheckpointTablesMissing(RuntimeError):
+    pass
+
+
 def postgres_checkpointer(url: str) -> PostgresSaver:
-    """A pool, as the Slack app drafts on several threads; settings as LangGraph's docs give them."""
+    """A pool, as the Slack app drafts on several threads; settings as LangGraph's docs give them.
+    LangGraph's `setup()` creates tables, so it runs only where the tables are not current yet and
+    the role may create them (one role for everything); the app's own role finds them made by
+    `brandbot db migrate` (store/roles.py)."""
     conninfo = url.replace("postgresql+psycopg://", "postgresql://", 1)
     pool: ConnectionPool[Any] = ConnectionPool(
         conninfo,
@@ -43,5 +50,31 @@ def postgres_checkpointer(url: str) -> PostgresSaver:
         open=True,
     )
     saver = PostgresSaver(pool)
-    saver.setup()
+    try:
+        current, may_create = _checkpoint_tables(pool)
+        if not current:
+            if not may_create:
+                raise CheckpointTablesMissing(
+                    "The workflow checkpoint tables are missing or older than this version of brandbot, and the "
+                    "database role may not create tables: run `brandbot db migrate` with "
+                    "BRANDBOT_MIGRATION_DATABASE_URL set to the role that owns the tables, then start again."
+                )
+            saver.setup()
+    except BaseException:
+        pool.close()
+        raise
     return saver
+
+
+def _checkpoint_tables(pool: ConnectionPool[Any]) -> tuple[bool, bool]:
+    """Whether LangGraph's migrations have all run, and whether this role may create tables."""
+    with pool.connection() as connection:
+        found = connection.execute(
+            "SELECT to_regclass('checkpoint_migrations') IS NOT NULL AS made, "
+            "has_schema_privilege(current_schema(), 'CREATE') AS may_create"
+        ).fetchone()
+        version = (
+            connection.execute("SELECT max(v) AS v FROM checkpoint_migrations").fetchone() if found["made"] else None
+        )
+    latest = len(PostgresSaver.MIGRATIONS) - 1
+    return version is not None and version["v"] == latest, bool(found["may_create"])

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -19,9 +17,10 @@ from langgraph.types import Command
 
 from brandbot import logs
 from brandbot.llm import LLMError
-from brandbot.store.models import Draft, Request, WorkItem, utcnow
+from brandbot.store.budget import Charge, Kind, OverBudget
+from brandbot.store.models import Draft, Request, WorkItem
 from brandbot.store.queue import Queue, RowState
-from brandbot.store.requests import Job, RequestWithdrawn
+from brandbot.store.requests import Along, Job, RequestWithdrawn
 from brandbot.store.status import RequestStatus
 from brandbot.workers import Handler, LostOwnership, run_one
 from brandbot.workflow.graph import build_graph
@@ -66,34 +65,37 @@ class Engine:
         *,
         reply_to: dict[str, Any] | None = None,
         event_keys: tuple[str, ...] = (),
+        along: Along | None = None,
     ) -> Request | None:
-        """Records the request and queues its drafting; None if `event_keys` were seen before."""
+        """Records the request and queues its drafting (and `along`, in the same transaction);
+        None if `event_keys` were seen before."""
         text = text.strip()
         if not text:
             raise RequestInvalid("The request is empty: say what you need, e.g. 'a LinkedIn post about ...'.")
         limit = self.context.settings.max_request_chars
         if len(text) > limit:
             raise RequestInvalid(f"The request is {len(text)} characters long; the limit is {limit}.")
-        if not requester.strip():
+        requester = requester.strip()
+        if not requester:
             raise RequestInvalid("Who is asking? A requester name is required.")
-        self._within_rate(requester.strip())
-        return self.context.requests.create_request(requester.strip(), text, origin, reply_to, event_keys=event_keys)
+        try:
+            return self.context.requests.create_request(
+                requester, text, origin, reply_to, event_keys=event_keys, along=along, charge=self._drafting(requester)
+            )
+        except OverBudget as over:
+            raise RequestInvalid(str(over)) from None
 
-    def _within_rate(self, requester: str) -> None:
-        """Per person, over the last hour; two requests at the same instant may both slip in."""
-        per_hour = self.context.settings.max_requests_per_hour
-        if not per_hour:
-            return
-        now = utcnow()
-        recent = self.context.requests.created_since(requester, now - timedelta(hours=1))
-        if len(recent) < per_hour:
-            return
-        wait = min(recent) + timedelta(hours=1) - now
-        minutes = max(1, math.ceil(wait.total_seconds() / 60))
-        raise RequestInvalid(
-            f"You have asked for {len(recent)} drafts in the last hour, the most one person can. "
-            f"You can ask again in {minutes} minute{'s' if minutes != 1 else ''}."
-        )
+    def reopen(self, request_id: str, actor: str) -> bool:
+        """A failed request queued to run again, once, paid from `actor`'s drafts budget (a retry
+        drafts again); False if it is not failed. RequestInvalid past the budget."""
+        try:
+            return self.context.requests.reopen(request_id, actor, charge=self._drafting(actor))
+        except OverBudget as over:
+            raise RequestInvalid(str(over)) from None
+
+    def _drafting(self, person: str) -> Charge:
+        """The budget a drafting run is paid from, taken with the row that starts it."""
+        return Charge.of(self.context.settings, person, Kind.draft)
 
     def ask(self, requester: str, text: str, origin: str = "cli", *, on_progress: Progress | None = None) -> RunOutcome:
         """Submits and drafts in this process, for the CLI."""
@@ -107,7 +109,7 @@ class Engine:
         request = self.context.requests.get_request(request_id)
         if request is None:
             raise RequestInvalid(f"There is no request {request_id}.")
-        reopened = self.context.requests.reopen(request_id, actor)
+        reopened = self.reopen(request_id, actor)
         key = self._open_job(request_id)
         if key is None:
             raise RequestInvalid(f"Request {request_id} is already {request.status}; there is nothing to retry.")

@@ -40,7 +40,9 @@ def intake(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Lite
     if not verdict.safe:
         return Command(goto="refuse", update={"refusal": {"stage": "request", **verdict.to_dict()}})
     brief = classify(runtime.context.llm, state["request"], runtime.context.settings.brand_name)
-    runtime.context.requests.update_request(state["request_id"], status=RequestStatus.drafting, brief=brief.to_dict())
+    runtime.context.requests.update_request(
+        state["request_id"], drafting=1, status=RequestStatus.drafting, brief=brief.to_dict()
+    )
     update = {"brief": brief.to_dict(), "revision": 1, "feedback": [], "auto_revisions": 0, "fixes": []}
     return Command(goto="retrieve", update=update | {"screened_by": verdict.by})
 
@@ -73,7 +75,7 @@ def draft(state: DraftState, runtime: Runtime[WorkflowContext]) -> dict[str, Any
         previous_draft=state.get("draft") if changes or problems else None,
     )
     if changes:
-        context.requests.update_request(state["request_id"], status=RequestStatus.drafting)
+        context.requests.update_request(state["request_id"], drafting=state["revision"], status=RequestStatus.drafting)
     runtime.stream_writer({"stage": "drafting", "revision": state["revision"], "passages": len(state["passages"])})
     completion = context.llm.complete(messages, max_tokens=fmt.max_tokens)
     return {
@@ -137,6 +139,9 @@ def check(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Liter
 
 
 def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Literal["deliver", "draft", "close"]]:
+    """What goes on is the recorded draft, the one on the card: a worker that re-ran the steps
+    before this one (its predecessor stopped after recording, before the checkpoint) may hold
+    another text in `state`."""
     context = runtime.context
     recorded = context.requests.record_draft(
         DraftRecord(
@@ -164,17 +169,22 @@ def review(state: DraftState, runtime: Runtime[WorkflowContext]) -> Command[Lite
             "request": state["request"],
             "brief": state["brief"],
             "revision": state["revision"],
-            "draft": state["draft"],
+            "draft": recorded.text,
             "sources": recorded.sources,
-            "checks": state["checks"],
+            "checks": recorded.checks,
             "alerts": recorded.alerts,
             "expires_at": recorded.expires_at.isoformat(),
         }
     )
-    update: dict[str, Any] = {"draft_id": recorded.id}
+    update: dict[str, Any] = {
+        "draft_id": recorded.id,
+        "draft": recorded.text,
+        "checks": recorded.checks,
+        "alerts": recorded.alerts,
+    }
     action = Action(decision["action"])
     if action in (Action.approve, Action.edit):
-        update["final_text"] = decision.get("text") or state["draft"]
+        update["final_text"] = decision.get("text") or recorded.text
         return Command(goto="deliver", update=update)
     if action == Action.changes:
         update |= {

@@ -104,6 +104,17 @@ _ASKING = re.compile(
     r"how do (i|we) (write|spell|refer|capitali[sz]e|say|format)|what do we call|guideline|policy)\b",
     re.I,
 )
+_REVISION = re.compile(
+    r"\b(shorter|longer|punchier|snappier|friendlier|warmer|simpler|clearer|tighter|crisper|bolder|softer|calmer|"
+    r"(more|less|too|not so|a bit) \w+)\b"
+    r"|(^|[,;.!]\s*|\b(and|but|also|then|please|pls|just|maybe|could you|can you)\s+)(add|mention|drop|remove|cut|lose|"
+    r"use|swap|replace|change|include|keep|say|avoid|skip|end with|start with|open with|lead with|"
+    r"tone (it )?(down|up)|no)\b"
+    r"|\binstead of\b",
+    re.I,
+)
+"""A note on a draft ("shorter, mention the free trial", "drop the emoji"): read as one only in the
+thread of a draft the person waits on, where such a note is what a reply most likely is."""
 _QUOTED = re.compile(r"```(?P<fence>.+?)```|[\"“”](?P<quote>[^\"“”]{12,})[\"“”]", re.S)
 _SEPARATOR = re.compile(r"[:\n?]|\s[-\u2013\u2014]\s")
 PASTED_CHARS = 160
@@ -152,9 +163,13 @@ def read_rules(message: str) -> RuleReading:
     return RuleReading(Intent.draft, False)
 
 
-def classify(llm: LLMClient | None, message: str) -> Classified:
-    """Strong patterns decide; otherwise the model, and the patterns again if its answer is unusable."""
+def classify(llm: LLMClient | None, message: str, *, on_draft: bool = False) -> Classified:
+    """Strong patterns decide; otherwise the model, and the patterns again if its answer is unusable.
+    `on_draft`: the message replies in the thread of the sender's draft, where a plain note on it
+    ("shorter") is a rewrite of that draft without asking the model, which would read it alone."""
     reading = read_rules(message)
+    if on_draft and not reading.strong and _REVISION.search(_plain(message)):
+        reading = RuleReading(Intent.rewrite, True)
     intent, source = reading.intent, "rules"
     if not reading.strong and llm is not None:
         answered = model_intent(llm, message)

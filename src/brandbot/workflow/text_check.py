@@ -71,6 +71,8 @@ class TextCheck:
     failures: tuple[RuleFailure, ...] = ()
     """Rules that could not give their verdict (ran past their time limit)."""
     rules_version: int | None = None
+    rules_installed: bool = True
+    """False on a deployment with no brand rules: no hit then means nothing was checked, not a clean text."""
 
     @property
     def verdict(self) -> Verdict:
@@ -114,7 +116,7 @@ def check_text(
     hits, failures = rule_hits(text, rules, fmt)
     query = "\n".join([text[:QUERY_CHARS], *dict.fromkeys(hit.message for hit in hits)])
     found = knowledge_base.search(query, passages) if passages else []
-    return TextCheck(text, fmt, tuple(hits), tuple(found), failures, rules.version)
+    return TextCheck(text, fmt, tuple(hits), tuple(found), failures, rules.version, len(rules) > 0)
 
 
 def rule_hits(text: str, rules: RuleSet, fmt: str | None = None) -> tuple[list[RuleHit], tuple[RuleFailure, ...]]:

@@ -74,6 +74,13 @@ def test_unreadable_file_bad_rules_and_bad_format_exit_2(tmp_path: Path) -> None
     assert code == 2 and "unknown format 'tiktok'" in output
 
 
+def test_checking_against_installed_rules_when_there_are_none_says_so_and_exits_2() -> None:
+    Path("draft.md").write_text(BAD_DRAFT, encoding="utf-8")
+    result = runner.invoke(app, ["check", "draft.md"])
+    assert result.exit_code == 2
+    assert "No brand rules are installed" in result.output and "brandbot rules add" in result.output
+
+
 def test_add_list_check_remove_the_installed_rules(tmp_path: Path) -> None:
     assert runner.invoke(app, ["add", str(SHIPPED_RULES)]).exit_code == 0
     listed = json.loads(runner.invoke(app, ["list", "-o", "json"]).output)

@@ -13,7 +13,7 @@ from brandbot.rules import RuleSet, load_styles
 from brandbot.rules.backtest import BackTest, Example, back_test
 from brandbot.rules.change_notes import Asked, asked
 from brandbot.rules.learned_rule import build, rule_name, rule_yaml
-from brandbot.rules.learning import Candidate, Change, Evidence, Kind, Via, mine
+from brandbot.rules.learning import Candidate, Change, Evidence, Kind, Via, mine, reviewers
 from brandbot.rules.proposals import brand_style, covered
 from brandbot.store.review_history import ChangeRequest, Edit, PastText, Reviewed
 from tests.unit.rules.support import SHIPPED_RULES, write_styles
@@ -22,28 +22,54 @@ CHEAP = Change(Kind.substitution, "cheap", "affordable")
 SIMPLY = Change(Kind.existence, "simply")
 
 
-def edit(number: int, drafted: str, approved: str, actor: str = "bob") -> Edit:
-    return Edit(Reviewed(number, f"req_{number}", f"d_{number}", actor), drafted, approved)
+def edit(number: int, drafted: str, approved: str, actor: str | None = None) -> Edit:
+    """By a reviewer of its own unless `actor` says who."""
+    return Edit(Reviewed(number, f"req_{number}", f"d_{number}", actor or f"reviewer{number}"), drafted, approved)
 
 
-def note(number: int, text: str, actor: str = "carol") -> ChangeRequest:
-    return ChangeRequest(Reviewed(number, f"req_{number}", f"d_{number}", actor), text)
+def note(number: int, text: str, actor: str | None = None) -> ChangeRequest:
+    return ChangeRequest(Reviewed(number, f"req_{number}", f"d_{number}", actor or f"reviewer{number}"), text)
 
 
 def changes(candidates: list[Candidate]) -> list[tuple[Change, list[int]]]:
     return [(candidate.change, [item.decision_id for item in candidate.evidence]) for candidate in candidates]
 
 
-def test_a_replacement_in_three_edits_is_a_substitution_and_in_two_is_nothing() -> None:
+def test_a_replacement_by_three_reviewers_is_a_substitution_and_by_two_is_nothing() -> None:
     edits = [
         edit(1, "Our cheap plans.", "Our affordable plans.", "bob"),
         edit(2, "A cheap backup.", "An affordable backup.", "carol"),
-        edit(3, "Cheap and calm.", "Affordable and calm.", "bob"),
+        edit(3, "Cheap and calm.", "Affordable and calm.", "dan"),
     ]
     assert changes(mine(edits, [], 3)) == [(CHEAP, [1, 2, 3])]
     assert mine(edits[:2], [], 3) == []
     [candidate] = mine(edits, [], 3)
     assert candidate.evidence[1] == Evidence(2, "req_2", "d_2", "carol", Via.edit)
+
+
+def test_one_reviewers_decisions_count_once() -> None:
+    """Three edits and a change request by one person are that person's taste: one reviewer."""
+    habit = [edit(number, "A cheap plan.", "An affordable plan.", "bob") for number in (1, 2, 3)]
+    habit.append(edit(4, "Cheap backups.", "Affordable backups.", "bob"))
+    asked = [note(5, "Use 'affordable' instead of 'cheap'.", "bob")]
+    assert mine(habit, asked, 2) == []
+    [candidate] = mine(habit, asked, 1)
+    assert (reviewers(candidate.evidence), len(candidate.evidence)) == (1, 5)
+    [shared] = mine(habit, [*asked, note(6, "Use 'affordable' instead of 'cheap'.", "carol")], 2)
+    assert (reviewers(shared.evidence), len(shared.evidence)) == (2, 6)
+
+
+def test_the_change_most_reviewers_made_comes_first() -> None:
+    """Ranked by people before decisions: one reviewer's four edits rank below two reviewers' two."""
+    simply = [
+        edit(number, f"Simply restore it in {place}.", f"Restore it in {place}.", "bob")
+        for number, place in ((1, "Lisbon"), (2, "Oslo"), (3, "Lima"), (4, "Kyiv"))
+    ]
+    cheap = [
+        edit(5, "A cheap plan.", "An affordable plan.", "bob"),
+        edit(6, "Cheap plans.", "Affordable plans.", "carol"),
+    ]
+    assert [candidate.change for candidate in mine(simply + cheap, [], 1)] == [CHEAP, SIMPLY]
 
 
 def test_one_edit_counts_once_however_often_it_makes_the_change() -> None:

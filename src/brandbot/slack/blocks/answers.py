@@ -2,14 +2,16 @@
 words, the guidelines' closest line, said to be a quote), the passages it cites (document >
 section, version, the quoted line) and Helpful / Not right buttons; or, when the guidelines don't cover
 the question, a plain "not covered" with a button to forward it to an admin. A pure builder;
-every quoted text is escaped and cut to Slack's limits."""
+every quoted text is escaped and cut to Slack's limits, the notification text included, and a
+quote of the guidelines is shown in rich text, exactly as worded: a passage is whatever its
+uploader wrote, pings, links and *bold* included."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from brandbot.slack.blocks.elements import button, context
-from brandbot.slack.blocks.limits import SECTION_TEXT, mrkdwn_escape, truncate
+from brandbot.slack.blocks.limits import SECTION_TEXT, literal, mrkdwn_escape, truncate
 
 HELPFUL = "answer_helpful"
 NOT_RIGHT = "answer_not_right"
@@ -40,11 +42,13 @@ def answer_message(
     if show_question:
         blocks.append(context(f"You asked: _{mrkdwn_escape(truncate(question, QUESTION_SHOWN))}_"))
     if covered:
-        said = mrkdwn_escape(truncate(answer, SECTION_TEXT - 200))
-        blocks.append(_section(f"{QUOTED}\n>{said}" if quoted else said))
-        blocks += [context(_citation_line(citation)) for citation in citations]
+        if quoted:
+            blocks += [_section(QUOTED), *literal(truncate(answer, SECTION_TEXT))]
+        else:
+            blocks.append(_section(mrkdwn_escape(truncate(answer, SECTION_TEXT - 200))))
+        blocks += [_citation(citation) for citation in citations]
         actions = [button("Helpful", HELPFUL, str(answer_id)), button("Not right", NOT_RIGHT, str(answer_id))]
-        text = answer
+        text = mrkdwn_escape(answer)
     else:
         blocks.append(_section(f":grey_question: {NOT_COVERED}"))
         actions = [
@@ -69,14 +73,17 @@ def forwarded_question(asker: str, question: str, answer_id: int) -> dict[str, A
     }
 
 
-def _citation_line(citation: dict[str, Any]) -> str:
+def _citation(citation: dict[str, Any]) -> dict[str, Any]:
+    """Where the passage is, then its line in plain text: the guidelines' words as worded."""
     where = " > ".join(part for part in (citation.get("title"), citation.get("section")) if part)
     version = str(citation.get("version") or "")[:8]
     quote = truncate(str(citation.get("quote") or ""), QUOTE_SHOWN)
-    return (
+    line = context(
         f"[{citation.get('number')}] *{mrkdwn_escape(where or str(citation.get('source')))}*, "
-        f"version `{mrkdwn_escape(version)}`: “{mrkdwn_escape(quote)}”"
+        f"version `{mrkdwn_escape(version)}`:"
     )
+    line["elements"].append({"type": "plain_text", "text": f"“{quote}”", "emoji": False})
+    return line
 
 
 def _section(text: str) -> dict[str, Any]:

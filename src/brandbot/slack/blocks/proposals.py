@@ -49,8 +49,10 @@ def _what(proposal: Proposal) -> str:
 
 
 def _evidence(proposal: Proposal) -> str:
+    """How many people made the change, then in how many decisions: "2 reviewers made this change in 3 edits"."""
     parts = [_count(proposal.edits, "edit"), _count(proposal.change_requests, "change request")]
-    return "Reviewers made this change in " + " and ".join(part for part in parts if not part.startswith("0 ")) + "."
+    made = " and ".join(part for part in parts if not part.startswith("0 "))
+    return f"{_count(proposal.reviewers, 'reviewer')} made this change in {made}."
 
 
 def _backtest(tested: BackTest) -> str:

@@ -104,9 +104,11 @@ def _hashes(receipt: Receipt) -> str:
 
 
 def _seal(found: Found) -> str:
-    if found.sealed is None:
+    if found.predates_receipts:
         return "Approved before receipts existed: nothing was sealed to check this against."
     changes = found.changes()
+    if found.sealed is None:
+        return f":warning: Not sealed: {mrkdwn_escape('; '.join(changes))}."
     if changes:
         return f":warning: Changed since approval: {mrkdwn_escape('; '.join(changes))}."
     return f":lock: Matches the seal in audit entry {found.sealed.entry_id} (`brandbot audit verify` checks them all)."

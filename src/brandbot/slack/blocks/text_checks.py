@@ -30,12 +30,21 @@ LEVEL_HEADING = {
     Level.suggestion: ":bulb: *Suggestions*",
 }
 _WEB_LINK = re.compile(r"\Ahttps?://[^\s<>|]+\Z")
+NO_RULES = (
+    ":warning: *No brand rules are installed*, so nothing in this text was checked against them. "
+    "A brandbot admin installs them by sending me a Vale rule (.yml) or a zipped style folder in a "
+    "direct message, or with `brandbot rules add`."
+)
 
 
 def result(check: TextCheck, rewrite_value: str) -> dict[str, Any]:
     """The whole answer as one message; `rewrite_value` is what the button carries back."""
     summary = _summary(check)
-    blocks: list[dict[str, Any]] = [_section(f"{_headline(check.verdict)}\n{summary}")]
+    if check.rules_installed:
+        text, headline = f"Brand check: {summary}", f"{_headline(check.verdict)}\n{summary}"
+    else:
+        text, headline = "Brand check: no brand rules are installed, so nothing was checked.", NO_RULES
+    blocks: list[dict[str, Any]] = [_section(headline)]
     blocks.append(context(f"{_scope(check)} Checked: _{_inline(check.text, EXCERPT)}_"))
     shown = 0
     for level, hits in check.by_level().items():
@@ -58,7 +67,7 @@ def result(check: TextCheck, rewrite_value: str) -> dict[str, Any]:
             "elements": [button("Rewrite on-brand", REWRITE, rewrite_value, style="primary")],
         }
     )
-    return {"text": f"Brand check: {summary}", "blocks": blocks}
+    return {"text": text, "blocks": blocks}
 
 
 def refused(reason: str) -> str:

@@ -1,6 +1,7 @@
 """ "Request revision" on a re-check digest or in App Home: a new request, from the approved text
-and what no longer holds, for the person who clicked; drafted in their DM like a /brandbot
-request. One revision per finding, whoever clicks and however often."""
+and what no longer holds, for the approver or admin who clicked; drafted in their DM like a
+/brandbot request. One revision per finding, whoever clicks and however often: the request and
+the finding's mark are written together."""
 
 from __future__ import annotations
 
@@ -11,23 +12,29 @@ from slack_sdk import WebClient
 from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.blocks.rechecks import parse_revision_value
 from brandbot.slack.deps import SlackDeps
-from brandbot.slack.listeners.common import Handler, Payload, tell_privately_later
+from brandbot.slack.listeners.common import Handler, Payload, tell_privately_later, told_on_failure
+from brandbot.store.rechecks import mark_revising
 from brandbot.workflow.engine import RequestInvalid
 from brandbot.workflow.rechecks import change_summary, revision_request
+
+NOT_ALLOWED = ":lock: Only approvers and brandbot admins can request the revision of an approved text."
 
 
 def request_revision(deps: SlackDeps) -> Handler:
     def request_revision(body: Payload, action: Payload, client: WebClient, logger: logging.Logger) -> None:
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id")
-        reply = _start(deps, user, action["value"])
-        if channel:
-            tell_privately_later(deps, client, logger, channel, user, reply)
+        with told_on_failure(client, logger, channel, user=user):
+            reply = _start(deps, user, action["value"])
+            if channel:
+                tell_privately_later(deps, client, logger, channel, user, reply)
 
     return request_revision
 
 
 def _start(deps: SlackDeps, user: str, value: str) -> str:
+    if not deps.directory.is_approver(user) and not deps.directory.is_admin(user):
+        return NOT_ALLOWED
     recheck_id, request_id = parse_revision_value(value)
     services = deps.services
     approved = services.requests.get_request(request_id)
@@ -43,12 +50,15 @@ def _start(deps: SlackDeps, user: str, value: str) -> str:
     )
     try:
         created = services.engine.submit(
-            user, text, "slack", reply_to={"dm_user": user}, event_keys=(f"recheck_revision:{value}",)
+            user,
+            text,
+            "slack",
+            reply_to={"dm_user": user},
+            along=lambda session, revision_id: mark_revising(session, recheck_id, request_id, revision_id),
         )
     except RequestInvalid as error:
         return f":warning: {mrkdwn_escape(str(error))}"
     if created is None:
         return f":information_source: A revision of `{mrkdwn_escape(request_id)}` was already requested."
-    services.rechecker.store.mark_revising(recheck_id, request_id, created.id)
     deps.nudge()
     return f":pencil2: Revision of `{mrkdwn_escape(request_id)}` requested as `{created.id}`; I'll draft it in our DM."

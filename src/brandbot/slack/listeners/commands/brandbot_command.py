@@ -14,6 +14,7 @@ from brandbot.slack.blocks import messages
 from brandbot.slack.blocks.limits import mrkdwn_unescape
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, malformed
+from brandbot.store.events import stored_key
 
 CHECK = re.compile(r"\Acheck(?:\s+|\Z)", re.IGNORECASE)
 ASK = re.compile(r"\Aask(?:\s+|\Z)", re.IGNORECASE)
@@ -39,20 +40,27 @@ def run_command(deps: SlackDeps) -> Handler:
                 ack(text=":lock: Only brandbot admins can review held guideline passages.")
         elif found := ASK.match(text):
             question = mrkdwn_unescape(text[found.end() :]).strip()
-            if question:
-                key = f"answer:command:{command.get('trigger_id') or command.get('channel_id')}:{user}"
-                answers.queue_question(deps, key, user, question, {"dm_user": user})
-            ack(text=messages.ASKED if question else messages.EMPTY_QUESTION)
+            if not question:
+                ack(text=messages.EMPTY_QUESTION)
+            else:
+                refusal = answers.queue_question(deps, _key("answer", command), user, question, {"dm_user": user})
+                ack(text=refusal or messages.ASKED)
         elif text == "guidelines":
             documents = deps.services.knowledge_base.registry.all()
             ack(text="Guideline documents", blocks=messages.guideline_list(documents, deps.directory.is_admin(user)))
         elif found := CHECK.match(text):
-            key = f"text_check:command:{command.get('trigger_id') or command.get('channel_id')}:{user}"
             checked = mrkdwn_unescape(text[found.end() :])
-            ack(text=text_checks.submit(deps, user, checked, {"dm_user": user}, key) or CHECKING)
+            ack(
+                text=text_checks.submit(deps, user, checked, {"dm_user": user}, _key("text_check", command)) or CHECKING
+            )
         else:
             key = f"command:{command.get('trigger_id') or command.get('channel_id')}:{user}:{text}"
             refusal = intake.receive(deps, user, text, {"dm_user": user}, "command", (key,))
             ack(text=refusal or messages.COMMAND_RECEIVED)
 
     return run_command
+
+
+def _key(kind: str, command: Payload) -> str:
+    """The work row of one run of the command (Slack's trigger id), at a fixed length."""
+    return stored_key(f"{kind}:command:{command.get('trigger_id') or command.get('channel_id')}:{command['user_id']}")

@@ -1,12 +1,12 @@
 """@brandbot in a channel: the message minus the mention goes to intake; answers go in its
-thread. The requester's mention in their own request's thread is a follow-up (`follow_ups`)."""
+thread. Intake reads the requester's note in their own request's thread as a follow-up (`follow_ups`)."""
 
 from __future__ import annotations
 
 import re
 
 from brandbot import logs
-from brandbot.slack import follow_ups, intake
+from brandbot.slack import intake
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys, malformed
 
@@ -22,7 +22,6 @@ def from_mention(deps: SlackDeps) -> Handler:
         thread_ts = event.get("thread_ts") or ts
         keys = event_keys(body, event)
         with logs.bind(event_id=body.get("event_id")):
-            if not follow_ups.take(deps, event, text, keys):
-                intake.receive(deps, event["user"], text, {"channel": channel, "thread_ts": thread_ts}, "mention", keys)
+            intake.receive(deps, event["user"], text, {"channel": channel, "thread_ts": thread_ts}, "mention", keys)
 
     return from_mention

@@ -1,6 +1,6 @@
-"""A direct message: a file from an admin is a guideline to add; a reply in a request's thread
-is a follow-up on it (`follow_ups`); anything else goes to intake (a question, a draft request,
-text to check or to rewrite)."""
+"""A direct message: a file from an admin is a guideline to add; anything else goes to intake (a
+question, a draft request, text to check or to rewrite, or in a request's thread a note on it:
+`follow_ups`)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def handle_direct_message(deps: SlackDeps) -> Handler:
 
 def take_direct_message(deps: SlackDeps, body: Payload, event: Payload, entry: str) -> bool:
     """The ack path of every DM, top level or in a thread (an assistant thread too): answers go
-    in the message's thread. True when the message went to intake (not a file, not a follow-up)."""
+    in the message's thread. True when the message went to intake and cannot be a note on the
+    sender's request in progress there (that request named the thread: its title stays)."""
     if malformed(event, "user", "channel", "ts"):
         return False
     channel, ts, user = event["channel"], event["ts"], event["user"]
@@ -42,7 +43,8 @@ def take_direct_message(deps: SlackDeps, body: Payload, event: Payload, entry: s
         if event.get("files"):
             uploads.submit(deps, user, event["files"], channel, keys)
             return False
-        if follow_ups.take(deps, event, text, keys):
-            return False
         reply_to = {"channel": channel, "thread_ts": event.get("thread_ts") or ts}
-        return intake.receive(deps, user, text, reply_to, entry, keys) is None
+        if intake.receive(deps, user, text, reply_to, entry, keys) is not None:
+            return False
+        thread_ts = event.get("thread_ts")
+        return not isinstance(thread_ts, str) or follow_ups.open_request(deps, user, channel, thread_ts) is None

@@ -14,6 +14,7 @@ from brandbot.slack import text_checks
 from brandbot.slack.blocks.limits import mrkdwn_unescape
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, tell_privately_later
+from brandbot.store.events import stored_key
 
 CHECK_AGAINST_BRAND = "check_against_brand"
 ON_ITS_WAY = ":mag: Checking that message against the brand rules; the result will be in our DM."
@@ -28,7 +29,7 @@ def check_message(deps: SlackDeps) -> Handler:
             return
         channel = (shortcut.get("channel") or {}).get("id")
         message = shortcut.get("message") or {}
-        key = f"text_check:shortcut:{shortcut.get('trigger_id') or message.get('ts')}:{user}"
+        key = stored_key(f"text_check:shortcut:{shortcut.get('trigger_id') or message.get('ts')}:{user}")
         text = mrkdwn_unescape(str(message.get("text") or ""))
         refusal = text_checks.submit(deps, user, text, {"dm_user": user}, key)
         ack()
