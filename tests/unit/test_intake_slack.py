@@ -18,7 +18,7 @@ from sqlalchemy import select
 from brandbot.config import LOCAL_MODEL_NAME, Settings
 from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
-from brandbot.slack import intake, requests
+from brandbot.slack import answers, intake, requests
 from brandbot.slack.app import web_client
 from brandbot.slack.blocks import intake as blocks
 from brandbot.slack.blocks import messages
@@ -335,3 +335,20 @@ def test_draft_it_instead_stays_done_after_the_sweep_pruned_slack_event_keys(sla
     slack.run("draft")
     slack.deliver()
     assert len(approval_cards(slack)) == 1
+
+
+def test_just_answer_stays_done_after_the_sweep_pruned_the_answered_row(slack: Slack) -> None:
+    slack.dm(DRAFT)
+    slack.run(INTAKE)
+    [request] = slack.requests()
+    click(slack.app, slack.standin, ALICE, blocks.JUST_ANSWER, request.id)
+    row = slack.services.work.claim([ANSWER])
+    assert row is not None
+    run_one(slack.services.work, row, answers.handler(slack.deps))
+    later = utcnow() + timedelta(days=slack.services.settings.finished_retention_days + 1)
+    assert prune(slack.services.db, slack.services.settings, later).work > 0
+    assert slack.rows(ANSWER) == [], "the answered row is gone"
+    click(slack.app, slack.standin, ALICE, blocks.JUST_ANSWER, request.id)
+    assert slack.rows(ANSWER) == [], "a click weeks later answers nothing again"
+    said = slack.standin.wait_for(lambda: ephemeral_to(slack, ALICE), timeout=10)
+    assert "answering it already" in said[-1]

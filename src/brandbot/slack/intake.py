@@ -19,7 +19,7 @@ from brandbot.slack.requests import open_dm_thread
 from brandbot.store import intake as store
 from brandbot.store import outbox, queue
 from brandbot.store.budget import Charge, Kind, OverBudget
-from brandbot.store.events import once_only
+from brandbot.store.events import claim_in, once_only
 from brandbot.store.models import WorkItem
 from brandbot.store.outbox import Notice, notify
 from brandbot.workers import Handler
@@ -169,8 +169,6 @@ def just_answer(deps: SlackDeps, user: str, request_id: str) -> str | None:
     if user != request.requester:
         return ":no_entry: Only the person who asked can change what I do with their request."
     key = f"{store.ANSWER}:instead:{request_id}"
-    if deps.services.work.by_key(key) is not None:
-        return ":information_source: I'm answering it already."
     try:
         withdraw(engine, request_id, user)
     except DecisionRefused as error:
@@ -179,6 +177,8 @@ def just_answer(deps: SlackDeps, user: str, request_id: str) -> str | None:
     reply_to = {name: value for name, value in (request.reply_to or {}).items() if name in REPLY_FIELDS}
     channel, thread_ts = _where(reply_to)
     with deps.services.db.session() as session:
+        if not claim_in(session, once_only(key)):
+            return ":information_source: I'm answering it already."
         queue.put(session, WorkItem, store.ANSWER, key, {"user": user, "question": request.text, "reply_to": reply_to})
         notify(
             session,
