@@ -17,8 +17,8 @@ def run(env: dict[str, str], *args: str, check: bool = True, timeout: float = 30
     return result
 
 
-def run_json(env: dict[str, str], *args: str) -> Any:
-    return json.loads(run(env, *args, "--output", "json").stdout)
+def run_json(env: dict[str, str], *args: str, timeout: float = 300) -> Any:
+    return json.loads(run(env, *args, "--output", "json", timeout=timeout).stdout)
 
 
 def start(env: dict[str, str], *args: str) -> subprocess.Popen[str]:

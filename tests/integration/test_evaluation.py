@@ -73,7 +73,9 @@ def test_draft_evaluation_compares_drafting_with_and_without_approved_examples(
         "  - A short X post about Tidewell Restore\n"
         "  - A Slack message inviting the community to office hours\n"
     )
-    report = cli.run_json(settings_env(llm_settings), "eval", "drafts", str(requests))
+    # Four drafts (each with up to two automatic revisions) and four judgements on the 2-core
+    # CPU's small model: one to five minutes, by what else is asking the same server.
+    report = cli.run_json(settings_env(llm_settings), "eval", "drafts", str(requests), timeout=900)
     assert report["model"] == llm_settings.llm_model and report["server"] == llm_settings.llm_base_url
     assert report["judge"]["model"] == llm_settings.llm_model and "cannot follow this rubric" in report["judge"]["note"]
     without, with_examples = report["arms"]
