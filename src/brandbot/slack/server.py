@@ -137,6 +137,7 @@ def work(services: Services) -> None:
         until_terminated()
     finally:
         background.stop()
+        log.info("stopped")
 
 
 def _one_torch_thread() -> None:
