@@ -194,11 +194,14 @@ def test_mention_to_card_to_approval_to_final_text(bot: Bot) -> None:
     assert bot.click(BOB, "draft_approve", draft_id, card_ts).status_code == 200
     bot.standin.wait_for(lambda: f"Approved by <@{BOB}>" in bot.card_text(card_ts), what="card updated")
     assert '"draft_approve"' not in bot.card_text(card_ts) and '"receipt_open"' in bot.card_text(card_ts)
-    final = bot.standin.wait_for(lambda: "ready to copy" in bot.thread(ts) and bot.standin.posts_to(GENERAL, ts))
+    bot.standin.wait_for(lambda: "ready to copy" in bot.thread(ts), what="the requester told")
     services = bot.services()
     draft = services.requests.get_draft(draft_id)
     assert draft is not None and draft.status == "approved"
-    assert any(message.get("text") == draft.text for message in final), "the final text alone, ready to copy"
+    bot.standin.wait_for(
+        lambda: any(message.get("text") == draft.text for message in bot.standin.posts_to(GENERAL, ts)),
+        what=f"the final text alone, ready to copy: {draft.text!r}",
+    )
     services.close()
 
 
