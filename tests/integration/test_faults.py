@@ -1,7 +1,7 @@
 """The promise under faults, short: processes killed after an ack, mid-draft, between a decision's
-claim and its resume, and mid-delivery; nothing lost, nothing said twice. In both deployed shapes:
-two `serve` replicas, and `serve --no-workers` beside `brandbot work`. bench/faults.py runs the
-long version."""
+claim and its resume, and mid-delivery; nothing lost, nothing said twice. On the deployed shape:
+`serve --no-workers` beside `brandbot work`. bench/faults.py runs the long version, in that shape
+(`--split`) and with two `serve` replicas."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.support.faults import KILL_POINTS, FaultRun
 from tests.support.servers import chroma_server, postgres
 
 
-@pytest.mark.parametrize("shape", ["replicas", "split"])
+@pytest.mark.parametrize("shape", ["split"])
 def test_kills_at_every_point_lose_and_repeat_nothing(
     shape: Literal["replicas", "split"], tmp_path_factory: pytest.TempPathFactory, local_llm: tuple[str, str]
 ) -> None:
