@@ -21,7 +21,7 @@ from brandbot.workflow import approvals
 from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
 from tests.support import slack_ids
-from tests.support.bot_process import start_bot, start_worker, stop
+from tests.support.bot_process import start_deployment, stop
 from tests.support.file_host import FileHost
 from tests.support.hostile_files import docx_with, encrypted, spaces, zipped
 from tests.support.slack_markup import INJECTION, injected, literal_text
@@ -150,14 +150,7 @@ def bot(
     cli.run(env, "guidelines", "add", str(GUIDELINES))
     cli.run(env, "rules", "add", str(GUIDELINES / "rules"))
     env |= slack_env(standin)
-    logs = [data_dir / "serve.log"]
-    if shape == "deployed":
-        process, url = start_bot(env, logs[0], "--no-workers")
-        logs.append(data_dir / "work.log")
-        processes = [process, start_worker(env, logs[1])]
-    else:
-        process, url = start_bot(env, logs[0])
-        processes = [process]
+    logs, processes, url = start_deployment(env, data_dir, split=shape == "deployed")
     yield Bot(url, standin, settings, env, proxy)
     for running in processes:
         stop(running)

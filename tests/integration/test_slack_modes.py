@@ -23,7 +23,7 @@ from brandbot.services import Services
 from brandbot.slack.server import EVENTS_PATH
 from tests.conftest import GUIDELINES, make_settings, settings_env
 from tests.integration import cli
-from tests.support.bot_process import internal_url, start_bot, start_worker, stop
+from tests.support.bot_process import internal_url, start_deployment, stop
 from tests.support.slack_standin import APP_ID, TEAM, StandIn, deliver, event, interaction
 from tests.support.socket_mode import APP_TOKEN, SocketModeStandIn
 
@@ -140,14 +140,8 @@ def _running(mode: str, settings: Settings, data_dir: Path) -> Iterator[Bot]:
         "BRANDBOT_APPROVERS": f"{BOB},{CAROL}",
     }
     env |= {"SLACK_APP_TOKEN": APP_TOKEN} if socket_mode else {"SLACK_SIGNING_SECRET": SECRET}
-    logs = [data_dir / "serve.log"]
-    if socket_mode is not None:
-        process, url = start_bot(env, logs[0], "--no-workers")
-        logs.append(data_dir / "work.log")
-        processes = [process, start_worker(env, logs[1])]
-    else:
-        process, url = start_bot(env, logs[0])
-        processes = [process]
+    logs, processes, url = start_deployment(env, data_dir, split=socket_mode is not None)
+    process = processes[0]
     delivery: Delivery = Http(url)
     if socket_mode is not None:
         socket_mode.wait_connected(timeout=60)

@@ -53,6 +53,20 @@ def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]
     raise AssertionError(f"brandbot work did not start:\n{log_path.read_text()}")
 
 
+def start_deployment(
+    env: dict[str, str], data_dir: Path, *, split: bool
+) -> tuple[list[Path], list[subprocess.Popen[bytes]], str]:
+    """One `serve`, or with `split` a `serve --no-workers` beside a `brandbot work`: (their logs,
+    their processes, the Slack-facing one first; its public base URL)."""
+    logs = [data_dir / "serve.log"]
+    if not split:
+        process, url = start_bot(env, logs[0])
+        return logs, [process], url
+    process, url = start_bot(env, logs[0], "--no-workers")
+    logs.append(data_dir / "work.log")
+    return logs, [process, start_worker(env, logs[1])], url
+
+
 def internal_url(process: subprocess.Popen[bytes]) -> str:
     """The replica's internal listener, read from the command line `start_bot` gave it."""
     args = [str(arg) for arg in process.args]  # type: ignore[union-attr]
