@@ -325,11 +325,13 @@ def _answers(url: str) -> bool:
 
 
 def _cards(standin: StandIn) -> list[tuple[str, str]]:
+    """Approval cards: posts to the approval channel with buttons (the audit anchor has none)."""
     found = []
     for call in standin.of("chat.postMessage"):
         if call.args.get("channel") == APPROVALS and "_ts" in call.args:
-            actions = next(b for b in call.args["blocks"] if b["type"] == "actions")
-            found.append((call.args["_ts"], actions["elements"][0]["value"]))
+            actions = [block for block in call.args.get("blocks") or [] if block["type"] == "actions"]
+            if actions:
+                found.append((call.args["_ts"], actions[0]["elements"][0]["value"]))
     return found
 
 

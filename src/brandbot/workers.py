@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Generic
+from typing import Any, Generic
 
 from brandbot import metrics
 from brandbot.store.queue import Queue, Row
@@ -70,23 +70,17 @@ def _give_up(queue: Queue[Row], row: Row, handler: Handler[Row], reason: str) ->
 class WorkerPool(Generic[Row]):
     """Runs up to `capacity` rows of the handlers' kinds at once. One thread claims, and only
     while a slot is free, so a saturated pool leaves the rest queued (in order, for any replica
-    with room) and an idle one polls once per `idle_s`, or at once when `wake` is notified."""
+    with room) and an idle one polls once per `idle_s`, or at once when nudged."""
 
     def __init__(
-        self,
-        name: str,
-        queue: Queue[Row],
-        handlers: Mapping[str, Handler[Row]],
-        capacity: int,
-        wake: threading.Condition | None = None,
-        idle_s: float = 0.5,
+        self, name: str, queue: Queue[Row], handlers: Mapping[str, Handler[Row]], capacity: int, idle_s: float = 0.5
     ) -> None:
         self.name = name
         self._queue: Queue[Row] = queue
         self._handlers: dict[str, Handler[Row]] = dict(handlers)
         self._idle_s = idle_s
         self._stop = threading.Event()
-        self._wake = wake or threading.Condition()
+        self._wake = threading.Condition()
         self._slots = threading.BoundedSemaphore(capacity)
         self._busy = 0
         self._running: set[int] = set()
@@ -99,6 +93,10 @@ class WorkerPool(Generic[Row]):
     def busy(self) -> int:
         """Rows running now."""
         return self._busy
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(self._handlers)
 
     def start(self) -> None:
         self._claimer.start()
@@ -171,3 +169,29 @@ class WorkerPool(Generic[Row]):
         with self._busy_lock:
             self._busy += change
             metrics.WORK_RUNNING.labels(self.name).set(self._busy)
+
+
+class Wakeups:
+    """This process's pools, woken when work is queued: all of them after a write here (a Slack
+    listener's, a worker's), or those that run a kind another process queued (`store/wakeups.py`)."""
+
+    def __init__(self) -> None:
+        self._pools: list[WorkerPool[Any]] = []
+        self._lock = threading.Lock()
+
+    def add(self, pool: WorkerPool[Any]) -> None:
+        with self._lock:
+            self._pools.append(pool)
+
+    def all(self) -> None:
+        for pool in self._snapshot():
+            pool.nudge()
+
+    def kind(self, kind: str) -> None:
+        for pool in self._snapshot():
+            if kind in pool.kinds:
+                pool.nudge()
+
+    def _snapshot(self) -> list[WorkerPool[Any]]:
+        with self._lock:
+            return list(self._pools)

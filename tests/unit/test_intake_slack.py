@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from slack_bolt import App
+from sqlalchemy import event as sql_events
 from sqlalchemy import select
 
 from brandbot.config import LOCAL_MODEL_NAME, Settings
@@ -142,6 +143,27 @@ def test_a_dm_records_one_intake_row_before_the_ack_and_nothing_else(slack: Slac
         "entry": "dm",
     }
     assert slack.requests() == [] and slack.fake.requests == [], "no request, no LLM call in the ack path"
+
+
+def test_the_ack_writes_the_row_and_takes_the_budget_in_two_statements(slack: Slack) -> None:
+    """Where Slack waits: the row's unique key tells a repeat from a new message, so a repeat
+    costs one statement and is not charged."""
+    statements: list[str] = []
+
+    def record(connection: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        words = statement.split()
+        if words[0] in ("INSERT", "UPDATE", "DELETE", "SELECT"):
+            statements.append(f"{words[0]} {words[2] if words[0] == 'INSERT' else '...'}")
+
+    sql_events.listen(slack.services.db.engine, "before_cursor_execute", record)
+    body = {"type": "message", "channel_type": "im", "channel": DM, "user": ALICE, "text": QUESTION, "ts": "7.0"}
+    assert dispatch(slack.app, event(body, "EvCOST01"), form=False).status == 200
+    assert statements == ["INSERT work", "INSERT llm_budgets"]
+    statements.clear()
+    assert dispatch(slack.app, event(body, "EvCOST02"), form=False).status == 200
+    assert statements == ["INSERT work"], "the same message again: nothing written, nothing charged"
+    sql_events.remove(slack.services.db.engine, "before_cursor_execute", record)
+    assert len(slack.rows(INTAKE)) == 1
 
 
 def test_a_dm_question_queues_an_answer_and_no_request(slack: Slack) -> None:
@@ -322,14 +344,14 @@ def test_a_click_with_no_value_is_acknowledged_and_ignored(slack: Slack) -> None
     assert slack.rows(ANSWER) == [] and slack.requests() == []
 
 
-def test_draft_it_instead_stays_done_after_the_sweep_pruned_slack_event_keys(slack: Slack) -> None:
+def test_draft_it_instead_stays_done_after_the_sweep(slack: Slack) -> None:
     ts = slack.dm(QUESTION)
     slack.run(INTAKE)
     slack.deliver()
     key = buttons(slack.thread(ts)[0])[blocks.DRAFT_INSTEAD]
     click(slack.app, slack.standin, ALICE, blocks.DRAFT_INSTEAD, key)
     later = utcnow() + timedelta(hours=slack.services.settings.event_retention_hours + 1)
-    assert prune(slack.services.db, slack.services.settings, later).events > 0
+    prune(slack.services.db, slack.services.settings, later)
     click(slack.app, slack.standin, ALICE, blocks.DRAFT_INSTEAD, key)
     assert len(slack.requests()) == 1, "a click hours later drafts nothing more"
     slack.run("draft")

@@ -18,6 +18,7 @@ from brandbot.store.models import OutboxMessage, WorkItem
 from brandbot.store.outbox import Notice
 from brandbot.store.rechecks import RECHECK
 from brandbot.store.requests import Job
+from brandbot.store.wakeups import QueuedListener
 from brandbot.workers import Handler, WorkerPool
 from brandbot.workflow.approvals import expire_due
 from brandbot.workflow.text_check import TEXT_CHECK
@@ -39,15 +40,15 @@ class Background:
     decided: WorkerPool[OutboxMessage] = field(init=False)
     _stop: threading.Event = field(default_factory=threading.Event)
     _started: tuple[WorkerPool[Any], ...] = ()
+    _listener: QueuedListener | None = None
 
     def __post_init__(self) -> None:
         services = self.deps.services
         settings = services.settings
         run_request = requests.handler(self.deps)
-        wake = self.deps.wake
 
         def pool(name: str, kinds: tuple[str, ...], capacity: int, run: Handler[WorkItem]) -> WorkerPool[WorkItem]:
-            return WorkerPool(name, services.work, dict.fromkeys(kinds, run), capacity, wake, settings.worker_poll_s)
+            return WorkerPool(name, services.work, dict.fromkeys(kinds, run), capacity, settings.worker_poll_s)
 
         self.intake = pool("intake", (INTAKE,), settings.slack_workers, intake.handler(self.deps))
         self.drafting = pool("drafting", Job.DRAFTING, settings.resolved_llm_max_in_flight, run_request)
@@ -59,8 +60,8 @@ class Background:
         news = notices.Courier(services, self.deps.client).handlers()
         decided: dict[str, Handler[OutboxMessage]] = {Notice.decided: news.pop(Notice.decided)}
         poll = settings.worker_poll_s
-        self.outbox = WorkerPool("outbox", services.outbox, news, settings.outbox_workers, wake, poll)
-        self.decided = WorkerPool("outbox-decided", services.outbox, decided, settings.outbox_workers, wake, poll)
+        self.outbox = WorkerPool("outbox", services.outbox, news, settings.outbox_workers, poll)
+        self.decided = WorkerPool("outbox-decided", services.outbox, decided, settings.outbox_workers, poll)
 
     @property
     def pools(self) -> tuple[WorkerPool[Any], ...]:
@@ -86,16 +87,24 @@ class Background:
         behind drafting (`brandbot work` runs it too, for replicas without such a process)."""
         self._started = (self.decided,) if decisions_only else self.pools
         for pool in self._started:
+            self.deps.wake.add(pool)
             pool.start()
         threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True).start()
-        if not decisions_only:
-            threading.Thread(target=self._sweeps, name="sweeps", daemon=True).start()
+        if decisions_only:
+            return
+        threading.Thread(target=self._sweeps, name="sweeps", daemon=True).start()
+        db = self.deps.services.db
+        if db.engine.dialect.name == "postgresql":
+            self._listener = QueuedListener(db.url, self.deps.wake.kind)
+            self._listener.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Every pool stops claiming at once; together they get `timeout` to finish what runs
         (the rest stop at their next step, for another replica). Only then does the pool that
         sends requesters' news close: the workers use it to the end."""
         self._stop.set()
+        if self._listener is not None:
+            self._listener.stop()
         for pool in self._started:
             pool.halt()
         deadline = time.monotonic() + timeout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -10,6 +9,7 @@ from slack_sdk import WebClient
 
 from brandbot.services import Services
 from brandbot.slack.directory import Directory
+from brandbot.workers import Wakeups
 
 
 @dataclass(frozen=True)
@@ -17,12 +17,11 @@ class SlackDeps:
     services: Services
     directory: Directory
     client: WebClient
-    wake: threading.Condition = field(default_factory=threading.Condition)
-    """What this replica's idle workers wait on between looks at the queues."""
+    wake: Wakeups = field(default_factory=Wakeups)
+    """This replica's pools, which wait between looks at the queues."""
     news: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(8, thread_name_prefix="news"))
     """Sends requesters' progress news, so that no drafting thread waits on Slack."""
 
     def nudge(self) -> None:
         """After a listener queued work: this replica's idle workers look at once."""
-        with self.wake:
-            self.wake.notify_all()
+        self.wake.all()

@@ -18,7 +18,7 @@ from brandbot.slack.blocks import approval, intake, messages, rechecks
 from brandbot.store.models import Draft, OutboxMessage, Request
 from brandbot.store.outbox import Notice, record_message
 from brandbot.store.status import DraftStatus, RequestStatus
-from brandbot.store.views import DraftView, draft_view
+from brandbot.store.views import DraftView, draft_view, state_view
 from brandbot.workers import Handler
 
 log = logging.getLogger(__name__)
@@ -82,14 +82,14 @@ class Courier:
 
     def _decided(self, row: OutboxMessage) -> None:
         """The card loses its buttons and shows who decided what; the requester hears the outcome."""
-        requests = self.services.requests
-        draft, request = self._draft_and_request(row.payload["draft_id"])
-        view = draft_view(requests, request, draft)
-        self._close_card(draft, request, view)
+        state = self.services.requests.draft_state(row.payload["draft_id"])
+        assert state is not None, row.payload["draft_id"]
+        draft, request = state.draft, state.request
+        view = state_view(state)
+        self._close_card(draft, request, view, state.latest)
         outcome = approval.outcome_line(view)
         if draft.status == DraftStatus.approved:
-            decision = requests.decision_for(draft.id)
-            final = (decision.final_text if decision else None) or draft.text
+            final = (state.decision.final_text if state.decision else None) or draft.text
             self._tell(row, "requester", request, text=messages.approved(outcome))
             for number, part in enumerate(messages.final_text(final)):
                 self._tell(row, f"final_{number}", request, **part)
@@ -124,12 +124,14 @@ class Courier:
         channel, thread_ts = payload.pop("channel"), payload.pop("thread_ts", None)
         self._post(row, "message", channel, thread_ts, **payload)
 
-    def _close_card(self, draft: Draft, request: Request, view: DraftView | None = None) -> None:
+    def _close_card(
+        self, draft: Draft, request: Request, view: DraftView | None = None, latest: Draft | None = None
+    ) -> None:
         """Idempotent by nature: the card is edited to the same decided state every time."""
         if not draft.card or draft.status == DraftStatus.pending:
             return
         requests = self.services.requests
-        latest = requests.latest_draft(request.id)
+        latest = latest or requests.latest_draft(request.id)
         newer = (
             None if latest is None or latest.id == draft.id else {"revision": latest.revision, "draft_id": latest.id}
         )

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from brandbot.config import Settings
-from brandbot.store.models import LLMBudget, utcnow
+from brandbot.store.models import LLMBudget, table_of, utcnow
 
 WINDOW = timedelta(hours=1)
 
@@ -76,16 +76,21 @@ class Charge:
         now = now or utcnow()
         window = now.replace(minute=0, second=0, microsecond=0)
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        taken = session.execute(
-            insert(LLMBudget)
-            .values(person=self.person, kind=self.kind.value, window_start=window, used=1)
-            .on_conflict_do_update(
-                index_elements=["person", "kind", "window_start"],
-                set_={"used": LLMBudget.used + 1},
-                where=LLMBudget.used < self.per_hour,
+        counter = table_of(LLMBudget)
+        taken = (
+            session.connection()
+            .execute(
+                insert(counter)
+                .values(person=self.person, kind=self.kind.value, window_start=window, used=1)
+                .on_conflict_do_update(
+                    index_elements=["person", "kind", "window_start"],
+                    set_={"used": counter.c.used + 1},
+                    where=counter.c.used < self.per_hour,
+                )
+                .returning(counter.c.used)
             )
-            .returning(LLMBudget.used)
-        ).first()
+            .first()
+        )
         if taken is None:
             raise OverBudget(self.kind, self.per_hour, window + WINDOW - now)
 

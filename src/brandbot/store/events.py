@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from brandbot.store.db import Database
-from brandbot.store.models import OnceKey, ProcessedEvent
+from brandbot.store.models import OnceKey, ProcessedEvent, table_of
 
 KIND_CHARS = 40
 """Of a stored key, the most characters of its kind kept readable (64 more hold its hash)."""
@@ -45,12 +45,17 @@ def claim_in(session: Session, key: str) -> bool:
     whatever else the transaction writes (the request a Slack event causes), or not at all."""
     model: type[OnceKey | ProcessedEvent] = OnceKey if key.startswith(ONCE) else ProcessedEvent
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    claimed = session.execute(
-        insert(model)
-        .values(key=stored_key(key.removeprefix(ONCE)))
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(model.key)
-    ).first()
+    table = table_of(model)
+    claimed = (
+        session.connection()
+        .execute(
+            insert(table)
+            .values(key=stored_key(key.removeprefix(ONCE)))
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(table.c.key)
+        )
+        .first()
+    )
     return claimed is not None
 
 

@@ -1,25 +1,24 @@
 """Messages to brandbot before anyone knows what they ask for: one `intake` work row each,
-written while Slack waits for the ack; a worker classifies it and queues what it asks for."""
+written while Slack waits for the ack; a worker classifies it and queues what it asks for.
+
+The row's key is the message's own (its channel and ts, or a slash command's trigger), unique in
+the table: inserting the row is also what tells a retried or repeated delivery from a new one, so
+the ack costs one insert and the budget's upsert, in one transaction. Work rows outlive Slack's
+retries by far (`finished_retention_days`), so no delivery key is needed beside it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from brandbot.store import queue
 from brandbot.store.budget import Charge
 from brandbot.store.db import Database
-from brandbot.store.events import claim_in, stored_key
+from brandbot.store.events import stored_key
 from brandbot.store.models import WorkItem
 
 INTAKE = "intake"
 ANSWER = "answer"
 """A question about the guidelines, to answer in the thread: {"user", "question", "reply_to"}."""
-
-
-class _SeenBefore(Exception):
-    """Rolls back the claims of a message handled before."""
 
 
 def intake_key(event_keys: tuple[str, ...]) -> str:
@@ -29,15 +28,11 @@ def intake_key(event_keys: tuple[str, ...]) -> str:
 
 
 def record(db: Database, event_keys: tuple[str, ...], payload: dict[str, Any], charge: Charge) -> str | None:
-    """The message's intake row, once, paid with `charge`: None if one of `event_keys` was seen
-    before; `OverBudget` (nothing written) past the sender's budget."""
+    """The message's intake row, once, paid with `charge`: None if the message was recorded
+    before (nothing paid); `OverBudget` (nothing written) past the sender's budget."""
     key = intake_key(event_keys)
-    try:
-        with db.session() as session:
-            if not all([claim_in(session, event) for event in event_keys]):
-                raise _SeenBefore
-            charge.take(session)
-            queue.put(session, WorkItem, INTAKE, key, payload)
-    except (_SeenBefore, IntegrityError):
-        return None
+    with db.session() as session:
+        if not queue.put(session, WorkItem, INTAKE, key, payload):
+            return None
+        charge.take(session)
     return key

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from brandbot.store.db import Database
-from brandbot.store.models import OutboxMessage, QueuedRow, WorkItem, utcnow
+from brandbot.store.models import OutboxMessage, QueuedRow, WorkItem, table_of, utcnow
 
 Row = TypeVar("Row", WorkItem, OutboxMessage)
 TRUSTED_SHARE = 0.75
@@ -63,8 +63,9 @@ def put(
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    added = insert(model).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(model.id)
-    return session.execute(added).first() is not None
+    table = table_of(model)
+    added = insert(table).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+    return session.connection().execute(added).first() is not None
 
 
 class Queue(Generic[Row]):

@@ -360,8 +360,20 @@ class RequestStore:
             return list(session.scalars(select(Draft).where(Draft.request_id == request_id).order_by(Draft.revision)))
 
     def latest_draft(self, request_id: str) -> Draft | None:
-        drafts = self.drafts_for(request_id)
-        return drafts[-1] if drafts else None
+        with self._db.read() as session:
+            return _latest(session, request_id)
+
+    def draft_state(self, draft_id: str) -> DraftState | None:
+        """A draft, its request, its decision and the request's latest revision, in one read:
+        what a decision checks and a decided card shows, where an approver waits for it."""
+        with self._db.read() as session:
+            draft = session.get(Draft, draft_id)
+            if draft is None:
+                return None
+            request = session.get(Request, draft.request_id)
+            assert request is not None, "a draft's request is never deleted"
+            decision = session.scalar(select(Decision).where(Decision.draft_id == draft_id))
+            return DraftState(draft, request, decision, _latest(session, draft.request_id))
 
     def pending_drafts(self) -> list[Draft]:
         with self._db.read() as session:
@@ -433,16 +445,30 @@ class RequestStore:
                     draft_id=draft.id, actor=actor, action=action, note=note, final_text=final_text, decided_at=now
                 )
                 session.add(decision)
-                _audit_decision(session, draft, decision, audit_detail or {})
                 queue.put(session, WorkItem, Job.resume, resume_key(draft.id), request_id=draft.request_id)
                 request = session.get(Request, draft.request_id)
                 if request is not None and request.reply_to:
                     notify(session, Notice.decided, draft.id, request_id=draft.request_id, draft_id=draft.id)
+                # Last: the audit append locks the chain's head until the commit, and every
+                # decision, anywhere, waits for that lock.
+                _audit_decision(session, draft, decision, audit_detail or {})
                 metrics.DECISIONS.labels(action).inc()
                 metrics.TIME_TO_DECISION.observe((now - draft.created_at).total_seconds())
                 return decision
         except (_Lost, IntegrityError):
             return None
+
+
+@dataclass(frozen=True)
+class DraftState:
+    draft: Draft
+    request: Request
+    decision: Decision | None
+    latest: Draft | None
+
+
+def _latest(session: Session, request_id: str) -> Draft | None:
+    return session.scalar(select(Draft).where(Draft.request_id == request_id).order_by(Draft.revision.desc()).limit(1))
 
 
 def _audit_decision(session: Session, draft: Draft, decision: Decision, extra: dict[str, Any]) -> None:

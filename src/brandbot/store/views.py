@@ -10,8 +10,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from brandbot.store.models import Draft, Request
-from brandbot.store.requests import RequestStore
+from brandbot.store.models import Decision, Draft, Request
+from brandbot.store.requests import DraftState, RequestStore
 from brandbot.store.status import Action, DraftStatus, RequestStatus
 
 
@@ -101,7 +101,15 @@ class DraftView:
 def draft_view(requests: RequestStore, request: Request, draft: Draft | None) -> DraftView:
     """What `draft` (or, without one, `request`) looks like now, decision and latest revision included."""
     decision = requests.decision_for(draft.id) if draft else None
-    latest = requests.latest_draft(request.id)
+    return view_of(request, draft, decision, requests.latest_draft(request.id))
+
+
+def state_view(state: DraftState) -> DraftView:
+    """The same, from a state read in one go (`RequestStore.draft_state`)."""
+    return view_of(state.request, state.draft, state.decision, state.latest)
+
+
+def view_of(request: Request, draft: Draft | None, decision: Decision | None, latest: Draft | None) -> DraftView:
     return DraftView(
         request_id=request.id,
         draft_id=draft.id if draft else None,

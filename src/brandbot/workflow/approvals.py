@@ -17,7 +17,7 @@ from brandbot.formats import format_for
 from brandbot.rules import DraftContext
 from brandbot.store.budget import Charge, Kind, OverBudget
 from brandbot.store.events import AlreadyHandled
-from brandbot.store.models import Draft, utcnow
+from brandbot.store.models import Draft, Request, utcnow
 from brandbot.store.requests import resume_key
 from brandbot.store.status import Action, DraftStatus, RequestStatus
 from brandbot.workflow.engine import Engine, RunOutcome
@@ -56,15 +56,27 @@ def refusal(
     """Why `actor` may not decide this draft now, in one sentence; None if they may.
     The one place that says who decides: the CLI, Slack's buttons and its modals ask it.
     `addressed` words it to the person ("You ...") rather than about them."""
-    settings = engine.context.settings
-    who = "You" if addressed else actor
+    refused = not_an_approver(engine, actor, is_approver, addressed=addressed)
+    if refused is not None:
+        return refused
     if draft is None:
         return f"There is no draft {draft_id}."
-    if actor not in settings.approvers and not (is_approver and is_approver(actor)):
-        return f"{who} can't approve drafts: only brandbot approvers can."
     request = engine.context.requests.get_request(draft.request_id)
+    return _refusal_on(engine, draft, request, actor, addressed)
+
+
+def not_an_approver(
+    engine: Engine, actor: str, is_approver: Callable[[str], bool] | None = None, *, addressed: bool = False
+) -> str | None:
+    """Asked first, before anything is read: most refused clicks are someone else's."""
+    if actor in engine.context.settings.approvers or (is_approver is not None and is_approver(actor)):
+        return None
+    return f"{'You' if addressed else actor} can't approve drafts: only brandbot approvers can."
+
+
+def _refusal_on(engine: Engine, draft: Draft, request: Request | None, actor: str, addressed: bool) -> str | None:
     if request is not None and actor == request.requester:
-        return f"{who} asked for this draft, so someone else has to decide on it."
+        return f"{'You' if addressed else actor} asked for this draft, so someone else has to decide on it."
     if draft.status != DraftStatus.pending:
         return describe_closed(engine, draft)
     return None
@@ -115,16 +127,19 @@ def _decide(
     requests = engine.context.requests
     if action not in ACTIONS:
         raise DecisionRefused(f"Unknown action '{action}': use one of {', '.join(ACTIONS)}.")
-    draft = requests.get_draft(draft_id)
-    if draft is not None and draft.status == DraftStatus.pending and draft.expires_at <= utcnow():
-        _expire(engine, draft)
-        draft = requests.get_draft(draft_id)
-    refused = refusal(engine, draft, draft_id, actor, is_approver, addressed=addressed)
-    if refused:
+    refused = not_an_approver(engine, actor, is_approver, addressed=addressed)
+    if refused is not None:
         raise DecisionRefused(refused)
-    assert draft is not None
-    request = requests.get_request(draft.request_id)
-    assert request is not None
+    state = requests.draft_state(draft_id)
+    if state is not None and state.draft.status == DraftStatus.pending and state.draft.expires_at <= utcnow():
+        _expire(engine, state.draft)
+        state = requests.draft_state(draft_id)
+    if state is None:
+        raise DecisionRefused(f"There is no draft {draft_id}.")
+    draft, request = state.draft, state.request
+    refused = _refusal_on(engine, draft, request, actor, addressed)
+    if refused is not None:
+        raise DecisionRefused(refused)
     text = (text or "").strip() or None
     if action == Action.changes and not text:
         raise DecisionRefused("Say what should change: the feedback is what the next draft is written from.")
