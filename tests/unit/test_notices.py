@@ -4,7 +4,7 @@ re-delivery, found by their metadata when the first delivery never heard Slack's
 from __future__ import annotations
 
 from slack_sdk import WebClient
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from brandbot.services import Services
 from brandbot.slack.blocks import approval
@@ -42,6 +42,47 @@ def test_a_draft_and_its_decision_reach_the_card_and_the_thread_once(services: S
     assert "Approved by" in str(card["blocks"]) and buttons == [approval.RECEIPT], "decided: only the receipt"
     thread = [m["text"] for m in standin.posts_to("CGENERAL", THREAD["thread_ts"])]
     assert sum("ready to copy" in text for text in thread) == 1 and draft.text in thread
+
+
+def test_the_card_closes_apart_from_the_news_and_a_row_from_before_that_does_both(
+    services: Services, standin: StandIn
+) -> None:
+    """The process that took the click runs only the card (`Background.cards`); the requester's
+    news is the general outbox's. A `decided` row written before the two were apart closes the card
+    too, so an upgrade leaves no card with live buttons."""
+    courier = Courier(services, WebClient(token="xoxb-test", base_url=standin.api_url))
+    handlers = courier.handlers()
+    drafts = []
+    for number in range(2):
+        thread = {"channel": "CGENERAL", "thread_ts": f"170000000{number}.000100"}
+        request = services.engine.submit("alice", "A post about Tidewell Restore", "slack", reply_to=thread)
+        assert request is not None
+        draft = services.engine.run_now(f"draft:{request.id}", request.id).draft
+        assert draft is not None
+        drafts.append(draft)
+    deliver_all(services, courier)
+
+    approvals.decide(services.engine, drafts[0].id, "bob", "approve")
+    card = services.outbox.claim([Notice.card_closed])
+    assert card is not None and services.outbox.claim([Notice.card_closed]) is None
+    run_one(services.outbox, card, handlers[card.kind])
+    assert "Approved by" in str(standin.posts_to("CAPPROVALS")[0]["blocks"])
+    assert not any("ready to copy" in m["text"] for m in standin.posts_to("CGENERAL", "1700000000.000100"))
+    updates = len(standin.of("chat.update"))
+    deliver_all(services, courier)
+    assert len(standin.of("chat.update")) == updates, "the news does not edit the card again"
+    assert sum("ready to copy" in m["text"] for m in standin.posts_to("CGENERAL", "1700000000.000100")) == 1
+
+    approvals.decide(services.engine, drafts[1].id, "bob", "reject", "Not this week.")
+    with services.db.session() as session:
+        session.execute(delete(OutboxMessage).where(OutboxMessage.kind == Notice.card_closed))
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.kind == Notice.decided, OutboxMessage.state == "queued")
+            .values(payload={"draft_id": drafts[1].id})
+        )
+    deliver_all(services, courier)
+    assert "Rejected by" in str(standin.posts_to("CAPPROVALS")[1]["blocks"])
 
 
 def test_a_delivery_that_never_heard_back_edits_its_message_instead_of_posting_again(

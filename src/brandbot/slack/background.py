@@ -37,7 +37,7 @@ class Background:
     checks: WorkerPool[WorkItem] = field(init=False)
     answers: WorkerPool[WorkItem] = field(init=False)
     outbox: WorkerPool[OutboxMessage] = field(init=False)
-    decided: WorkerPool[OutboxMessage] = field(init=False)
+    cards: WorkerPool[OutboxMessage] = field(init=False)
     _stop: threading.Event = field(default_factory=threading.Event)
     _started: tuple[WorkerPool[Any], ...] = ()
     _listener: QueuedListener | None = None
@@ -58,17 +58,17 @@ class Background:
         self.checks = pool("checks", (TEXT_CHECK,), settings.slack_workers, text_checks.handler(self.deps))
         self.answers = pool("answers", (ANSWER,), settings.resolved_llm_max_in_flight, answers.handler(self.deps))
         news = notices.Courier(services, self.deps.client).handlers()
-        decided: dict[str, Handler[OutboxMessage]] = {Notice.decided: news.pop(Notice.decided)}
+        cards: dict[str, Handler[OutboxMessage]] = {Notice.card_closed: news.pop(Notice.card_closed)}
         poll = settings.worker_poll_s
         self.outbox = WorkerPool("outbox", services.outbox, news, settings.outbox_workers, poll)
-        self.decided = WorkerPool("outbox-decided", services.outbox, decided, settings.outbox_workers, poll)
+        self.cards = WorkerPool("outbox-cards", services.outbox, cards, settings.outbox_workers, poll)
 
     @property
     def pools(self) -> tuple[WorkerPool[Any], ...]:
-        """Decisions and their news have pools of their own: no click waits behind drafting; nor
-        does reading what a message asks for (a short structured call, bounded by the LLM client),
-        nor a text check (rules and retrieval, no LLM), nor a question, which people expect answered
-        in seconds."""
+        """Decisions and decided cards have pools of their own: no click waits behind drafting, nor
+        a card behind the requester's news; nor does reading what a message asks for (a short
+        structured call, bounded by the LLM client), nor a text check (rules and retrieval, no
+        LLM), nor a question, which people expect answered in seconds."""
         return (
             self.intake,
             self.drafting,
@@ -78,14 +78,14 @@ class Background:
             self.checks,
             self.answers,
             self.outbox,
-            self.decided,
+            self.cards,
         )
 
     def start(self, *, decisions_only: bool = False) -> None:
         """Every pool and the sweeps; or, in a process that only answers Slack, just the pool that
         closes decided cards: the process that took the click updates the card at once, never
         behind drafting (`brandbot work` runs it too, for replicas without such a process)."""
-        self._started = (self.decided,) if decisions_only else self.pools
+        self._started = (self.cards,) if decisions_only else self.pools
         for pool in self._started:
             self.deps.wake.add(pool)
             pool.start()

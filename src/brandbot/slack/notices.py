@@ -36,6 +36,7 @@ class Courier:
         return {
             Notice.queued: Handler(self._queued),
             Notice.draft_ready: Handler(self._draft_ready),
+            Notice.card_closed: Handler(self._card_closed),
             Notice.decided: Handler(self._decided),
             Notice.failed: Handler(self._failed),
             Notice.refused: Handler(self._refused),
@@ -80,13 +81,20 @@ class Courier:
         else:
             self._tell(row, "requester", request, text=text)
 
+    def _card_closed(self, row: OutboxMessage) -> None:
+        """The card loses its buttons and shows who decided what."""
+        state = self.services.requests.draft_state(row.payload["draft_id"])
+        assert state is not None, row.payload["draft_id"]
+        self._close_card(state.draft, state.request, state_view(state), state.latest)
+
     def _decided(self, row: OutboxMessage) -> None:
-        """The card loses its buttons and shows who decided what; the requester hears the outcome."""
+        """The requester hears the outcome."""
         state = self.services.requests.draft_state(row.payload["draft_id"])
         assert state is not None, row.payload["draft_id"]
         draft, request = state.draft, state.request
         view = state_view(state)
-        self._close_card(draft, request, view, state.latest)
+        if not row.payload.get("card_apart"):
+            self._close_card(draft, request, view, state.latest)
         outcome = approval.outcome_line(view)
         if draft.status == DraftStatus.approved:
             final = (state.decision.final_text if state.decision else None) or draft.text

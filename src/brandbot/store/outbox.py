@@ -24,8 +24,11 @@ class Notice(enum.StrEnum):
     """Tell the requester how many drafts wait before theirs, unless drafting has started."""
     draft_ready = "draft_ready"
     """Post the draft's approval card; tell the requester where it waits."""
+    card_closed = "card_closed"
+    """Close a decided draft's card with who decided what: run by the process that took the
+    click, at once, apart from the news (`decided`), so an approver waits for nothing else."""
     decided = "decided"
-    """Close the card with who decided what; tell the requester the outcome."""
+    """Tell the requester the outcome (a row written before `card_closed` existed closes the card too)."""
     failed = "failed"
     """Tell the requester their request failed, with a Retry button."""
     refused = "refused"

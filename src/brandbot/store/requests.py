@@ -448,7 +448,9 @@ class RequestStore:
                 queue.put(session, WorkItem, Job.resume, resume_key(draft.id), request_id=draft.request_id)
                 request = session.get(Request, draft.request_id)
                 if request is not None and request.reply_to:
-                    notify(session, Notice.decided, draft.id, request_id=draft.request_id, draft_id=draft.id)
+                    told = {"request_id": draft.request_id, "draft_id": draft.id}
+                    notify(session, Notice.card_closed, draft.id, **told)
+                    notify(session, Notice.decided, draft.id, **told, card_apart=True)
                 # Last: the audit append locks the chain's head until the commit, and every
                 # decision, anywhere, waits for that lock.
                 _audit_decision(session, draft, decision, audit_detail or {})
