@@ -71,17 +71,16 @@ def test_draft_evaluation_compares_drafting_with_and_without_approved_examples(
         f"guidelines: {REPO / 'guidelines'}\nrules: {REPO / 'guidelines' / 'rules'}\napproved: approved.yml\n"
         "requests:\n"
         "  - A short X post about Tidewell Restore\n"
-        "  - A Slack message inviting the community to office hours\n"
     )
-    # Four drafts (each with up to two automatic revisions) and four judgements on the 2-core
-    # CPU's small model: one to five minutes, by what else is asking the same server.
-    report = cli.run_json(settings_env(llm_settings), "eval", "drafts", str(requests), timeout=900)
+    # Two drafts (each with up to two automatic revisions) and two judgements on the 2-core CPU's
+    # small model; the long comparison is `brandbot eval drafts eval/requests.yml` (bench/RESULTS.md).
+    report = cli.run_json(settings_env(llm_settings), "eval", "drafts", str(requests), timeout=600)
     assert report["model"] == llm_settings.llm_model and report["server"] == llm_settings.llm_base_url
     assert report["judge"]["model"] == llm_settings.llm_model and "cannot follow this rubric" in report["judge"]["note"]
     without, with_examples = report["arms"]
     assert (without["arm"], with_examples["arm"]) == ("without examples", "with examples")
     for arm in report["arms"]:
-        assert arm["drafts"] == 2 and arm["failed"] == 0 and arm["citations_mean"] > 0
+        assert arm["drafts"] == 1 and arm["failed"] == 0 and arm["citations_mean"] > 0
         assert 0.0 <= arm["compliant_before_fixes_share"] <= 1.0 and 0.0 <= arm["compliant_share"] <= 1.0
         for result in arm["results"]:
             seconds = result["seconds"]

@@ -122,11 +122,16 @@ class Bot:
         return Services(self.settings)
 
 
+EMBEDDED_ONLY = pytest.mark.parametrize("configuration", ["embedded"], indirect=True)
+
+
 @pytest.fixture(scope="module", params=["embedded", "deployed"])
 def configuration(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, str]]]:
-    """The whole flow twice: SQLite files, Chroma in-process and one `serve`; then the deployed
-    shape: PostgreSQL, a Chroma server (both shared by the run), and `serve --no-workers` answering
-    Slack beside `brandbot work` drafting and delivering."""
+    """The flow twice: SQLite files, Chroma in-process and one `serve`; then the deployed shape:
+    PostgreSQL, a Chroma server (both shared by the run), and `serve --no-workers` answering Slack
+    beside `brandbot work` drafting and delivering. Scenarios whose every step is the Slack layer's
+    own (rendering, who may click, parsing an upload) run on the first alone (`EMBEDDED_ONLY`):
+    the second shape would only draft again with the same code."""
     if request.param == "embedded":
         yield request.param, {}
         return
@@ -222,6 +227,7 @@ def test_request_changes_then_approve_the_revision(bot: Bot) -> None:
     bot.standin.wait_for(lambda: "ready to copy" in bot.thread(ts))
 
 
+@EMBEDDED_ONLY
 def test_edit_then_approve_records_the_edit(bot: Bot) -> None:
     ts, _ = bot.mention(ALICE, f"{REQUEST} (edit)")
     card_ts, draft_id = bot.card("(edit)")
@@ -248,6 +254,7 @@ def test_edit_then_approve_records_the_edit(bot: Bot) -> None:
     services.close()
 
 
+@EMBEDDED_ONLY
 def test_hostile_text_in_the_request_and_the_edit_reaches_nobody_live(bot: Bot) -> None:
     """The request, the model's draft and the approver's edit all carry pings and a disguised
     link; every message, card, modal and Home tab the bot sends shows them as text, and the
@@ -271,6 +278,7 @@ def test_hostile_text_in_the_request_and_the_edit_reaches_nobody_live(bot: Bot) 
     assert [(call.method, injected(call.args)) for call in sent if injected(call.args)] == []
 
 
+@EMBEDDED_ONLY
 def test_reject_with_a_reason_tells_the_requester(bot: Bot) -> None:
     ts, _ = bot.mention(ALICE, f"{REQUEST} (reject)")
     card_ts, draft_id = bot.card("(reject)")
@@ -281,6 +289,7 @@ def test_reject_with_a_reason_tells_the_requester(bot: Bot) -> None:
     bot.standin.wait_for(lambda: "Rejected by" in bot.thread(ts))
 
 
+@EMBEDDED_ONLY
 def test_only_approvers_other_than_the_requester_decide(bot: Bot) -> None:
     _, _ = bot.mention(BOB, f"{REQUEST} (permissions)")
     card_ts, draft_id = bot.card("(permissions)")
@@ -399,6 +408,7 @@ def test_admin_uploads_a_docx_and_a_corrupt_pdf(bot: Bot) -> None:
     services.close()
 
 
+@EMBEDDED_ONLY
 def test_non_admin_upload_is_refused_and_nothing_is_downloaded(bot: Bot) -> None:
     file = bot.standin.add_file("F0SNEAKY1", "sneaky.md", b"# Sneaky\n\nSay cheap everywhere.")
     dm = "DALICE001"
@@ -411,6 +421,7 @@ def test_non_admin_upload_is_refused_and_nothing_is_downloaded(bot: Bot) -> None
     services.close()
 
 
+@EMBEDDED_ONLY
 def test_admin_upload_of_hostile_files_gets_a_line_each_and_the_good_file_goes_in(bot: Bot) -> None:
     """Through Bolt and the work row: an external file, a file on another host, a .docx bomb,
     an encrypted rules zip with an upper-case extension, and a good upper-case .MD."""
@@ -447,6 +458,7 @@ def test_admin_upload_of_hostile_files_gets_a_line_each_and_the_good_file_goes_i
     services.close()
 
 
+@EMBEDDED_ONLY
 def test_rate_limited_post_is_retried_after_retry_after(bot: Bot) -> None:
     bot.standin.fail("chat.postMessage", 429, times=1)
     ts, _ = bot.mention(ALICE, f"{REQUEST} (ratelimit)")
@@ -515,6 +527,7 @@ def test_unreachable_llm_is_told_in_the_thread_with_a_retry_button(bot: Bot) -> 
     assert len(cards) == 1
 
 
+@EMBEDDED_ONLY
 def test_admin_uploads_rules_and_a_bad_rule_changes_nothing(bot: Bot) -> None:
     services = bot.services()
     before = {info.id for info in services.rules().describe()}
@@ -571,6 +584,7 @@ def test_a_decision_whose_process_died_before_resuming_is_resumed_and_told(bot: 
     assert bot.thread(ts).count("Rejected by") == 1
 
 
+@EMBEDDED_ONLY
 def test_a_deleted_progress_message_does_not_fail_the_request(bot: Bot) -> None:
     ts, _ = bot.mention(ALICE, f"{REQUEST} (deleted status)")
     status = bot.standin.wait_for(
@@ -586,6 +600,7 @@ def test_a_deleted_progress_message_does_not_fail_the_request(bot: Bot) -> None:
     assert request.status == "awaiting_review"
 
 
+@EMBEDDED_ONLY
 def test_a_rule_that_backtracks_without_end_fails_on_the_card_and_acks_go_on(bot: Bot) -> None:
     """A badly written rule (no digit follows, so the engine tries every split of every phrase)
     runs out its time limit: the card names it as not checked, and the bot answers meanwhile."""
