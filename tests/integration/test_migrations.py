@@ -21,7 +21,7 @@ from brandbot.store.db import Database
 from brandbot.store.models import Base, UTCDateTime
 from brandbot.store.requests import RequestStore
 
-HEAD = "0016"
+HEAD = "0017"
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database: Database) -> None:
