@@ -15,8 +15,8 @@ from sqlalchemy import String, column, insert, select, table
 from brandbot.config import Settings
 from brandbot.services import Services
 from brandbot.store.db import Database
-from brandbot.store.intake import INTAKE
 from brandbot.store.models import LLMBudget, UTCDateTime, WorkItem, utcnow
+from brandbot.store.work_kinds import WorkKind
 from brandbot.workflow.engine import RequestInvalid
 from tests.conftest import make_settings
 from tests.support.bolt_app import bolt_app, dispatch
@@ -79,7 +79,7 @@ def test_a_burst_of_messages_in_slack_passes_exactly_the_questions_budget(settin
 
         threads = at_once(BURST, send)
         with services.db.read() as session:
-            queued = list(session.scalars(select(WorkItem.payload).where(WorkItem.kind == INTAKE)))
+            queued = list(session.scalars(select(WorkItem.payload).where(WorkItem.kind == WorkKind.intake)))
         assert len(queued) == LIMIT
         deliver_outbox(services)
         told = [standin.posts_to(DM, ts) for ts in threads]

@@ -10,9 +10,8 @@ from brandbot.slack.app import web_client
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.directory import Directory
 from brandbot.slack.notices import Courier
-from brandbot.store.intake import ANSWER, INTAKE
 from brandbot.store.outbox import Notice
-from brandbot.store.requests import Job
+from brandbot.store.work_kinds import REQUEST_WORK, WorkKind
 from brandbot.workers import run_one
 
 
@@ -26,10 +25,10 @@ def run_work(services: Services) -> int:
     deps = slack_deps(services)
     handler = requests.handler(deps)
     ran = 0
-    while (row := services.work.claim([INTAKE])) is not None:
+    while (row := services.work.claim([WorkKind.intake])) is not None:
         run_one(services.work, row, intake.handler(deps))
         ran += 1
-    while (row := services.work.claim(list(Job.ALL))) is not None:
+    while (row := services.work.claim(list(REQUEST_WORK))) is not None:
         run_one(services.work, row, handler)
         ran += 1
     deps.news.shutdown(wait=True)
@@ -40,7 +39,7 @@ def run_work(services: Services) -> int:
 def run_answers(services: Services) -> None:
     """What the answers pool does: every queued question answered, then the outbox delivered."""
     handler = answers.handler(slack_deps(services))
-    while (row := services.work.claim([ANSWER])) is not None:
+    while (row := services.work.claim([WorkKind.answer])) is not None:
         run_one(services.work, row, handler)
     deliver_outbox(services)
 

@@ -29,10 +29,9 @@ from brandbot.store import answers as store
 from brandbot.store import queue
 from brandbot.store.audit import entries
 from brandbot.store.events import stored_key
-from brandbot.store.intake import ANSWER as ANSWER_ROW
-from brandbot.store.intake import INTAKE
 from brandbot.store.models import WorkItem
 from brandbot.store.outbox import Notice
+from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import run_one
 from tests.support.bolt_app import ADMIN, bolt_app, click, dispatch
 from tests.support.fake_llm import FakeLLM
@@ -63,7 +62,7 @@ class Slack:
     def run_answers(self) -> None:
         """What the "answers" pool does, then the outbox's delivery."""
         handler = answers.handler(self.deps)
-        while (row := self.services.work.claim([ANSWER_ROW])) is not None:
+        while (row := self.services.work.claim([WorkKind.answer])) is not None:
             run_one(self.services.work, row, handler)
         couriers = Courier(self.services, self.deps.client).handlers()
         while (message := self.services.outbox.claim(list(Notice))) is not None:
@@ -88,7 +87,7 @@ def slack(settings: Settings) -> Iterator[Slack]:
 
 def put(slack: Slack, key: str, question: str, reply_to: dict[str, Any]) -> None:
     with slack.services.db.session() as session:
-        queue.put(session, WorkItem, ANSWER_ROW, key, {"user": STAFF, "question": question, "reply_to": reply_to})
+        queue.put(session, WorkItem, WorkKind.answer, key, {"user": STAFF, "question": question, "reply_to": reply_to})
 
 
 def command(app: App, user: str, text: str) -> dict[str, Any]:
@@ -190,7 +189,7 @@ def test_brandbot_ask_queues_the_question_and_answers_in_a_dm(slack: Slack) -> N
 
 def test_brandbot_ask_without_a_question_says_how_and_queues_nothing(slack: Slack) -> None:
     assert command(slack.app, STAFF, "ask")["text"] == messages.EMPTY_QUESTION
-    assert slack.services.work.claim([ANSWER_ROW]) is None
+    assert slack.services.work.claim([WorkKind.answer]) is None
 
 
 def test_an_empty_question_gets_how_to_ask_and_no_answer(slack: Slack) -> None:
@@ -207,7 +206,7 @@ def test_a_question_in_a_dm_is_read_as_one_and_answered_in_its_thread(slack: Sla
     body = {"type": "message", "channel_type": "im", "channel": "DSTAFF01", "user": STAFF, "ts": "1700000001.000100"}
     body["text"] = "Can I say cheap when I talk about our prices?"
     assert dispatch(slack.app, event(body, "EvASK0001"), form=False).status == 200
-    while (row := slack.services.work.claim([INTAKE])) is not None:
+    while (row := slack.services.work.claim([WorkKind.intake])) is not None:
         run_one(slack.services.work, row, intake.handler(slack.deps))
     slack.run_answers()
     thread = slack.standin.posts_to("DSTAFF01", "1700000001.000100")

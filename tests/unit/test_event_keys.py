@@ -12,9 +12,9 @@ from brandbot.config import Settings
 from brandbot.slack.blocks import messages
 from brandbot.store.db import Database
 from brandbot.store.events import claim_in, once_only, stored_key
-from brandbot.store.intake import INTAKE
 from brandbot.store.models import ProcessedEvent, WorkItem, utcnow
 from brandbot.store.retention import prune
+from brandbot.store.work_kinds import WorkKind
 from tests.support import slack_ids
 from tests.support.bolt_app import bolt_app, dispatch
 from tests.support.fake_llm import FakeLLM
@@ -47,11 +47,11 @@ def test_a_long_slash_command_on_postgresql_gets_its_ack_and_its_intake_row(sett
         response = dispatch(app, form, form=True)
         assert (response.status, response.body) == (200, messages.COMMAND_RECEIVED)
         with services.db.read() as session:
-            [row] = session.scalars(select(WorkItem).where(WorkItem.kind == INTAKE)).all()
+            [row] = session.scalars(select(WorkItem).where(WorkItem.kind == WorkKind.intake)).all()
         assert (row.payload["user"], row.payload["text"]) == (user, LONG_REQUEST)
         assert dispatch(app, form, form=True).status == 200, "Slack's retry of it"
         with services.db.read() as session:
-            assert len(session.scalars(select(WorkItem).where(WorkItem.kind == INTAKE)).all()) == 1
+            assert len(session.scalars(select(WorkItem).where(WorkItem.kind == WorkKind.intake)).all()) == 1
 
 
 def test_stored_keys_have_a_fixed_length_and_say_their_kind() -> None:

@@ -21,9 +21,9 @@ from brandbot.services import Services
 from brandbot.slack import intake
 from brandbot.slack.blocks.answers import NOT_RIGHT
 from brandbot.store.audit import entries
-from brandbot.store.intake import INTAKE
 from brandbot.store.models import Draft, Request, WorkItem
 from brandbot.store.status import Action, DraftStatus
+from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import run_one
 from tests.support.bolt_app import ADMIN, APPROVER, bolt_app, dispatch
 from tests.support.deciding import decide
@@ -112,7 +112,7 @@ def asked(slack: tuple[App, Services, StandIn, FakeLLM], *, in_dm: bool = False)
 def run_intake(services: Services) -> None:
     """What the intake pool does: each message recorded on the ack path read and routed."""
     deps = slack_deps(services)
-    while (row := services.work.claim([INTAKE])) is not None:
+    while (row := services.work.claim([WorkKind.intake])) is not None:
         run_one(services.work, row, intake.handler(deps))
 
 

@@ -27,11 +27,10 @@ from brandbot.slack.deps import SlackDeps
 from brandbot.slack.directory import Directory
 from brandbot.slack.notices import Courier
 from brandbot.store.audit import entries
-from brandbot.store.intake import ANSWER, INTAKE
 from brandbot.store.models import Request, WorkItem, utcnow
 from brandbot.store.retention import prune
+from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import run_one
-from brandbot.workflow.text_check import TEXT_CHECK
 from tests.support.bolt_app import bolt_app, click, dispatch
 from tests.support.fake_llm import FakeLLM
 from tests.support.slack_standin import TEAM, StandIn, event
@@ -80,7 +79,7 @@ class Slack:
 
     def run(self, kind: str) -> int:
         """Runs every queued row of `kind` as its worker would; how many ran."""
-        handler = intake.handler(self.deps) if kind == INTAKE else requests.handler(self.deps)
+        handler = intake.handler(self.deps) if kind == WorkKind.intake else requests.handler(self.deps)
         ran = 0
         while (row := self.services.work.claim([kind])) is not None:
             run_one(self.services.work, row, handler)
@@ -135,7 +134,7 @@ def ephemeral_to(slack: Slack, user: str) -> list[str]:
 
 def test_a_dm_records_one_intake_row_before_the_ack_and_nothing_else(slack: Slack) -> None:
     ts = slack.dm(QUESTION)
-    [row] = slack.rows(INTAKE)
+    [row] = slack.rows(WorkKind.intake)
     assert row.payload == {
         "user": ALICE,
         "text": QUESTION,
@@ -163,15 +162,15 @@ def test_the_ack_writes_the_row_and_takes_the_budget_in_two_statements(slack: Sl
     assert dispatch(slack.app, event(body, "EvCOST02"), form=False).status == 200
     assert statements == ["INSERT work"], "the same message again: nothing written, nothing charged"
     sql_events.remove(slack.services.db.engine, "before_cursor_execute", record)
-    assert len(slack.rows(INTAKE)) == 1
+    assert len(slack.rows(WorkKind.intake)) == 1
 
 
 def test_a_dm_question_queues_an_answer_and_no_request(slack: Slack) -> None:
     ts = slack.dm(QUESTION)
-    assert slack.run(INTAKE) == 1
-    [answer] = slack.rows(ANSWER)
+    assert slack.run(WorkKind.intake) == 1
+    [answer] = slack.rows(WorkKind.answer)
     assert answer.payload == {"user": ALICE, "question": QUESTION, "reply_to": {"channel": DM, "thread_ts": ts}}
-    assert slack.requests() == [] and slack.rows("draft") == []
+    assert slack.requests() == [] and slack.rows(WorkKind.draft) == []
     slack.deliver()
     [reply] = slack.thread(ts)
     assert "question about our brand guidelines" in reply["text"]
@@ -181,8 +180,8 @@ def test_a_dm_question_queues_an_answer_and_no_request(slack: Slack) -> None:
 
 def test_pasted_text_to_check_queues_a_text_check_with_the_text_alone(slack: Slack) -> None:
     ts = slack.dm('is this on-brand? "Tidewell is the cheapest backup out there!!!"')
-    slack.run(INTAKE)
-    [check] = slack.rows(TEXT_CHECK)
+    slack.run(WorkKind.intake)
+    [check] = slack.rows(WorkKind.text_check)
     assert check.payload == {
         "user": ALICE,
         "text": "Tidewell is the cheapest backup out there!!!",
@@ -195,7 +194,7 @@ def test_a_draft_request_is_still_drafted_and_sent_for_approval_with_just_answer
     slack: Slack,
 ) -> None:
     ts = slack.dm(DRAFT)
-    slack.run(INTAKE)
+    slack.run(WorkKind.intake)
     [request] = slack.requests()
     assert (request.text, request.requester, request.reply_to) == (DRAFT, ALICE, {"channel": DM, "thread_ts": ts})
     slack.deliver()
@@ -211,18 +210,18 @@ def test_a_draft_request_is_still_drafted_and_sent_for_approval_with_just_answer
 
 def test_a_rewrite_becomes_a_draft_request_to_rewrite_the_given_text(slack: Slack) -> None:
     slack.dm("rewrite this on-brand: Tidewell is the BEST backup ever!!!")
-    slack.run(INTAKE)
+    slack.run(WorkKind.intake)
     [request] = slack.requests()
     assert request.text.startswith("Rewrite this text on-brand, keeping what it says")
     assert request.text.endswith("\n\nText:\nTidewell is the BEST backup ever!!!")
-    assert slack.rows("draft") and slack.rows(ANSWER) == [] and slack.rows(TEXT_CHECK) == []
+    assert slack.rows(WorkKind.draft) and slack.rows(WorkKind.answer) == [] and slack.rows(WorkKind.text_check) == []
 
 
 def test_the_model_decides_a_message_without_a_plain_signal(slack: Slack) -> None:
     slack.fake.structured["message_intent"] = {"intent": "question"}
     slack.dm("the trial disclaimer on partner pages")
-    slack.run(INTAKE)
-    assert slack.rows(ANSWER) and slack.requests() == []
+    slack.run(WorkKind.intake)
+    assert slack.rows(WorkKind.answer) and slack.requests() == []
 
 
 def test_the_local_model_is_not_asked_unless_configured(slack: Slack) -> None:
@@ -232,8 +231,8 @@ def test_the_local_model_is_not_asked_unless_configured(slack: Slack) -> None:
     slack.services.settings = local
     slack.fake.structured["message_intent"] = {"intent": "question"}
     slack.dm("the trial disclaimer on partner pages")
-    slack.run(INTAKE)
-    assert slack.rows(ANSWER) == [] and len(slack.requests()) == 1
+    slack.run(WorkKind.intake)
+    assert slack.rows(WorkKind.answer) == [] and len(slack.requests()) == 1
     assert not [r for r in slack.fake.requests if "message_intent" in json.dumps(r.get("response_format"))]
 
 
@@ -241,7 +240,7 @@ def test_a_repeated_delivery_and_a_run_twice_route_once(slack: Slack) -> None:
     body = {"type": "message", "channel_type": "im", "channel": DM, "user": ALICE, "text": DRAFT, "ts": "5.0"}
     for event_id in ("EvONCE01", "EvONCE01", "EvONCE02"):
         assert dispatch(slack.app, event(body, event_id), form=False).status == 200
-    [row] = slack.rows(INTAKE)
+    [row] = slack.rows(WorkKind.intake)
     handler = intake.handler(slack.deps)
     handler.run(row)
     handler.run(row)
@@ -250,10 +249,10 @@ def test_a_repeated_delivery_and_a_run_twice_route_once(slack: Slack) -> None:
 
 def test_the_slash_command_acks_and_answers_in_a_dm_thread(slack: Slack) -> None:
     assert slack.command(QUESTION) == messages.COMMAND_RECEIVED
-    [row] = slack.rows(INTAKE)
+    [row] = slack.rows(WorkKind.intake)
     assert row.payload["reply_to"] == {"dm_user": ALICE} and row.payload["entry"] == "command"
-    slack.run(INTAKE)
-    [answer] = slack.rows(ANSWER)
+    slack.run(WorkKind.intake)
+    [answer] = slack.rows(WorkKind.answer)
     root = next(m for m in slack.standin.posts_to(f"D{ALICE}") if "You asked" in m["text"])
     assert answer.payload["reply_to"] == {"channel": f"D{ALICE}", "thread_ts": root["_ts"]}
 
@@ -261,7 +260,7 @@ def test_the_slash_command_acks_and_answers_in_a_dm_thread(slack: Slack) -> None
 def test_refusals_keep_their_clear_messages(slack: Slack, settings: Settings) -> None:
     too_long = "x" * (slack.services.settings.max_request_chars + 1)
     refusal = slack.command(too_long)
-    assert "characters long; the limit is" in refusal and slack.rows(INTAKE) == []
+    assert "characters long; the limit is" in refusal and slack.rows(WorkKind.intake) == []
     ts = slack.dm("   ")
     slack.deliver()
     assert [m["text"] for m in slack.thread(ts)] == [messages.EMPTY_REQUEST]
@@ -269,7 +268,7 @@ def test_refusals_keep_their_clear_messages(slack: Slack, settings: Settings) ->
     object.__setattr__(slack.services.settings, "max_drafts_per_hour", 1)
     slack.dm(DRAFT)
     limited = slack.dm(f"{DRAFT} (again)")
-    slack.run(INTAKE)
+    slack.run(WorkKind.intake)
     slack.deliver()
     assert len(slack.requests()) == 1
     assert "You have asked for 1 draft in the last hour" in slack.thread(limited)[0]["text"]
@@ -277,7 +276,7 @@ def test_refusals_keep_their_clear_messages(slack: Slack, settings: Settings) ->
 
 def test_draft_it_instead_drafts_the_same_text_once_for_the_sender_only(slack: Slack) -> None:
     ts = slack.dm(QUESTION)
-    slack.run(INTAKE)
+    slack.run(WorkKind.intake)
     slack.deliver()
     key = buttons(slack.thread(ts)[0])[blocks.DRAFT_INSTEAD]
     click(slack.app, slack.standin, MALLORY, blocks.DRAFT_INSTEAD, key)
@@ -296,13 +295,13 @@ def test_draft_it_instead_drafts_the_same_text_once_for_the_sender_only(slack: S
 
 def test_just_answer_before_the_draft_withdraws_the_request_and_queues_the_question(slack: Slack) -> None:
     ts = slack.dm(DRAFT)
-    slack.run(INTAKE)
+    slack.run(WorkKind.intake)
     [request] = slack.requests()
     click(slack.app, slack.standin, MALLORY, blocks.JUST_ANSWER, request.id)
-    assert slack.rows(ANSWER) == []
+    assert slack.rows(WorkKind.answer) == []
     click(slack.app, slack.standin, ALICE, blocks.JUST_ANSWER, request.id)
     click(slack.app, slack.standin, ALICE, blocks.JUST_ANSWER, request.id)
-    [answer] = slack.rows(ANSWER)
+    [answer] = slack.rows(WorkKind.answer)
     assert answer.payload == {"user": ALICE, "question": DRAFT, "reply_to": {"channel": DM, "thread_ts": ts}}
     assert slack.services.requests.get_request(request.id).status == "withdrawn"  # type: ignore[union-attr]
     assert [e.action for e in entries(slack.services.db, request_id=request.id)].count("request.withdrawn") == 1
@@ -314,12 +313,12 @@ def test_just_answer_before_the_draft_withdraws_the_request_and_queues_the_quest
 
 def test_just_answer_on_a_draft_awaiting_review_closes_its_card(slack: Slack) -> None:
     slack.dm(DRAFT)
-    slack.run(INTAKE)
+    slack.run(WorkKind.intake)
     slack.run("draft")
     slack.deliver()
     [request] = slack.requests()
     click(slack.app, slack.standin, ALICE, blocks.JUST_ANSWER, request.id)
-    assert len(slack.rows(ANSWER)) == 1
+    assert len(slack.rows(WorkKind.answer)) == 1
     slack.run("resume")
     slack.deliver()
     draft = slack.services.requests.latest_draft(request.id)
@@ -341,12 +340,12 @@ def test_a_click_with_no_value_is_acknowledged_and_ignored(slack: Slack) -> None
         "actions": [{"action_id": blocks.JUST_ANSWER, "type": "button", "block_id": "b"}],
     }
     assert dispatch(slack.app, {"payload": json.dumps(payload)}, form=True).status == 200
-    assert slack.rows(ANSWER) == [] and slack.requests() == []
+    assert slack.rows(WorkKind.answer) == [] and slack.requests() == []
 
 
 def test_draft_it_instead_stays_done_after_the_sweep(slack: Slack) -> None:
     ts = slack.dm(QUESTION)
-    slack.run(INTAKE)
+    slack.run(WorkKind.intake)
     slack.deliver()
     key = buttons(slack.thread(ts)[0])[blocks.DRAFT_INSTEAD]
     click(slack.app, slack.standin, ALICE, blocks.DRAFT_INSTEAD, key)
@@ -361,16 +360,16 @@ def test_draft_it_instead_stays_done_after_the_sweep(slack: Slack) -> None:
 
 def test_just_answer_stays_done_after_the_sweep_pruned_the_answered_row(slack: Slack) -> None:
     slack.dm(DRAFT)
-    slack.run(INTAKE)
+    slack.run(WorkKind.intake)
     [request] = slack.requests()
     click(slack.app, slack.standin, ALICE, blocks.JUST_ANSWER, request.id)
-    row = slack.services.work.claim([ANSWER])
+    row = slack.services.work.claim([WorkKind.answer])
     assert row is not None
     run_one(slack.services.work, row, answers.handler(slack.deps))
     later = utcnow() + timedelta(days=slack.services.settings.finished_retention_days + 1)
     assert prune(slack.services.db, slack.services.settings, later).work > 0
-    assert slack.rows(ANSWER) == [], "the answered row is gone"
+    assert slack.rows(WorkKind.answer) == [], "the answered row is gone"
     click(slack.app, slack.standin, ALICE, blocks.JUST_ANSWER, request.id)
-    assert slack.rows(ANSWER) == [], "a click weeks later answers nothing again"
+    assert slack.rows(WorkKind.answer) == [], "a click weeks later answers nothing again"
     said = slack.standin.wait_for(lambda: ephemeral_to(slack, ALICE), timeout=10)
     assert "answering it already" in said[-1]

@@ -20,9 +20,9 @@ from brandbot.guidelines.knowledge_base import SourceFile
 from brandbot.services import Services
 from brandbot.slack.blocks import intake as intake_blocks
 from brandbot.slack.blocks import messages
-from brandbot.store.intake import ANSWER, INTAKE
 from brandbot.store.models import WorkItem
 from brandbot.store.status import DraftStatus, RequestStatus
+from brandbot.store.work_kinds import WorkKind
 from tests.support.bolt_app import bolt_app, click, dispatch
 from tests.support.fake_llm import FakeLLM
 from tests.support.slack_standin import TEAM, StandIn, event
@@ -119,11 +119,11 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
 def test_messages_past_the_questions_budget_are_told_why_and_leave_the_drafts_budget_whole(slack: Slack) -> None:
     asked = [slack.dm(QUESTION), slack.dm(f"{QUESTION} (again)")]
     refused = slack.dm(f"{QUESTION} (and again)")
-    assert len(slack.rows(INTAKE)) == 2, "the third message queued nothing"
+    assert len(slack.rows(WorkKind.intake)) == 2, "the third message queued nothing"
     run_work(slack.services)
     [told] = slack.thread(refused)
     assert told.startswith(":warning:") and re.search(QUESTIONS_SPENT, told)
-    assert len(slack.rows(ANSWER)) == 2
+    assert len(slack.rows(WorkKind.answer)) == 2
 
     routed = [slack.standin.posts_to(DM, ts)[0] for ts in asked]
     click(slack.app, slack.standin, ALICE, intake_blocks.DRAFT_INSTEAD, buttons(routed[0])[intake_blocks.DRAFT_INSTEAD])
@@ -139,7 +139,7 @@ def test_ask_past_the_questions_budget_is_refused_in_the_ack(slack: Slack) -> No
     assert slack.command(f"ask {QUESTION} (again)") == messages.ASKED
     refusal = slack.command(f"ask {QUESTION} (and again)")
     assert re.search(QUESTIONS_SPENT, refusal)
-    assert len(slack.rows(ANSWER)) == 2
+    assert len(slack.rows(WorkKind.answer)) == 2
 
 
 def test_a_follow_up_past_the_drafts_budget_is_told_in_its_thread_and_the_card_stays(slack: Slack) -> None:

@@ -18,7 +18,8 @@ from brandbot.rules import library
 from brandbot.services import Services
 from brandbot.slack.blocks import rechecks as digest_blocks
 from brandbot.store.models import Decision, Draft, WorkItem, utcnow
-from brandbot.store.rechecks import RECHECK, FindingKind
+from brandbot.store.rechecks import FindingKind
+from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import LostOwnership
 from tests.support.deciding import decide
 from tests.support.fake_llm import FakeLLM
@@ -86,7 +87,7 @@ def test_each_change_queues_one_recheck_row(history: tuple[Services, list[str]],
     services, _ = history
     _change_everything(services, tmp_path)
     with services.db.read() as session:
-        rows = session.scalars(select(WorkItem).where(WorkItem.kind == RECHECK).order_by(WorkItem.id)).all()
+        rows = session.scalars(select(WorkItem).where(WorkItem.kind == WorkKind.recheck).order_by(WorkItem.id)).all()
     scopes = [row.payload["scope"] for row in rows]
     assert scopes == [
         {"rules": True, "documents": []},

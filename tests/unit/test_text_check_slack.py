@@ -32,9 +32,9 @@ from brandbot.slack.notices import Courier
 from brandbot.store import queue
 from brandbot.store.models import ProcessedEvent, Request, WorkItem
 from brandbot.store.outbox import Notice
-from brandbot.store.requests import Job
+from brandbot.store.work_kinds import DRAFTING, WorkKind
 from brandbot.workers import run_one
-from brandbot.workflow.text_check import MAX_CHECK_CHARS, TEXT_CHECK
+from brandbot.workflow.text_check import MAX_CHECK_CHARS
 from tests.support.bolt_app import ADMIN, bolt_app, click, dispatch
 from tests.support.fake_llm import FakeLLM
 from tests.support.slack_markup import INJECTION, injected, live_markup
@@ -111,12 +111,12 @@ def command(slack: Slack, text: str, trigger: str = "t1") -> str:
 
 def check_rows(services: Services) -> list[WorkItem]:
     with services.db.read() as session:
-        return list(session.scalars(select(WorkItem).where(WorkItem.kind == TEXT_CHECK).order_by(WorkItem.id)))
+        return list(session.scalars(select(WorkItem).where(WorkItem.kind == WorkKind.text_check).order_by(WorkItem.id)))
 
 
 def run_checks(slack: Slack) -> None:
     """What the "checks" pool does, then the outbox delivered."""
-    while (row := slack.services.work.claim([TEXT_CHECK])) is not None:
+    while (row := slack.services.work.claim([WorkKind.text_check])) is not None:
         run_one(slack.services.work, row, text_checks.handler(slack.deps))
     deliver_outbox(slack)
 
@@ -213,7 +213,7 @@ def test_bad_input_is_refused_in_the_ack_and_queues_nothing(slack: Slack) -> Non
 def test_a_text_check_row_from_a_dm_is_answered_in_its_thread(slack: Slack) -> None:
     payload = {"user": STAFF, "text": f"x_post: {CHEAP}", "reply_to": {"channel": DM, "thread_ts": "1700.0001"}}
     with slack.services.db.session() as session:
-        queue.put(session, WorkItem, TEXT_CHECK, "text_check:dm:Ev01", payload)
+        queue.put(session, WorkItem, WorkKind.text_check, "text_check:dm:Ev01", payload)
     run_checks(slack)
     [answer] = answers(slack)
     assert answer["thread_ts"] == "1700.0001"
@@ -252,7 +252,7 @@ def test_rewrite_on_brand_starts_one_request_that_reaches_approval(slack: Slack)
     assert [p["text"] for p in standin.posts_to("D1")] == [
         f":pencil2: Rewrite requested as `{request.id}`: I'll draft it in our DM and send it for approval."
     ]
-    row = services.work.claim(list(Job.DRAFTING))
+    row = services.work.claim(list(DRAFTING))
     assert row is not None and row.request_id == request.id
     run_one(services.work, row, requests.handler(slack.deps))
     deliver_outbox(slack)

@@ -14,9 +14,9 @@ import pytest
 from brandbot.config import Settings
 from brandbot.store import queue
 from brandbot.store.db import Database
-from brandbot.store.intake import INTAKE
 from brandbot.store.models import OutboxMessage, WorkItem
 from brandbot.store.wakeups import QueuedListener
+from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import Handler, Wakeups, WorkerPool
 from tests.support.deployed import SharedStorage
 
@@ -72,11 +72,13 @@ def _heard_once_a_kind_per_commit(url: str) -> None:
             queue.put(session, WorkItem, "draft", "rolled-back")
             raise RuntimeError("the transaction rolls back")
         with db.session() as session:
-            queue.put(session, WorkItem, INTAKE, "intake-1")
-            queue.put(session, WorkItem, INTAKE, "intake-2")
+            queue.put(session, WorkItem, WorkKind.intake, "intake-1")
+            queue.put(session, WorkItem, WorkKind.intake, "intake-2")
             queue.put(session, OutboxMessage, "decided", "decided-1")
         kinds = {heard.get(timeout=5), heard.get(timeout=5)}
-        assert kinds == {INTAKE, "decided"}, "one notification a kind for the transaction, none for the rollback"
+        assert kinds == {WorkKind.intake, "decided"}, (
+            "one notification a kind for the transaction, none for the rollback"
+        )
         with pytest.raises(notifications.Empty):
             heard.get(timeout=0.5)
     finally:

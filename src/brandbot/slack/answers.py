@@ -12,9 +12,9 @@ from brandbot.slack.deps import SlackDeps
 from brandbot.store import answers as store
 from brandbot.store import audit, outbox, queue
 from brandbot.store.budget import Charge, Kind, OverBudget
-from brandbot.store.intake import ANSWER
 from brandbot.store.models import WorkItem
 from brandbot.store.outbox import Notice
+from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import Handler
 from brandbot.workflow.answers import EmptyQuestion, answer_question
 
@@ -27,7 +27,7 @@ def queue_question(deps: SlackDeps, key: str, user: str, question: str, reply_to
     payload = {"user": user, "question": question, "reply_to": reply_to}
     try:
         with deps.services.db.session() as session:
-            if queue.put(session, WorkItem, ANSWER, key, payload):
+            if queue.put(session, WorkItem, WorkKind.answer, key, payload):
                 Charge.of(deps.services.settings, user, Kind.question).take(session)
     except OverBudget as over:
         return f":warning: {over}"

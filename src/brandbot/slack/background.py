@@ -13,15 +13,12 @@ from typing import Any
 from brandbot.slack import answers, intake, notices, requests, text_checks, uploads
 from brandbot.slack.deps import SlackDeps
 from brandbot.store import audit_anchors, retention
-from brandbot.store.intake import ANSWER, INTAKE
 from brandbot.store.models import OutboxMessage, WorkItem
 from brandbot.store.outbox import Notice
-from brandbot.store.rechecks import RECHECK
-from brandbot.store.requests import Job
 from brandbot.store.wakeups import QueuedListener
+from brandbot.store.work_kinds import DRAFTING, WorkKind
 from brandbot.workers import Handler, WorkerPool
 from brandbot.workflow.approvals import expire_due
-from brandbot.workflow.text_check import TEXT_CHECK
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +47,15 @@ class Background:
         def pool(name: str, kinds: tuple[str, ...], capacity: int, run: Handler[WorkItem]) -> WorkerPool[WorkItem]:
             return WorkerPool(name, services.work, dict.fromkeys(kinds, run), capacity, settings.worker_poll_s)
 
-        self.intake = pool("intake", (INTAKE,), settings.slack_workers, intake.handler(self.deps))
-        self.drafting = pool("drafting", Job.DRAFTING, settings.resolved_llm_max_in_flight, run_request)
-        self.decisions = pool("decisions", (Job.resume,), settings.slack_workers, run_request)
-        self.uploads = pool("uploads", (uploads.INGEST,), 1, uploads.handler(self.deps))
-        self.rechecks = pool("rechecks", (RECHECK,), 1, services.rechecker.handler(services.work.still_held))
-        self.checks = pool("checks", (TEXT_CHECK,), settings.slack_workers, text_checks.handler(self.deps))
-        self.answers = pool("answers", (ANSWER,), settings.resolved_llm_max_in_flight, answers.handler(self.deps))
+        self.intake = pool("intake", (WorkKind.intake,), settings.slack_workers, intake.handler(self.deps))
+        self.drafting = pool("drafting", DRAFTING, settings.resolved_llm_max_in_flight, run_request)
+        self.decisions = pool("decisions", (WorkKind.resume,), settings.slack_workers, run_request)
+        self.uploads = pool("uploads", (WorkKind.ingest,), 1, uploads.handler(self.deps))
+        self.rechecks = pool("rechecks", (WorkKind.recheck,), 1, services.rechecker.handler(services.work.still_held))
+        self.checks = pool("checks", (WorkKind.text_check,), settings.slack_workers, text_checks.handler(self.deps))
+        self.answers = pool(
+            "answers", (WorkKind.answer,), settings.resolved_llm_max_in_flight, answers.handler(self.deps)
+        )
         news = notices.Courier(services, self.deps.client).handlers()
         cards: dict[str, Handler[OutboxMessage]] = {Notice.card_closed: news.pop(Notice.card_closed)}
         poll = settings.worker_poll_s

@@ -22,11 +22,12 @@ from brandbot.store.budget import Charge, Kind, OverBudget
 from brandbot.store.events import claim_in, once_only
 from brandbot.store.models import WorkItem
 from brandbot.store.outbox import Notice, notify
+from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import Handler
 from brandbot.workflow.approvals import DecisionRefused, withdraw, withdrawn
 from brandbot.workflow.engine import RequestInvalid
 from brandbot.workflow.intent import Intent, classify
-from brandbot.workflow.text_check import TEXT_CHECK, TextInvalid, rewrite_request, rule_hits
+from brandbot.workflow.text_check import TextInvalid, rewrite_request, rule_hits
 
 log = logging.getLogger(__name__)
 ReplyTo = dict[str, Any]
@@ -98,8 +99,10 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
             metrics.REQUESTS.labels(payload["entry"], "invalid" if refusal else "queued").inc()
             return
         reply_to = _threaded(deps, reply_to, payload["text"])
-        kind = store.ANSWER if classified.intent == Intent.question else TEXT_CHECK
-        work = {"question": payload["text"]} if kind == store.ANSWER else {"text": classified.text or payload["text"]}
+        kind = WorkKind.answer if classified.intent == Intent.question else WorkKind.text_check
+        work = (
+            {"question": payload["text"]} if kind == WorkKind.answer else {"text": classified.text or payload["text"]}
+        )
         channel, thread_ts = _where(reply_to)
         with deps.services.db.session() as session:
             queue.put(
@@ -137,12 +140,12 @@ def draft_instead(deps: SlackDeps, user: str, intake_key: str) -> str | None:
     """ "Draft it instead" on a message taken as a question or a check: the same text becomes a
     request, in the same thread. Returns what to tell the clicker, if anything."""
     row = deps.services.work.by_key(intake_key)
-    if row is None or row.kind != store.INTAKE:
+    if row is None or row.kind != WorkKind.intake:
         return ":information_source: I no longer have that message; send it to me again and say it's for a draft."
     if user != row.payload["user"]:
         return ":no_entry: Only the person who sent the message can change what I do with it."
-    routed = deps.services.work.by_key(f"{store.ANSWER}:{intake_key}") or deps.services.work.by_key(
-        f"{TEXT_CHECK}:{intake_key}"
+    routed = deps.services.work.by_key(f"{WorkKind.answer}:{intake_key}") or deps.services.work.by_key(
+        f"{WorkKind.text_check}:{intake_key}"
     )
     reply_to = routed.payload["reply_to"] if routed is not None else row.payload["reply_to"]
     try:
@@ -168,7 +171,7 @@ def just_answer(deps: SlackDeps, user: str, request_id: str) -> str | None:
         return f":information_source: There is no request `{request_id}`."
     if user != request.requester:
         return ":no_entry: Only the person who asked can change what I do with their request."
-    key = f"{store.ANSWER}:instead:{request_id}"
+    key = f"{WorkKind.answer}:instead:{request_id}"
     try:
         withdraw(engine, request_id, user)
     except DecisionRefused as error:
@@ -179,7 +182,9 @@ def just_answer(deps: SlackDeps, user: str, request_id: str) -> str | None:
     with deps.services.db.session() as session:
         if not claim_in(session, once_only(key)):
             return ":information_source: I'm answering it already."
-        queue.put(session, WorkItem, store.ANSWER, key, {"user": user, "question": request.text, "reply_to": reply_to})
+        queue.put(
+            session, WorkItem, WorkKind.answer, key, {"user": user, "question": request.text, "reply_to": reply_to}
+        )
         notify(
             session,
             Notice.say,

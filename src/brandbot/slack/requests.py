@@ -10,7 +10,7 @@ from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.progress import RequestNews
 from brandbot.store.models import Request, WorkItem
-from brandbot.store.requests import Job
+from brandbot.store.work_kinds import DRAFTING, WorkKind
 from brandbot.workers import Handler
 
 log = logging.getLogger(__name__)
@@ -29,10 +29,10 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
             return
         if "dm_user" in request.reply_to and "channel" not in request.reply_to:
             request = _open_dm_thread(deps, request)
-        news = RequestNews(deps, request.id, request.reply_to or {}, fresh=row.kind == Job.retry)
+        news = RequestNews(deps, request.id, request.reply_to or {}, fresh=row.kind == WorkKind.retry)
         if row.attempts > 1:
             news.say(messages.RESUMED)
-        drafting = row.kind in Job.DRAFTING
+        drafting = row.kind in DRAFTING
         if drafting:
             news.progress({})
         news.status("is drafting...")

@@ -17,9 +17,10 @@ from brandbot.store import outbox, queue
 from brandbot.store.events import once_only
 from brandbot.store.models import WorkItem
 from brandbot.store.outbox import Notice
+from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import Handler
 from brandbot.workflow.engine import RequestInvalid
-from brandbot.workflow.text_check import TEXT_CHECK, TextInvalid, check_text, parse, rewrite_request, rule_hits
+from brandbot.workflow.text_check import TextInvalid, check_text, parse, rewrite_request, rule_hits
 
 log = logging.getLogger(__name__)
 REWRITE_TOLD = "rewrite"
@@ -34,7 +35,7 @@ def submit(deps: SlackDeps, user: str, text: str, reply_to: dict[str, Any], key:
     except TextInvalid as error:
         return blocks.refused(str(error))
     with deps.services.db.session() as session:
-        queue.put(session, WorkItem, TEXT_CHECK, key, {"user": user, "text": text, "reply_to": reply_to})
+        queue.put(session, WorkItem, WorkKind.text_check, key, {"user": user, "text": text, "reply_to": reply_to})
     deps.nudge()
     return None
 
@@ -65,7 +66,7 @@ def rewrite(deps: SlackDeps, user: str, check_key: str, channel: str | None) -> 
     otherwise the reason it was not started (already requested, not theirs, gone)."""
     services = deps.services
     row = services.work.by_key(check_key)
-    if row is None or row.kind != TEXT_CHECK:
+    if row is None or row.kind != WorkKind.text_check:
         return "That check is no longer kept; run it again to have the text rewritten."
     if row.payload.get("user") != user:
         return ":no_entry: Only the person who asked for this check can have its text rewritten."

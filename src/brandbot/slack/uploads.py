@@ -27,11 +27,11 @@ from brandbot.slack.deps import SlackDeps
 from brandbot.store import outbox, queue
 from brandbot.store.events import claim_in, stored_key
 from brandbot.store.models import WorkItem
+from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import Handler
 
 log = logging.getLogger(__name__)
 RULE_UPLOADS = frozenset({".yml", ".yaml", ".zip"})
-INGEST = "ingest"
 FILE_FIELDS = (
     *("id", "name", "title", "size", "url_private", "url_private_download"),
     *("is_external", "external_type", "mode"),
@@ -59,7 +59,7 @@ def submit(deps: SlackDeps, user: str, files: list[dict[str, Any]], channel: str
         else:
             kept = [{field: file.get(field) for field in FILE_FIELDS} for file in files]
             payload = {"user": user, "channel": channel, "files": kept}
-            queue.put(session, WorkItem, INGEST, stored_key(f"{INGEST}:{event_keys[0]}"), payload)
+            queue.put(session, WorkItem, WorkKind.ingest, stored_key(f"{WorkKind.ingest}:{event_keys[0]}"), payload)
     deps.nudge()
 
 

@@ -15,16 +15,13 @@ from brandbot.store.budget import Charge
 from brandbot.store.db import Database
 from brandbot.store.events import stored_key
 from brandbot.store.models import WorkItem
-
-INTAKE = "intake"
-ANSWER = "answer"
-"""A question about the guidelines, to answer in the thread: {"user", "question", "reply_to"}."""
+from brandbot.store.work_kinds import WorkKind
 
 
 def intake_key(event_keys: tuple[str, ...]) -> str:
     """From the key that stays the same across deliveries of one message (its channel and ts),
     at a fixed length: a slash command's key holds its text, and the key travels as a button's value."""
-    return stored_key(f"{INTAKE}:{event_keys[-1]}")
+    return stored_key(f"{WorkKind.intake}:{event_keys[-1]}")
 
 
 def record(db: Database, event_keys: tuple[str, ...], payload: dict[str, Any], charge: Charge) -> str | None:
@@ -32,7 +29,7 @@ def record(db: Database, event_keys: tuple[str, ...], payload: dict[str, Any], c
     before (nothing paid); `OverBudget` (nothing written) past the sender's budget."""
     key = intake_key(event_keys)
     with db.session() as session:
-        if not queue.put(session, WorkItem, INTAKE, key, payload):
+        if not queue.put(session, WorkItem, WorkKind.intake, key, payload):
             return None
         charge.take(session)
     return key

@@ -23,9 +23,7 @@ from brandbot.store.events import AlreadyHandled
 from brandbot.store.models import Base, Decision, Draft, Request, WorkItem, utcnow
 from brandbot.store.outbox import Notice, notify
 from brandbot.store.status import DraftStatus, RequestStatus
-
-RECHECK = "recheck"
-"""The work row kind."""
+from brandbot.store.work_kinds import WorkKind
 
 
 class RunState(enum.StrEnum):
@@ -111,7 +109,7 @@ def enqueue(session: Session, cause: str, *, rules: bool = False, documents: lis
     """Called in the transaction that records a change; `cause` names the change uniquely.
     `documents`: the guideline documents whose cited passages to compare (none if not given)."""
     scope = {"rules": rules, "documents": list(documents or [])}
-    queue.put(session, WorkItem, RECHECK, f"{RECHECK}:{cause}", {"cause": cause, "scope": scope})
+    queue.put(session, WorkItem, WorkKind.recheck, f"{WorkKind.recheck}:{cause}", {"cause": cause, "scope": scope})
 
 
 class RecheckStore:

@@ -26,20 +26,10 @@ from brandbot.store.events import AlreadyHandled, claim_in
 from brandbot.store.models import Decision, Draft, Request, WorkItem, utcnow
 from brandbot.store.outbox import Notice, notify
 from brandbot.store.status import DECIDED_STATUS, UNFINISHED, Action, DraftStatus, RequestStatus
+from brandbot.store.work_kinds import WorkKind
 
 Along = Callable[[Session, str], None]
 """A write that goes with a new request, in its transaction, given the request's id."""
-
-
-class Job:
-    """Kinds of work rows about a request; each runs the request's workflow as far as it goes."""
-
-    draft = "draft"
-    resume = "resume"
-    retry = "retry"
-    ALL = (draft, resume, retry)
-    DRAFTING = (draft, retry)
-    """The kinds that start a request's drafting: they queue for the LLM's capacity."""
 
 
 class RequestWithdrawn(Exception):
@@ -123,7 +113,7 @@ class RequestStore:
                 session.add(request)
                 session.flush()
                 audit.record(session, requester, "request.created", request_id=request.id, origin=origin)
-                queue.put(session, WorkItem, Job.draft, f"draft:{request.id}", request_id=request.id)
+                queue.put(session, WorkItem, WorkKind.draft, f"draft:{request.id}", request_id=request.id)
                 if reply_to and "channel" in reply_to:
                     notify(session, Notice.queued, request.id, request_id=request.id)
                 if along is not None:
@@ -274,7 +264,9 @@ class RequestStore:
             if charge is not None:
                 charge.take(session)
             audit.record(session, actor, "request.retried", request_id=request_id)
-            queue.put(session, WorkItem, Job.retry, f"retry:{request_id}:{secrets.token_hex(4)}", request_id=request_id)
+            queue.put(
+                session, WorkItem, WorkKind.retry, f"retry:{request_id}:{secrets.token_hex(4)}", request_id=request_id
+            )
             return True
 
     def record_draft(self, record: DraftRecord, ttl: timedelta) -> Draft:
@@ -404,7 +396,7 @@ class RequestStore:
 
     def queue_resume(self, draft: Draft) -> None:
         with self._db.session() as session:
-            queue.put(session, WorkItem, Job.resume, resume_key(draft.id), request_id=draft.request_id)
+            queue.put(session, WorkItem, WorkKind.resume, resume_key(draft.id), request_id=draft.request_id)
 
     def decision_for(self, draft_id: str) -> Decision | None:
         with self._db.read() as session:
@@ -445,7 +437,7 @@ class RequestStore:
                     draft_id=draft.id, actor=actor, action=action, note=note, final_text=final_text, decided_at=now
                 )
                 session.add(decision)
-                queue.put(session, WorkItem, Job.resume, resume_key(draft.id), request_id=draft.request_id)
+                queue.put(session, WorkItem, WorkKind.resume, resume_key(draft.id), request_id=draft.request_id)
                 request = session.get(Request, draft.request_id)
                 if request is not None and request.reply_to:
                     told = {"request_id": draft.request_id, "draft_id": draft.id}

@@ -20,8 +20,9 @@ from brandbot.llm import LLMError
 from brandbot.store.budget import Charge, Kind, OverBudget
 from brandbot.store.models import Draft, Request, WorkItem
 from brandbot.store.queue import Queue, RowState
-from brandbot.store.requests import Along, Job, RequestWithdrawn
+from brandbot.store.requests import Along, RequestWithdrawn
 from brandbot.store.status import RequestStatus
+from brandbot.store.work_kinds import DRAFTING, REQUEST_WORK
 from brandbot.workers import Handler, LostOwnership, run_one
 from brandbot.workflow.graph import build_graph
 from brandbot.workflow.state import DraftState, WorkflowContext
@@ -184,8 +185,8 @@ class Engine:
 
     def queue_position(self, request_id: str) -> int | None:
         """Drafts waiting for the LLM before this request's; None once its drafting has started."""
-        key = self.work.unfinished_key(request_id, Job.DRAFTING)
-        return None if key is None else self.work.ahead_of(key, Job.DRAFTING)
+        key = self.work.unfinished_key(request_id, DRAFTING)
+        return None if key is None else self.work.ahead_of(key, DRAFTING)
 
     def state(self, request_id: str) -> dict[str, Any]:
         """The workflow's state as last checkpointed: passages, examples, draft."""
@@ -235,7 +236,7 @@ class Engine:
 
     def _open_job(self, request_id: str) -> str | None:
         """The key of the request's unfinished work row, if it has one."""
-        return self.work.unfinished_key(request_id, Job.ALL)
+        return self.work.unfinished_key(request_id, REQUEST_WORK)
 
     def _wait_for(self, key: str, timeout_s: float = 600.0) -> None:
         deadline = time.monotonic() + timeout_s

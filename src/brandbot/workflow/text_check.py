@@ -22,8 +22,6 @@ from brandbot.guidelines.retrieval import Passage
 from brandbot.rules import DraftContext, Level, RuleFailure, RuleSet
 from brandbot.workflow.checks import check_draft
 
-TEXT_CHECK = "text_check"
-"""The work row kind: payload {"user", "text", "reply_to": {"channel", "thread_ts"} | {"dm_user"}}."""
 MAX_CHECK_CHARS = max(fmt.max_chars for fmt in FORMATS.values())
 """The longest text any format allows (a blog post): longer is not content brandbot drafts."""
 PASSAGES = 3

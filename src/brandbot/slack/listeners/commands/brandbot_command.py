@@ -15,6 +15,7 @@ from brandbot.slack.blocks.limits import mrkdwn_unescape
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, malformed
 from brandbot.store.events import stored_key
+from brandbot.store.work_kinds import WorkKind
 
 CHECK = re.compile(r"\Acheck(?:\s+|\Z)", re.IGNORECASE)
 ASK = re.compile(r"\Aask(?:\s+|\Z)", re.IGNORECASE)
@@ -43,7 +44,9 @@ def run_command(deps: SlackDeps) -> Handler:
             if not question:
                 ack(text=messages.EMPTY_QUESTION)
             else:
-                refusal = answers.queue_question(deps, _key("answer", command), user, question, {"dm_user": user})
+                refusal = answers.queue_question(
+                    deps, _key(WorkKind.answer, command), user, question, {"dm_user": user}
+                )
                 ack(text=refusal or messages.ASKED)
         elif text == "guidelines":
             documents = deps.services.knowledge_base.registry.all()
@@ -51,7 +54,8 @@ def run_command(deps: SlackDeps) -> Handler:
         elif found := CHECK.match(text):
             checked = mrkdwn_unescape(text[found.end() :])
             ack(
-                text=text_checks.submit(deps, user, checked, {"dm_user": user}, _key("text_check", command)) or CHECKING
+                text=text_checks.submit(deps, user, checked, {"dm_user": user}, _key(WorkKind.text_check, command))
+                or CHECKING
             )
         else:
             key = f"command:{command.get('trigger_id') or command.get('channel_id')}:{user}:{text}"
