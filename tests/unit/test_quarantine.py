@@ -4,7 +4,6 @@ live, real brand text never is, and an admin's release or discard decides (audit
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from brandbot.guidelines.loaders.isolated import parse_isolated
 from brandbot.guidelines.loaders.limits import ParseLimits
 from brandbot.services import Services
 from brandbot.store.audit import entries
+from tests.support.brand_text import real_paragraphs
 from tests.support.poisoned_docs import (
     ATTACKS,
     GUIDANCE,
@@ -59,10 +59,7 @@ def test_the_shipped_guidelines_hide_nothing() -> None:
 
 
 def test_no_real_brand_text_is_held() -> None:
-    corpora = REPO.parent / "shared" / "corpora"
-    files = [*(REPO / "guidelines").glob("*.md"), *(corpora.glob("*/*.md") if corpora.is_dir() else [])]
-    paragraphs = [p for path in files for p in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")) if p.strip()]
-    assert len(paragraphs) > 100
+    paragraphs = real_paragraphs()
     assert [p[:80] for p in paragraphs if screening.reasons(p)] == []
     assert screening.reasons(GUIDANCE) == []
 
