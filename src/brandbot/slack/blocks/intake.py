@@ -43,10 +43,6 @@ def _with_button(text: str, label: str, action_id: str, value: str) -> dict[str,
     }
 
 
-def draft_instead_started() -> str:
-    return ":pencil2: Drafting it instead. I'll send the draft for approval and tell you here."
-
-
 def answering_instead() -> str:
     return ":speech_balloon: I've withdrawn the draft request; I'll answer your question here instead."
 
