@@ -9,6 +9,7 @@ from typing import Any
 from brandbot.slack.blocks import answers as blocks
 from brandbot.slack.blocks import messages
 from brandbot.slack.deps import SlackDeps
+from brandbot.slack.replies import destination
 from brandbot.store import answers as store
 from brandbot.store import audit, outbox, queue
 from brandbot.store.budget import Charge, Kind, OverBudget
@@ -17,6 +18,7 @@ from brandbot.store.outbox import Notice
 from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import Handler
 from brandbot.workflow.answers import EmptyQuestion, answer_question
+from brandbot.workflow.reply_to import ReplyTo
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,7 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
         if store.by_key(services.db, row.key) is not None:
             return
         user, question, reply_to = row.payload["user"], row.payload["question"], row.payload["reply_to"]
-        channel, thread_ts = _destination(deps, reply_to)
+        channel, thread_ts = destination(deps, ReplyTo.of(reply_to))
         try:
             answered = answer_question(services.settings, services.knowledge_base.search, services.llm, question)
         except EmptyQuestion:
@@ -81,7 +83,7 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
         deps.nudge()
 
     def on_give_up(row: WorkItem, reason: str) -> None:
-        channel, thread_ts = _destination(deps, row.payload["reply_to"])
+        channel, thread_ts = destination(deps, ReplyTo.of(row.payload["reply_to"]))
         deps.client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts,
@@ -89,14 +91,6 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
         )
 
     return Handler(run, on_give_up)
-
-
-def _destination(deps: SlackDeps, reply_to: dict[str, Any]) -> tuple[str, str | None]:
-    """The thread the question came from, or the asker's DM with the bot for /brandbot ask."""
-    if "channel" in reply_to:
-        return str(reply_to["channel"]), reply_to.get("thread_ts")
-    opened = deps.client.conversations_open(users=reply_to["dm_user"])
-    return str(opened["channel"]["id"]), None
 
 
 def forward(deps: SlackDeps, answer_id: int, user: str) -> str:

@@ -26,9 +26,9 @@ from brandbot.store.models import Request
 from brandbot.store.status import DraftStatus, RequestStatus
 from brandbot.workflow import approvals
 from brandbot.workflow.intent import Intent
+from brandbot.workflow.reply_to import ReplyTo
 
 log = logging.getLogger(__name__)
-ReplyTo = dict[str, Any]
 IN_PROGRESS = (RequestStatus.received, RequestStatus.drafting, RequestStatus.awaiting_review)
 FEEDBACK = (Intent.draft, Intent.rewrite)
 """What a note on a draft reads as; a question or a text to check is not one."""
@@ -45,10 +45,9 @@ def open_request(deps: SlackDeps, user: str, channel: str, thread_ts: str) -> Re
 
 def noted_request(deps: SlackDeps, user: str, reply_to: ReplyTo) -> Request | None:
     """For an intake row: the request its message may be a note on (`open_request`), if any."""
-    channel, thread_ts = reply_to.get("channel"), reply_to.get("thread_ts")
-    if not isinstance(channel, str) or not isinstance(thread_ts, str):
+    if reply_to.channel is None or reply_to.thread_ts is None:
         return None
-    return open_request(deps, user, channel, thread_ts)
+    return open_request(deps, user, reply_to.channel, reply_to.thread_ts)
 
 
 def take(deps: SlackDeps, request: Request, intent: Intent, payload: dict[str, Any], key: str) -> bool:
@@ -58,7 +57,7 @@ def take(deps: SlackDeps, request: Request, intent: Intent, payload: dict[str, A
     route, once: not a note on the request its own first run started."""
     if intent not in FEEDBACK:
         return False
-    user, text, reply_to = payload["user"], payload["text"], payload["reply_to"]
+    user, text, reply_to = payload["user"], payload["text"], ReplyTo.of(payload["reply_to"])
     draft = deps.services.requests.latest_draft(request.id)
     if draft is None or draft.status != DraftStatus.pending:
         _answer(deps, reply_to, messages.FOLLOW_UP_TOO_EARLY, key)
@@ -80,7 +79,8 @@ def _answer(deps: SlackDeps, reply_to: ReplyTo, text: str, key: str) -> None:
     with deps.services.db.session() as session:
         if not claim_in(session, _routed(key)):
             return
-        outbox.say(session, reply_to["channel"], text, reply_to["thread_ts"])
+        channel, thread_ts = reply_to.where()
+        outbox.say(session, channel, text, thread_ts)
     deps.nudge()
 
 

@@ -7,7 +7,7 @@ way the person can correct the reading with one click."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from dataclasses import replace
 
 from brandbot import metrics
 from brandbot.slack import follow_ups
@@ -15,7 +15,7 @@ from brandbot.slack.assistant_context import viewing_channel
 from brandbot.slack.blocks import intake as blocks
 from brandbot.slack.blocks import messages
 from brandbot.slack.deps import SlackDeps
-from brandbot.slack.requests import open_dm_thread
+from brandbot.slack.replies import open_dm_thread
 from brandbot.store import intake as store
 from brandbot.store import outbox, queue
 from brandbot.store.budget import Charge, Kind, OverBudget
@@ -27,12 +27,10 @@ from brandbot.workers import Handler
 from brandbot.workflow.approvals import DecisionRefused, withdraw, withdrawn
 from brandbot.workflow.engine import RequestInvalid
 from brandbot.workflow.intent import Intent, classify
+from brandbot.workflow.reply_to import ReplyTo
 from brandbot.workflow.text_check import TextInvalid, rewrite_request, rule_hits
 
 log = logging.getLogger(__name__)
-ReplyTo = dict[str, Any]
-REPLY_FIELDS = ("channel", "thread_ts", "dm_user", "viewing_channel")
-"""Of a request's `reply_to`, where the person waits (the rest is its progress message's ts)."""
 
 
 def receive(
@@ -45,7 +43,7 @@ def receive(
     refusal = _refusal(deps, text)
     if refusal is not None:
         return _refuse(deps, reply_to, entry, event_keys, refusal, "invalid")
-    payload = {"user": user, "text": text, "reply_to": reply_to, "entry": entry}
+    payload = {"user": user, "text": text, "reply_to": reply_to.to_dict(), "entry": entry}
     try:
         key = store.record(
             deps.services.db, event_keys, payload, Charge.of(deps.services.settings, user, Kind.question)
@@ -64,9 +62,10 @@ def _refuse(
 ) -> str:
     """Said once in the thread, however often Slack delivers the message; returned for an ack."""
     metrics.REQUESTS.labels(entry, outcome).inc()
-    if "channel" in reply_to and deps.services.events.claim(*event_keys):
+    if reply_to.threaded and deps.services.events.claim(*event_keys):
+        channel, thread_ts = reply_to.where()
         with deps.services.db.session() as session:
-            outbox.say(session, reply_to["channel"], refusal, reply_to.get("thread_ts"))
+            outbox.say(session, channel, refusal, thread_ts)
         deps.nudge()
     return refusal
 
@@ -80,7 +79,8 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
     def run(row: WorkItem) -> None:
         payload = row.payload
         services = deps.services
-        noted = follow_ups.noted_request(deps, payload["user"], payload["reply_to"])
+        reply_to = ReplyTo.of(payload["reply_to"])
+        noted = follow_ups.noted_request(deps, payload["user"], reply_to)
         llm = services.llm if services.settings.resolved_intent_model else None
         classified = classify(llm, payload["text"], on_draft=noted is not None)
         log.info("message %s read as %s (by the %s)", row.key, classified.intent, classified.source)
@@ -88,7 +88,8 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
             return
         if payload["entry"] == follow_ups.CHANNEL_REPLY:
             return
-        reply_to = _with_context(deps, payload["reply_to"]) if payload["entry"] == "assistant" else payload["reply_to"]
+        if payload["entry"] == "assistant":
+            reply_to = _with_context(deps, reply_to)
         if classified.intent in (Intent.draft, Intent.rewrite):
             text = payload["text"]
             if classified.intent == Intent.rewrite:
@@ -103,10 +104,14 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
         work = (
             {"question": payload["text"]} if kind == WorkKind.answer else {"text": classified.text or payload["text"]}
         )
-        channel, thread_ts = _where(reply_to)
+        channel, thread_ts = reply_to.where()
         with deps.services.db.session() as session:
             queue.put(
-                session, WorkItem, kind, f"{kind}:{row.key}", {"user": payload["user"], **work, "reply_to": reply_to}
+                session,
+                WorkItem,
+                kind,
+                f"{kind}:{row.key}",
+                {"user": payload["user"], **work, "reply_to": reply_to.to_dict()},
             )
             notify(
                 session,
@@ -119,7 +124,7 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
         deps.nudge()
 
     def on_give_up(row: WorkItem, reason: str) -> None:
-        _tell(deps, row.payload["reply_to"], blocks.GAVE_UP, f"gave_up:{row.key}")
+        _tell(deps, ReplyTo.of(row.payload["reply_to"]), blocks.GAVE_UP, f"gave_up:{row.key}")
 
     return Handler(run, on_give_up)
 
@@ -127,7 +132,9 @@ def handler(deps: SlackDeps) -> Handler[WorkItem]:
 def start_draft(deps: SlackDeps, user: str, text: str, reply_to: ReplyTo, once: str) -> str | None:
     """A request drafted and sent for approval, once per `once`; returns why it was refused."""
     try:
-        request = deps.services.engine.submit(user, text, "slack", reply_to=reply_to, event_keys=(once_only(once),))
+        request = deps.services.engine.submit(
+            user, text, "slack", reply_to=reply_to.to_dict(), event_keys=(once_only(once),)
+        )
     except RequestInvalid as error:
         return f":warning: {error}"
     if request is not None:
@@ -177,13 +184,17 @@ def just_answer(deps: SlackDeps, user: str, request_id: str) -> str | None:
     except DecisionRefused as error:
         if not withdrawn(engine, request_id):
             return f":information_source: {error}"
-    reply_to = {name: value for name, value in (request.reply_to or {}).items() if name in REPLY_FIELDS}
-    channel, thread_ts = _where(reply_to)
+    reply_to = ReplyTo.of(request.reply_to)
+    channel, thread_ts = reply_to.where()
     with deps.services.db.session() as session:
         if not claim_in(session, once_only(key)):
             return ":information_source: I'm answering it already."
         queue.put(
-            session, WorkItem, WorkKind.answer, key, {"user": user, "question": request.text, "reply_to": reply_to}
+            session,
+            WorkItem,
+            WorkKind.answer,
+            key,
+            {"user": user, "question": request.text, "reply_to": reply_to.to_dict()},
         )
         notify(
             session,
@@ -209,8 +220,9 @@ def _rewrite(deps: SlackDeps, text: str) -> str:
 
 def _with_context(deps: SlackDeps, reply_to: ReplyTo) -> ReplyTo:
     """From Slack's assistant panel: the channel the person is viewing goes with the work."""
-    viewing = viewing_channel(deps.client, reply_to["channel"], reply_to["thread_ts"])
-    return {**reply_to, "viewing_channel": viewing} if viewing else reply_to
+    channel, thread_ts = reply_to.where()
+    viewing = viewing_channel(deps.client, channel, thread_ts) if thread_ts else None
+    return replace(reply_to, viewing_channel=viewing) if viewing else reply_to
 
 
 def _refusal(deps: SlackDeps, text: str) -> str | None:
@@ -224,20 +236,13 @@ def _refusal(deps: SlackDeps, text: str) -> str | None:
 
 def _threaded(deps: SlackDeps, reply_to: ReplyTo, text: str) -> ReplyTo:
     """A slash command's answer goes to a DM thread that starts with what was asked."""
-    if "channel" in reply_to or "dm_user" not in reply_to:
+    if reply_to.threaded or reply_to.dm_user is None:
         return reply_to
-    return open_dm_thread(deps, reply_to["dm_user"], text)
-
-
-def _where(reply_to: ReplyTo) -> tuple[str, str | None]:
-    """Where to say something: the thread, or the person's DM with the bot (Slack accepts a user id)."""
-    if "channel" in reply_to:
-        return reply_to["channel"], reply_to.get("thread_ts")
-    return reply_to["dm_user"], None
+    return open_dm_thread(deps, reply_to.dm_user, text)
 
 
 def _tell(deps: SlackDeps, reply_to: ReplyTo, text: str, key: str) -> None:
-    channel, thread_ts = _where(reply_to)
+    channel, thread_ts = reply_to.where()
     with deps.services.db.session() as session:
         notify(session, Notice.say, key, channel=channel, thread_ts=thread_ts, text=text)
     deps.nudge()

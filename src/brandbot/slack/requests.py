@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 
 from brandbot.slack.blocks import messages
-from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.progress import RequestNews
+from brandbot.slack.replies import open_dm_thread
 from brandbot.store.models import Request, WorkItem
 from brandbot.store.work_kinds import DRAFTING, WorkKind
 from brandbot.workers import Handler
@@ -48,14 +48,7 @@ def _open_dm_thread(deps: SlackDeps, request: Request) -> Request:
     """A slash command's request continues in a DM thread that starts with what was asked."""
     user = (request.reply_to or {})["dm_user"]
     thread = open_dm_thread(deps, user, request.text)
-    deps.services.requests.set_reply_to(request.id, **thread)
+    deps.services.requests.set_reply_to(request.id, channel=thread.channel, thread_ts=thread.thread_ts)
     reopened = deps.services.requests.get_request(request.id)
     assert reopened is not None
     return reopened
-
-
-def open_dm_thread(deps: SlackDeps, user: str, text: str) -> dict[str, str]:
-    """The person's DM with the bot, a thread opened there by what they asked: {channel, thread_ts}."""
-    channel = deps.client.conversations_open(users=user)["channel"]["id"]
-    root = deps.client.chat_postMessage(channel=channel, text=f"You asked: _{mrkdwn_escape(text)}_")
-    return {"channel": channel, "thread_ts": str(root["ts"])}

@@ -13,6 +13,7 @@ from typing import Any
 from brandbot.slack.blocks import text_checks as blocks
 from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps
+from brandbot.slack.replies import destination
 from brandbot.store import outbox, queue
 from brandbot.store.events import once_only
 from brandbot.store.models import WorkItem
@@ -20,6 +21,7 @@ from brandbot.store.outbox import Notice
 from brandbot.store.work_kinds import WorkKind
 from brandbot.workers import Handler
 from brandbot.workflow.engine import RequestInvalid
+from brandbot.workflow.reply_to import ReplyTo
 from brandbot.workflow.text_check import TextInvalid, check_text, parse, rewrite_request, rule_hits
 
 log = logging.getLogger(__name__)
@@ -105,11 +107,7 @@ def _already(request_id: str | None) -> str:
 
 def _answer(deps: SlackDeps, row: WorkItem, role: str, message: dict[str, Any]) -> None:
     """Through the outbox, to the thread it was asked in or the person's DM."""
-    reply_to = row.payload["reply_to"]
-    if "channel" in reply_to:
-        channel, thread_ts = reply_to["channel"], reply_to.get("thread_ts")
-    else:
-        channel, thread_ts = deps.client.conversations_open(users=reply_to["dm_user"])["channel"]["id"], None
+    channel, thread_ts = destination(deps, ReplyTo.of(row.payload["reply_to"]))
     with deps.services.db.session() as session:
         outbox.notify(session, Notice.say, f"{row.key}:{role}", channel=channel, thread_ts=thread_ts, **message)
     deps.nudge()

@@ -16,6 +16,7 @@ from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, malformed
 from brandbot.store.events import stored_key
 from brandbot.store.work_kinds import WorkKind
+from brandbot.workflow.reply_to import ReplyTo
 
 CHECK = re.compile(r"\Acheck(?:\s+|\Z)", re.IGNORECASE)
 ASK = re.compile(r"\Aask(?:\s+|\Z)", re.IGNORECASE)
@@ -59,7 +60,7 @@ def run_command(deps: SlackDeps) -> Handler:
             )
         else:
             key = f"command:{command.get('trigger_id') or command.get('channel_id')}:{user}:{text}"
-            refusal = intake.receive(deps, user, text, {"dm_user": user}, "command", (key,))
+            refusal = intake.receive(deps, user, text, ReplyTo(dm_user=user), "command", (key,))
             ack(text=refusal or messages.COMMAND_RECEIVED)
 
     return run_command

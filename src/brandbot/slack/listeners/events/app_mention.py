@@ -9,6 +9,7 @@ from brandbot import logs
 from brandbot.slack import intake
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys, malformed
+from brandbot.workflow.reply_to import ReplyTo
 
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(\|[^>]*)?>")
 
@@ -22,6 +23,6 @@ def from_mention(deps: SlackDeps) -> Handler:
         thread_ts = event.get("thread_ts") or ts
         keys = event_keys(body, event)
         with logs.bind(event_id=body.get("event_id")):
-            intake.receive(deps, event["user"], text, {"channel": channel, "thread_ts": thread_ts}, "mention", keys)
+            intake.receive(deps, event["user"], text, ReplyTo(channel, thread_ts), "mention", keys)
 
     return from_mention

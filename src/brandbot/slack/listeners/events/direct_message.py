@@ -9,6 +9,7 @@ from brandbot.slack import follow_ups, intake, uploads
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys, malformed
 from brandbot.slack.listeners.events.app_mention import MENTION
+from brandbot.workflow.reply_to import ReplyTo
 
 HANDLED_SUBTYPES = {None, "file_share"}
 
@@ -43,7 +44,7 @@ def take_direct_message(deps: SlackDeps, body: Payload, event: Payload, entry: s
         if event.get("files"):
             uploads.submit(deps, user, event["files"], channel, keys)
             return False
-        reply_to = {"channel": channel, "thread_ts": event.get("thread_ts") or ts}
+        reply_to = ReplyTo(channel, event.get("thread_ts") or ts)
         if intake.receive(deps, user, text, reply_to, entry, keys) is not None:
             return False
         thread_ts = event.get("thread_ts")

@@ -12,6 +12,7 @@ from brandbot.slack import follow_ups, intake
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, event_keys, malformed
 from brandbot.slack.listeners.events.app_mention import MENTION
+from brandbot.workflow.reply_to import ReplyTo
 
 
 def is_channel_thread_reply(event: Payload) -> bool:
@@ -38,7 +39,7 @@ def follow_up_in_channel(deps: SlackDeps) -> Handler:
         if follow_ups.open_request(deps, user, channel, thread_ts) is None:
             return
         with logs.bind(event_id=body.get("event_id")):
-            reply_to = {"channel": channel, "thread_ts": thread_ts}
+            reply_to = ReplyTo(channel, thread_ts)
             intake.receive(deps, user, text, reply_to, follow_ups.CHANNEL_REPLY, event_keys(body, event))
 
     return follow_up_in_channel
