@@ -27,6 +27,7 @@ from brandbot.workers import Handler
 from brandbot.workflow.approvals import DecisionRefused, withdraw, withdrawn
 from brandbot.workflow.engine import RequestInvalid
 from brandbot.workflow.intent import Intent, classify
+from brandbot.workflow.limits import too_long
 from brandbot.workflow.reply_to import ReplyTo
 from brandbot.workflow.text_check import TextInvalid, rewrite_request, rule_hits
 
@@ -228,10 +229,8 @@ def _with_context(deps: SlackDeps, reply_to: ReplyTo) -> ReplyTo:
 def _refusal(deps: SlackDeps, text: str) -> str | None:
     if not text:
         return messages.EMPTY_REQUEST
-    limit = deps.services.settings.max_request_chars
-    if len(text) > limit:
-        return f":warning: Your message is {len(text)} characters long; the limit is {limit}. Send a shorter one."
-    return None
+    problem = too_long(text, deps.services.settings.max_request_chars, "message")
+    return f":warning: {problem} Send a shorter one." if problem else None
 
 
 def _threaded(deps: SlackDeps, reply_to: ReplyTo, text: str) -> ReplyTo:

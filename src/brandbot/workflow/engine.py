@@ -25,6 +25,7 @@ from brandbot.store.status import RequestStatus
 from brandbot.store.work_kinds import DRAFTING, REQUEST_WORK
 from brandbot.workers import Handler, LostOwnership, run_one
 from brandbot.workflow.graph import build_graph
+from brandbot.workflow.limits import too_long
 from brandbot.workflow.state import DraftState, WorkflowContext
 
 log = logging.getLogger(__name__)
@@ -73,9 +74,9 @@ class Engine:
         text = text.strip()
         if not text:
             raise RequestInvalid("The request is empty: say what you need, e.g. 'a LinkedIn post about ...'.")
-        limit = self.context.settings.max_request_chars
-        if len(text) > limit:
-            raise RequestInvalid(f"The request is {len(text)} characters long; the limit is {limit}.")
+        problem = too_long(text, self.context.settings.max_request_chars, "request")
+        if problem:
+            raise RequestInvalid(problem)
         requester = requester.strip()
         if not requester:
             raise RequestInvalid("Who is asking? A requester name is required.")

@@ -21,6 +21,7 @@ from brandbot.guidelines.knowledge_base import KnowledgeBase
 from brandbot.guidelines.retrieval import Passage
 from brandbot.rules import DraftContext, Level, RuleFailure, RuleSet
 from brandbot.workflow.checks import check_draft
+from brandbot.workflow.limits import too_long
 
 MAX_CHECK_CHARS = max(fmt.max_chars for fmt in FORMATS.values())
 """The longest text any format allows (a blog post): longer is not content brandbot drafts."""
@@ -102,8 +103,9 @@ def parse(text: str) -> tuple[str | None, str]:
 def _validate(text: str) -> None:
     if not text.strip():
         raise TextInvalid("There is no text to check.")
-    if len(text) > MAX_CHECK_CHARS:
-        raise TextInvalid(f"The text is {len(text):,} characters long; I check at most {MAX_CHECK_CHARS:,}.")
+    problem = too_long(text, MAX_CHECK_CHARS, "text")
+    if problem:
+        raise TextInvalid(problem)
 
 
 def check_text(
