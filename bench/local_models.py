@@ -30,7 +30,7 @@ from brandbot.evaluation.drafts import RequestSet, run
 from brandbot.evaluation.judge import Judge
 from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
 from brandbot.local_llm.server import LocalLLM
-from brandbot.rules import library
+from brandbot.rulebook import library
 from brandbot.services import Services
 
 REPO = Path(__file__).resolve().parents[1]

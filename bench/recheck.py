@@ -33,7 +33,7 @@ from rules import RULES, drafts  # bench/rules.py: the same generated drafts
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
-from brandbot.rules import library
+from brandbot.rulebook import library
 from brandbot.services import Services
 from brandbot.store.models import Decision, Draft, Request, utcnow
 from brandbot.store.requests import new_id

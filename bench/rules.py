@@ -27,7 +27,8 @@ from brandbot.config import Settings
 from brandbot.evaluation.golden import corpora_root
 from brandbot.formats import FORMATS
 from brandbot.guidelines.knowledge_base import SourceFile, expand_paths
-from brandbot.rules import DraftContext, RuleSet, library, load_styles
+from brandbot.rulebook import library
+from brandbot.rules import DraftContext, RuleSet, load_styles
 from brandbot.services import Services
 
 REPO = Path(__file__).resolve().parents[1]

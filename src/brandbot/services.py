@@ -14,7 +14,8 @@ from brandbot.config import Settings
 from brandbot.guidelines.embeddings import embedding_function
 from brandbot.guidelines.knowledge_base import KnowledgeBase
 from brandbot.llm import LLMClient
-from brandbot.rules import RuleSet, library
+from brandbot.rulebook import library
+from brandbot.rules import RuleSet
 from brandbot.store import rule_versions
 from brandbot.store.db import Database
 from brandbot.store.events import EventLog

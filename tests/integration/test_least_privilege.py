@@ -19,8 +19,8 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import DBAPIError
 
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.rules import proposals as learned
-from brandbot.rules.learning import Change, Kind
+from brandbot.rulebook import proposals as learned
+from brandbot.rulebook.learning import Change, Kind
 from brandbot.services import Services
 from brandbot.slack.notices import Courier
 from brandbot.store import answers as answer_store

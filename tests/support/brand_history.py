@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from brandbot.rules import library
+from brandbot.rulebook import library
 from brandbot.services import Services
 from brandbot.store.models import Decision, Draft, Request, utcnow
 from tests.support.deciding import decide

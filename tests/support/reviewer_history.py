@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from brandbot.rules import library
+from brandbot.rulebook import library
 from brandbot.services import Services
 from brandbot.store.requests import resume_key
 from brandbot.workflow.approvals import follow_up

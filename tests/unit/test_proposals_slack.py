@@ -16,9 +16,9 @@ from slack_bolt import App
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.rules import proposals as learned
-from brandbot.rules.backtest import BackTest, Example
-from brandbot.rules.learning import Change, Evidence, Kind, Via
+from brandbot.rulebook import proposals as learned
+from brandbot.rulebook.backtest import BackTest, Example
+from brandbot.rulebook.learning import Change, Evidence, Kind, Via
 from brandbot.services import Services
 from brandbot.slack.blocks import proposals
 from brandbot.store import rule_versions

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from brandbot.config import Settings
 from brandbot.formats import format_for
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.rules import library
+from brandbot.rulebook import library
 from brandbot.services import Services
 from brandbot.store import audit, receipts, rule_versions
 from brandbot.store.audit import entries

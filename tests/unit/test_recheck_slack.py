@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.rules import library
+from brandbot.rulebook import library
 from brandbot.services import Services
 from brandbot.slack.app import web_client
 from brandbot.slack.blocks import rechecks as blocks

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.rules import library
+from brandbot.rulebook import library
 from brandbot.services import Services
 from brandbot.slack.blocks import rechecks as digest_blocks
 from brandbot.store.models import Decision, Draft, WorkItem, utcnow

@@ -21,10 +21,10 @@ from typer.testing import CliRunner
 
 from brandbot.cli.rules import app as rules_cli
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.rules import library
-from brandbot.rules import proposals as learned
-from brandbot.rules.backtest import Example
-from brandbot.rules.learning import Change, Kind, Via
+from brandbot.rulebook import library
+from brandbot.rulebook import proposals as learned
+from brandbot.rulebook.backtest import Example
+from brandbot.rulebook.learning import Change, Kind, Via
 from brandbot.services import Services
 from brandbot.slack.blocks.proposals import proposal_list
 from brandbot.store import review_history, rule_versions

@@ -11,7 +11,8 @@ import pytest
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.rules import Level, library
+from brandbot.rulebook import library
+from brandbot.rules import Level
 from brandbot.services import Services
 from brandbot.workflow.text_check import (
     MAX_CHECK_CHARS,

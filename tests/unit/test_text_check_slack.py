@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.rules import library
+from brandbot.rulebook import library
 from brandbot.services import Services
 from brandbot.slack import requests, text_checks
 from brandbot.slack.app import web_client

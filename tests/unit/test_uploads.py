@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import doc_id_for
-from brandbot.rules import library
+from brandbot.rulebook import library
 from brandbot.services import Services
 from brandbot.slack import uploads
 from brandbot.slack.deps import SlackDeps

@@ -9,7 +9,7 @@ import pytest
 
 from brandbot.config import Settings
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.rules import library
+from brandbot.rulebook import library
 from brandbot.services import Services
 from brandbot.store.audit import entries
 from brandbot.store.db import Database

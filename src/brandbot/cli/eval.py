@@ -183,7 +183,7 @@ def drafts(
     from brandbot.evaluation.drafts import run as run_drafts
     from brandbot.evaluation.golden import EvalFileError, resolve_corpus
     from brandbot.evaluation.judge import Judge
-    from brandbot.rules import library
+    from brandbot.rulebook import library
     from brandbot.services import Services
 
     settings = load_settings()

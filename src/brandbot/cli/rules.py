@@ -22,8 +22,8 @@ from brandbot.formats import FORMATS
 
 if TYPE_CHECKING:
     from brandbot.cli.check_output import Checked
+    from brandbot.rulebook.proposals import Proposal
     from brandbot.rules import DraftContext, RuleSet
-    from brandbot.rules.proposals import Proposal
 
 app = typer.Typer(
     help="Brand rules (Vale-compatible styles) that every draft is checked against.",
@@ -51,7 +51,8 @@ def add(
     output: Output = OutputOption,
 ) -> None:
     """Install rules; nothing changes unless the result loads without error."""
-    from brandbot.rules import RuleLoadError, library
+    from brandbot.rulebook import library
+    from brandbot.rules import RuleLoadError
 
     with database() as (settings, db):
         try:
@@ -69,7 +70,8 @@ def list_rules(output: Output = OutputOption) -> None:
     """The installed rules, with their level before any draft context applies."""
     from rich.text import Text
 
-    from brandbot.rules import RuleLoadError, library
+    from brandbot.rulebook import library
+    from brandbot.rules import RuleLoadError
 
     with database() as (settings, db):
         try:
@@ -95,7 +97,8 @@ def remove(
     actor: str = typer.Option(getpass.getuser(), "--as", help="Who is removing it, for the audit log."),
 ) -> None:
     """Remove a rule or a style; nothing changes unless the rest still loads."""
-    from brandbot.rules import RuleLoadError, library
+    from brandbot.rulebook import library
+    from brandbot.rules import RuleLoadError
 
     with database() as (settings, db):
         try:
@@ -109,8 +112,9 @@ def remove(
 def proposals(output: Output = OutputOption) -> None:
     """Rules learned from reviewers' edits and change requests, waiting for an admin: each with
     how often it would have fired on past approved texts and drafts, and examples."""
-    from brandbot.rules import RuleLoadError, library
-    from brandbot.rules import proposals as learned
+    from brandbot.rulebook import library
+    from brandbot.rulebook import proposals as learned
+    from brandbot.rules import RuleLoadError
 
     with database() as (settings, db):
         try:
@@ -135,8 +139,8 @@ def adopt(
     output: Output = OutputOption,
 ) -> None:
     """Add a proposed rule to the brand's style as a new rules version."""
+    from brandbot.rulebook import proposals as learned
     from brandbot.rules import RuleLoadError
-    from brandbot.rules import proposals as learned
 
     with database() as (settings, db):
         try:
@@ -155,7 +159,7 @@ def dismiss(
     actor: str = typer.Option(getpass.getuser(), "--as", help="The admin dismissing it, for the audit log."),
 ) -> None:
     """Dismiss a proposed rule for good: the same change is never proposed again."""
-    from brandbot.rules import proposals as learned
+    from brandbot.rulebook import proposals as learned
 
     with database() as (_, db):
         try:
@@ -169,7 +173,7 @@ def _show_proposals(found: list[Proposal]) -> None:
     """One table of proposals, then each one's examples (approved texts first)."""
     from rich.text import Text
 
-    from brandbot.rules.learning import Kind
+    from brandbot.rulebook.learning import Kind
 
     grid = table("ID", "Rule", "Evidence", "Approved texts", "Drafts")
     for proposal in found:
@@ -313,7 +317,7 @@ def _rules(rules_dir: Path | None, config: Path | None) -> Callable[[str], RuleS
 
 def _installed() -> RuleSet:
     """The rules in the app database, with the time limit the workflow gives them."""
-    from brandbot.rules import library
+    from brandbot.rulebook import library
 
     with database() as (settings, db):
         rules = library.load_active(settings, db)

@@ -20,7 +20,8 @@ import httpx
 from brandbot.config import Settings
 from brandbot.guidelines.document import LoaderError
 from brandbot.guidelines.knowledge_base import SourceFile
-from brandbot.rules import RuleLoadError, library
+from brandbot.rulebook import library
+from brandbot.rules import RuleLoadError
 from brandbot.slack.blocks import messages
 from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps

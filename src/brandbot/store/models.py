@@ -214,9 +214,9 @@ class RuleProposal(Base):
     phrase: Mapped[str] = mapped_column(String(100))
     replacement: Mapped[str] = mapped_column(String(100), default="")
     evidence: Mapped[list[Any]] = mapped_column(default=list)
-    """The reviewer decisions that showed the change (`rules/learning.py` Evidence)."""
+    """The reviewer decisions that showed the change (`rulebook/learning.py` Evidence)."""
     backtest: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    """How often the rule would have fired on past texts (`rules/backtest.py` BackTest)."""
+    """How often the rule would have fired on past texts (`rulebook/backtest.py` BackTest)."""
     state: Mapped[str] = mapped_column(String(20), default="proposed")
     """proposed, adopted or dismissed."""
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)

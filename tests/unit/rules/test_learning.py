@@ -9,12 +9,12 @@ import pytest
 import yaml
 
 from brandbot.config import Settings
+from brandbot.rulebook.backtest import BackTest, Example, back_test
+from brandbot.rulebook.change_notes import Asked, asked
+from brandbot.rulebook.learned_rule import build, rule_name, rule_yaml
+from brandbot.rulebook.learning import Candidate, Change, Evidence, Kind, Via, mine, reviewers
+from brandbot.rulebook.proposals import brand_style, covered
 from brandbot.rules import RuleSet, load_styles
-from brandbot.rules.backtest import BackTest, Example, back_test
-from brandbot.rules.change_notes import Asked, asked
-from brandbot.rules.learned_rule import build, rule_name, rule_yaml
-from brandbot.rules.learning import Candidate, Change, Evidence, Kind, Via, mine, reviewers
-from brandbot.rules.proposals import brand_style, covered
 from brandbot.store.review_history import ChangeRequest, Edit, PastText, Reviewed
 from tests.unit.rules.support import SHIPPED_RULES, write_styles
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from brandbot.config import Settings
-from brandbot.rules import RuleLoadError, library
+from brandbot.rulebook import library
+from brandbot.rules import RuleLoadError
 from brandbot.services import Services
 from brandbot.store import rule_versions
 from brandbot.store.audit import entries

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from brandbot.rules.backtest import BackTest
-from brandbot.rules.learning import Kind
-from brandbot.rules.proposals import Proposal
+from brandbot.rulebook.backtest import BackTest
+from brandbot.rulebook.learning import Kind
+from brandbot.rulebook.proposals import Proposal
 from brandbot.slack.blocks.elements import button, context
 from brandbot.slack.blocks.limits import SECTION_TEXT, literal, mrkdwn_escape, truncate
 

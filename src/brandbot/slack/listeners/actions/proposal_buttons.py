@@ -6,8 +6,8 @@ import logging
 
 from slack_bolt import Respond
 
+from brandbot.rulebook import proposals as learned
 from brandbot.rules import RuleLoadError
-from brandbot.rules import proposals as learned
 from brandbot.slack.blocks import proposals
 from brandbot.slack.blocks.limits import mrkdwn_escape
 from brandbot.slack.deps import SlackDeps

@@ -7,7 +7,7 @@ import logging
 
 from slack_bolt import Ack, Respond
 
-from brandbot.rules import proposals as learned
+from brandbot.rulebook import proposals as learned
 from brandbot.slack.blocks import proposals
 from brandbot.slack.deps import SlackDeps
 from brandbot.slack.listeners.common import Handler, Payload, malformed, told_on_failure

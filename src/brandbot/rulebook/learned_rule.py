@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from brandbot.rulebook.learning import Change, Kind
 from brandbot.rules.checks.base import Check
-from brandbot.rules.learning import Change, Kind
 from brandbot.rules.loader import load_rule
 
 LEVEL = "warning"

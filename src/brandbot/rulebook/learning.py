@@ -26,7 +26,7 @@ from typing import Any
 
 import regex
 
-from brandbot.rules.change_notes import asked
+from brandbot.rulebook.change_notes import asked
 from brandbot.store.review_history import ChangeRequest, Edit, Reviewed
 
 MAX_PHRASE_WORDS = 3

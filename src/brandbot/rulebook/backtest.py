@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from brandbot.rules.learned_rule import build
-from brandbot.rules.learning import Candidate
+from brandbot.rulebook.learned_rule import build
+from brandbot.rulebook.learning import Candidate
 from brandbot.rules.ruleset import RuleSet
 from brandbot.store.review_history import PastText
 

@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from brandbot.config import Settings
-from brandbot.rules import library
-from brandbot.rules.backtest import BackTest, back_test
-from brandbot.rules.learned_rule import rule_name, rule_yaml
-from brandbot.rules.learning import Candidate, Change, Evidence, Kind, Via, mine, ranked, reviewers
+from brandbot.rulebook import library
+from brandbot.rulebook.backtest import BackTest, back_test
+from brandbot.rulebook.learned_rule import rule_name, rule_yaml
+from brandbot.rulebook.learning import Candidate, Change, Evidence, Kind, Via, mine, ranked, reviewers
 from brandbot.rules.ruleset import RuleSet
 from brandbot.store import locks, review_history
 from brandbot.store import proposals as store
