@@ -16,6 +16,7 @@ from brandbot.guidelines.knowledge_base import KnowledgeBase
 from brandbot.llm import LLMClient
 from brandbot.rulebook import library
 from brandbot.rules import RuleSet
+from brandbot.schema import migrate
 from brandbot.store import rule_versions
 from brandbot.store.db import Database
 from brandbot.store.events import EventLog
@@ -36,7 +37,7 @@ class Services:
         self.settings = settings
         settings.ensure_dirs()
         self.db = Database(settings.resolved_database_url, migration_url=settings.migration_database_url)
-        self.db.create_schema()
+        migrate(self.db)
         self.requests = RequestStore(self.db)
         self._llm = llm
         self._rules: tuple[int | None, RuleSet] | None = None

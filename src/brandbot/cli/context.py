@@ -52,13 +52,14 @@ def services() -> Iterator[Services]:
 def database() -> Iterator[tuple[Settings, Database]]:
     """The settings and the app database alone, as `Services` opens them: enough for the
     installed rules, without importing the guidelines index and the workflow."""
+    from brandbot.schema import migrate
     from brandbot.store.db import Database, UnversionedDatabase
 
     settings = load_settings()
     settings.ensure_dirs()
     db = Database(settings.resolved_database_url, migration_url=settings.migration_database_url)
     try:
-        db.create_schema()
+        migrate(db)
     except UnversionedDatabase as error:
         db.dispose()
         fail(str(error))

@@ -15,7 +15,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from brandbot.filetypes import Markup
 from brandbot.rules import markdown, matching, rst
@@ -23,9 +23,7 @@ from brandbot.rules.blocks import Block, Parsed, blank_ranges, mask, trim
 from brandbot.rules.config import Ignores
 from brandbot.rules.matching import Pattern
 from brandbot.rules.scope import Scope
-
-if TYPE_CHECKING:
-    from brandbot.rules.textstats import TextStats
+from brandbot.rules.textstats import TextStats, measure
 
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u2019\u201d)\]]*(?=\s)")
 _NEXT_VISIBLE = re.compile(r"\S")
@@ -95,9 +93,7 @@ class Document:
 
     @cached_property
     def stats(self) -> TextStats:
-        from brandbot.rules.textstats import measure
-
-        return measure(self)
+        return measure(self.blocks, self.prose, (block for _, block in self.sentences), self.fences)
 
     def _select(self, scope: Scope) -> list[Segment]:
         selected: list[Segment] = []

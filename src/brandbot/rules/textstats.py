@@ -6,12 +6,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from brandbot.rules.document import Document
+from brandbot.rules.blocks import Block
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 _NOT_LETTER = re.compile(r"[^a-z]")
@@ -87,19 +86,21 @@ METRIC_VARIABLES = frozenset(TextStats().variables())
 READABILITY_METRICS = ("Flesch-Kincaid", "Gunning Fog", "Coleman-Liau", "SMOG", "Automated Readability")
 
 
-def measure(doc: Document) -> TextStats:
+def measure(blocks: Sequence[Block], prose: str, sentence_blocks: Iterable[Block], fences: int) -> TextStats:
+    """Over a document's prose `blocks` (spans of `prose`), the block of each of its sentences,
+    and its count of fenced code blocks."""
     paragraphs = lists = blockquotes = 0
     headings = [0] * 6
     counted: Counter[str] = Counter()
     previous_kind = ""
-    for block in doc.blocks:
+    for block in blocks:
         if block.kind == "heading":
             headings[block.level - 1] += 1
         else:
             paragraphs += block.kind == "paragraph"
             lists += block.kind == "list" and previous_kind != "list"
             blockquotes += block.kind == "blockquote"
-            counted.update(_WORD.findall(doc.prose, block.start, block.end))
+            counted.update(_WORD.findall(prose, block.start, block.end))
         previous_kind = block.kind
     characters = total_syllables = polysyllabic = complex_words = long_words = 0
     for word, times in counted.items():  # each distinct word once
@@ -113,7 +114,7 @@ def measure(doc: Document) -> TextStats:
                 complex_words += times
     return TextStats(
         words=counted.total(),
-        sentences=sum(1 for _, block in doc.sentences if block.kind != "heading"),
+        sentences=sum(1 for block in sentence_blocks if block.kind != "heading"),
         characters=characters,
         syllables=total_syllables,
         polysyllabic_words=polysyllabic,
@@ -123,7 +124,7 @@ def measure(doc: Document) -> TextStats:
         headings=tuple(headings),
         lists=lists,
         blockquotes=blockquotes,
-        pre=doc.fences,
+        pre=fences,
     )
 
 

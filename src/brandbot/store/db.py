@@ -32,7 +32,7 @@ class Database:
     def __init__(self, url: str, *, migration_url: str | None = None) -> None:
         self.url = url
         self.migration_url = migration_url
-        """PostgreSQL: the role that owns the tables; `create_schema` migrates as it (store/roles.py)."""
+        """PostgreSQL: the role that owns the tables; `brandbot.schema.migrate` migrates as it."""
         self.engine: Engine = create_engine(url, **_engine_options(url))
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -47,13 +47,9 @@ class Database:
         )
 
     def create_schema(self, revision: str = "head") -> None:
-        """Migrates the schema (Alembic) to `revision`: the same steps for SQLite and PostgreSQL.
-        With `migration_url`, the owner migrates and grants this role its part; this role then
-        finds the schema at `revision` and only reads the version."""
-        if self.migration_url is not None and self.engine.dialect.name == "postgresql":
-            from brandbot.store import roles
-
-            roles.migrate_as_owner(self.migration_url, self.engine.url.username or "", revision)
+        """Migrates the schema (Alembic) to `revision` as this role: the same steps for SQLite and
+        PostgreSQL. A role that owns nothing finds the schema at `revision` (the owner migrated it:
+        `brandbot.schema.migrate`) and only reads the version."""
         config = AlembicConfig()
         config.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as connection:

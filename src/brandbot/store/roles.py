@@ -5,15 +5,15 @@ nothing cannot undo the audit log's triggers. It reads the audit log and its cha
 appends only through `audit_append` (migration 0016), which links and hashes each entry itself:
 the role can neither move the head nor write an entry of its own making. It adds anchors but
 never changes or removes one. It has no CREATE on the schema: the owner makes LangGraph's
-checkpoint tables at migration time, and the app only checks that they are there
-(`workflow/checkpointer.py`).
+checkpoint tables at migration time (`workflow/checkpointer.py` makes them, handed to
+`migrate_as_owner` by `brandbot.schema`), and the app only checks that they are there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from sqlalchemy import Connection, make_url, text
+from sqlalchemy import Connection, text
 
 from brandbot.store import locks
 from brandbot.store.audit_chain import APPEND_SIGNATURE
@@ -26,14 +26,14 @@ the audit log and its head, which only `audit_append` writes."""
 MIGRATION_LOCK_TIMEOUT_S = 600.0
 
 
-def migrate_as_owner(migration_url: str, app_role: str, revision: str = "head") -> None:
-    """Alembic's migrations and LangGraph's tables as the owner, then the app role's grants;
-    replicas starting together take turns."""
+def migrate_as_owner(migration_url: str, app_role: str, revision: str, other_tables: Callable[[str], None]) -> None:
+    """Alembic's migrations and `other_tables` (those a library makes for itself, given the owner's
+    URL) as the owner, then the app role's grants; replicas starting together take turns."""
     owner = Database(migration_url)
     try:
         with locks.exclusive(owner, "migrations", MIGRATION_LOCK_TIMEOUT_S):
             owner.create_schema(revision)
-            _checkpoint_tables(migration_url)
+            other_tables(migration_url)
             with owner.engine.begin() as connection:
                 grant_app_role(connection, app_role)
     finally:
@@ -78,12 +78,3 @@ def grant_app_role(connection: Connection, role: str) -> None:
         statements.append(f"GRANT EXECUTE ON FUNCTION {APPEND_SIGNATURE} TO {app}")
     for statement in statements:
         connection.execute(text(statement))
-
-
-def _checkpoint_tables(migration_url: str) -> None:
-    """LangGraph's tables, made by the owner, so the app role finds them made and owns none."""
-    from langgraph.checkpoint.postgres import PostgresSaver
-
-    conninfo = make_url(migration_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with PostgresSaver.from_conn_string(conninfo) as saver:
-        saver.setup()

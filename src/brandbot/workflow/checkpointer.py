@@ -11,6 +11,7 @@ from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
+from sqlalchemy import make_url
 
 from brandbot.config import Settings
 
@@ -34,6 +35,14 @@ def sqlite_checkpointer(path: Path) -> SqliteSaver:
 
 class CheckpointTablesMissing(RuntimeError):
     pass
+
+
+def make_checkpoint_tables(owner_url: str) -> None:
+    """LangGraph's tables, made by the role that owns the schema at migration time, so the app's
+    role finds them made and owns none."""
+    conninfo = make_url(owner_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with PostgresSaver.from_conn_string(conninfo) as saver:
+        saver.setup()
 
 
 def postgres_checkpointer(url: str) -> PostgresSaver:
