@@ -10,13 +10,16 @@ from brandbot.workflow.reply_to import ReplyTo
 
 def destination(deps: SlackDeps, reply_to: ReplyTo) -> tuple[str, str | None]:
     """The thread the message came from, or the person's DM with the bot (a slash command's)."""
-    if reply_to.threaded or reply_to.dm_user is None:
-        return reply_to.where()
-    return str(deps.client.conversations_open(users=reply_to.dm_user)["channel"]["id"]), None
+    where, thread_ts = reply_to.where()
+    return (where, thread_ts) if reply_to.threaded else (_dm_channel(deps, where), None)
 
 
 def open_dm_thread(deps: SlackDeps, user: str, text: str) -> ReplyTo:
     """The person's DM with the bot, a thread opened there by what they asked."""
-    channel = str(deps.client.conversations_open(users=user)["channel"]["id"])
+    channel = _dm_channel(deps, user)
     root = deps.client.chat_postMessage(channel=channel, text=f"You asked: _{mrkdwn_escape(text)}_")
     return ReplyTo(channel, str(root["ts"]))
+
+
+def _dm_channel(deps: SlackDeps, user: str) -> str:
+    return str(deps.client.conversations_open(users=user)["channel"]["id"])
